@@ -1,0 +1,70 @@
+// swift-tools-version:5.10
+import PackageDescription
+
+// Layering (DESIGN.md): a target only imports the ones below it.
+//   bookvox (exe) → Bookvox → IndexTTS2 · Qwen3TTS · EspeakEngine → SpeechEngine
+//   → TextFrontend → AudioDSP → Neural → Tensors → C shims
+let linuxOnly = TargetDependencyCondition.when(platforms: [.linux])
+
+let package = Package(
+    name: "bookvox",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bookvox", targets: ["bookvox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        // System libraries (C shims).
+        .systemLibrary(name: "COpenBLAS", path: "Sources/CShims/COpenBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CFFTW", path: "Sources/CShims/CFFTW", pkgConfig: "fftw3f"),
+        .systemLibrary(name: "CSndfile", path: "Sources/CShims/CSndfile", pkgConfig: "sndfile"),
+        .systemLibrary(name: "CLame", path: "Sources/CShims/CLame"),
+        .systemLibrary(name: "CEspeakNG", path: "Sources/CShims/CEspeakNG", pkgConfig: "espeak-ng"),
+        .systemLibrary(name: "CEbur128", path: "Sources/CShims/CEbur128", pkgConfig: "libebur128"),
+        .systemLibrary(name: "CSoxr", path: "Sources/CShims/CSoxr", pkgConfig: "soxr"),
+
+        .target(name: "Tensors", dependencies: [.target(name: "COpenBLAS", condition: linuxOnly)]),
+        .target(name: "Neural", dependencies: ["Tensors", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "AudioDSP", dependencies: [
+            "Tensors", "Neural", "CFFTW", "CSndfile", "CLame", "CEbur128", "CSoxr",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "TextFrontend", dependencies: ["Yams", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "SpeechEngine", dependencies: ["Tensors", "Neural", "AudioDSP", "TextFrontend"]),
+        .target(name: "EspeakEngine", dependencies: [
+            "SpeechEngine", "AudioDSP", "CEspeakNG", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "IndexTTS2", dependencies: [
+            "SpeechEngine", "Neural", "AudioDSP", "TextFrontend", "Yams",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Qwen3TTS", dependencies: [
+            "SpeechEngine", "Neural", "AudioDSP", "TextFrontend",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Bookvox", dependencies: [
+            "SpeechEngine", "EspeakEngine", "IndexTTS2", "Qwen3TTS", "TextFrontend", "AudioDSP", "Neural",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            "Yams",
+        ]),
+        .executableTarget(name: "bookvox", dependencies: [
+            "Bookvox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .target(name: "TestSupport", dependencies: ["Neural", "Tensors"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "TestSupport"]),
+        .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP", "TestSupport"]),
+        .testTarget(name: "TextFrontendTests", dependencies: ["TextFrontend", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["EspeakEngine", "IndexTTS2", "Qwen3TTS", "TestSupport"]),
+        .testTarget(name: "BookvoxTests", dependencies: ["Bookvox", "TestSupport"]),
+    ]
+)

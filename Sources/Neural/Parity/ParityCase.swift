@@ -1,0 +1,201 @@
+// A reference case from shared/fixtures: manifest.json + io.safetensors (+ weights).
+// Schema: fixtures/README.md. Inputs are "in.<name>", expected outputs "out.<name>".
+import Foundation
+import Tensors
+
+public enum ParityError: Error, CustomStringConvertible {
+    case badManifest(path: String, reason: String)
+    case unknownCase(String)
+    case missingOutput(String)
+    case missingInput(String)
+    case config(key: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .badManifest(p, r): return "bad parity manifest \(p): \(r)"
+        case let .unknownCase(c): return "no implementation for parity case '\(c)'"
+        case let .missingOutput(o): return "case has no expected output 'out.\(o)'"
+        case let .missingInput(i): return "case has no input 'in.\(i)'"
+        case let .config(k, r): return "case config '\(k)': \(r)"
+        }
+    }
+}
+
+/// Tolerance for one output: |got − want| ≤ atol + rtol·|want|, or exact equality.
+public struct Tolerance: Sendable, CustomStringConvertible {
+    public var atol: Double
+    public var rtol: Double
+    public var exact: Bool
+
+    public init(atol: Double = 1e-4, rtol: Double = 1e-3, exact: Bool = false) {
+        self.atol = atol
+        self.rtol = rtol
+        self.exact = exact
+    }
+
+    public var description: String { exact ? "exact" : "atol \(atol), rtol \(rtol)" }
+}
+
+public struct ParityCase: @unchecked Sendable {
+    public let directory: URL
+    public let name: String
+    public let manifest: [String: Any]
+    public let io: SafeTensorsFile
+
+    public init(directory: URL) throws {
+        self.directory = directory
+        let mpath = directory.appendingPathComponent("manifest.json")
+        guard let data = FileManager.default.contents(atPath: mpath.path) else {
+            throw ParityError.badManifest(path: mpath.path, reason: "cannot read")
+        }
+        guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let name = obj["case"] as? String else {
+            throw ParityError.badManifest(path: mpath.path, reason: "not a JSON object with a 'case' string")
+        }
+        manifest = obj
+        self.name = name
+        io = try SafeTensorsFile(path: directory.appendingPathComponent("io.safetensors").path)
+    }
+
+    public var config: [String: Any] { manifest["config"] as? [String: Any] ?? [:] }
+
+    /// Decodes `config[key]` (or the whole config for nil) as a Decodable type.
+    public func decodeConfig<T: Decodable>(_ type: T.Type, key: String? = nil) throws -> T {
+        let value: Any = key.map { config[$0] as Any } ?? config
+        guard JSONSerialization.isValidJSONObject(value) || value is [Any] else {
+            throw ParityError.config(key: key ?? "<config>", reason: "missing or not an object")
+        }
+        let data = try JSONSerialization.data(withJSONObject: value)
+        return try JSONDecoder().decode(T.self, from: data)
+    }
+
+    public var weightsURL: URL? {
+        (manifest["weights"] as? String).map { directory.appendingPathComponent($0) }
+    }
+
+    public var weightsPthURL: URL? {
+        (manifest["weights_pth"] as? String).map { directory.appendingPathComponent($0) }
+    }
+
+    public var inputNames: [String] { io.keys.filter { $0.hasPrefix("in.") }.map { String($0.dropFirst(3)) } }
+    public var outputNames: [String] { io.keys.filter { $0.hasPrefix("out.") }.map { String($0.dropFirst(4)) } }
+
+    public func input(_ name: String) throws -> Tensor {
+        guard io.tensors["in." + name] != nil else { throw ParityError.missingInput(name) }
+        return try io.tensor("in." + name)
+    }
+
+    public func inputInts(_ name: String) throws -> [Int64] {
+        guard io.tensors["in." + name] != nil else { throw ParityError.missingInput(name) }
+        return try io.int64s("in." + name)
+    }
+
+    public func expected(_ name: String) throws -> RawTensor {
+        guard let t = io.tensors["out." + name] else { throw ParityError.missingOutput(name) }
+        return t
+    }
+
+    /// The tolerance that applies to `output`, from the manifest's `tolerance` block.
+    public func tolerance(for output: String) -> Tolerance {
+        let tol = manifest["tolerance"] as? [String: Any] ?? [:]
+        var t = Tolerance(atol: double(tol["atol"]) ?? 1e-4, rtol: double(tol["rtol"]) ?? 1e-3)
+        let integerDTypes: Set<DType> = [.i64, .i32, .i16, .i8, .u8, .bool]
+        var isInteger = false
+        if let e = try? expected(output) { isInteger = integerDTypes.contains(e.dtype) }
+        let exactFlag = (tol["exact"] as? Bool) ?? false
+        let integersExact = (tol["integer_outputs"] as? String) == "exact"
+        if isInteger && (integersExact || exactFlag) { t.exact = true }
+        if exactFlag && tol["atol"] == nil { t.exact = true }
+        if let per = tol["per_output"] as? [String: Any] {
+            // Exact name wins over the longest matching prefix glob.
+            var match: Any? = per[output]
+            if match == nil {
+                var bestLength = -1
+                for (pattern, value) in per where pattern.hasSuffix("*") {
+                    let prefix = String(pattern.dropLast())
+                    if output.hasPrefix(prefix) && prefix.count > bestLength {
+                        bestLength = prefix.count
+                        match = value
+                    }
+                }
+            }
+            if let m = match as? [String: Any] {
+                if (m["exact"] as? Bool) == true { t.exact = true }
+                if let a = double(m["atol"]) { t.atol = a; t.exact = false }
+                if let r = double(m["rtol"]) { t.rtol = r }
+            }
+        }
+        return t
+    }
+
+    private func double(_ v: Any?) -> Double? {
+        if let d = v as? Double { return d }
+        if let i = v as? Int { return Double(i) }
+        if let n = v as? NSNumber { return n.doubleValue }
+        return nil
+    }
+}
+
+/// Result of comparing one output against its reference.
+public struct OutputReport: Sendable, CustomStringConvertible {
+    public let name: String
+    public let maxAbs: Double
+    public let maxRel: Double
+    public let cosine: Double
+    public let tolerance: Tolerance
+    public let passed: Bool
+    public let detail: String?
+
+    public var description: String {
+        let status = passed ? "PASS" : "FAIL"
+        let base = String(format: "%@  %-28@ max_abs %.3e  max_rel %.3e  cos %.8f  (%@)",
+                          status, name as NSString, maxAbs, maxRel, cosine, tolerance.description as NSString)
+        return detail.map { base + "  " + $0 } ?? base
+    }
+}
+
+public enum ParityCompare {
+    /// Compares float values under a tolerance; -inf in the reference must be -inf here too.
+    public static func compare(name: String, got: [Float], want: [Float], shapeGot: [Int], shapeWant: [Int], tolerance: Tolerance) -> OutputReport {
+        guard shapeGot == shapeWant, got.count == want.count else {
+            return OutputReport(name: name, maxAbs: .infinity, maxRel: .infinity, cosine: 0, tolerance: tolerance, passed: false,
+                                detail: "shape \(shapeGot) != expected \(shapeWant)")
+        }
+        var maxAbs = 0.0, maxRel = 0.0, dot = 0.0, ng = 0.0, nw = 0.0
+        var ok = true
+        var firstBad: Int?
+        for i in 0..<got.count {
+            let g = Double(got[i]), w = Double(want[i])
+            if w.isInfinite || g.isInfinite || w.isNaN || g.isNaN {
+                if !(g == w) { ok = false; firstBad = firstBad ?? i; maxAbs = .infinity }
+                continue
+            }
+            let d = abs(g - w)
+            maxAbs = max(maxAbs, d)
+            maxRel = max(maxRel, d / max(abs(w), 1e-12))
+            dot += g * w; ng += g * g; nw += w * w
+            let limit = tolerance.exact ? 0 : tolerance.atol + tolerance.rtol * abs(w)
+            if d > limit { ok = false; firstBad = firstBad ?? i }
+        }
+        let cos = (ng > 0 && nw > 0) ? dot / (ng.squareRoot() * nw.squareRoot()) : (ng == nw ? 1 : 0)
+        return OutputReport(name: name, maxAbs: maxAbs, maxRel: maxRel, cosine: cos, tolerance: tolerance, passed: ok,
+                            detail: firstBad.map { "first violation at flat index \($0): got \(got[$0]), want \(want[$0])" })
+    }
+
+    /// Compares a computed tensor with the case's expected output `name`.
+    public static func check(_ c: ParityCase, output name: String, got: Tensor) throws -> OutputReport {
+        let want = try c.expected(name)
+        let wantT = try want.floatTensor(key: "out." + name)
+        return compare(name: name, got: got.array, want: wantT.array, shapeGot: got.shape, shapeWant: want.shape,
+                       tolerance: c.tolerance(for: name))
+    }
+
+    /// Compares integer outputs (codes, token ids) exactly.
+    public static func check(_ c: ParityCase, output name: String, gotInts: [Int64], shape: [Int]) throws -> OutputReport {
+        let want = try c.expected(name)
+        var t = c.tolerance(for: name)
+        t.exact = true
+        return compare(name: name, got: gotInts.map(Float.init), want: want.int64Array().map(Float.init),
+                       shapeGot: shape, shapeWant: want.shape, tolerance: t)
+    }
+}

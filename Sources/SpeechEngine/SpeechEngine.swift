@@ -1,0 +1,112 @@
+// The engine contract (DESIGN.md "The engine contract"): prepareVoice once per voice,
+// generate (autoregressive, codes) and render (non-autoregressive, audio) per segment.
+import AudioDSP
+import Foundation
+import Neural
+import Tensors
+
+/// A narrator clip the user supplied.
+public struct VoiceReference: Sendable {
+    public var path: String?
+    public var audio: AudioBuffer
+    /// sha256 of the file's bytes (hex): the voice cache key.
+    public var sha256: String
+    /// Transcript of the clip, for engines that use it (Qwen3 in-context cloning).
+    public var transcript: String?
+
+    public init(path: String?, audio: AudioBuffer, sha256: String, transcript: String? = nil) {
+        self.path = path
+        self.audio = audio
+        self.sha256 = sha256
+        self.transcript = transcript
+    }
+}
+
+/// What an engine derived from a voice: named tensors plus string metadata, cached on disk.
+public struct VoiceProfile: @unchecked Sendable {
+    public var engine: String
+    public var voiceHash: String
+    public var tensors: [String: Tensor]
+    public var metadata: [String: String]
+
+    public init(engine: String, voiceHash: String, tensors: [String: Tensor] = [:], metadata: [String: String] = [:]) {
+        self.engine = engine
+        self.voiceHash = voiceHash
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+}
+
+/// One segment to synthesize.
+public struct SegmentRequest: Sendable {
+    /// Stable key such as "3.17".
+    public var key: String
+    /// Normalized text sent to the engine.
+    public var text: String
+    public var language: String
+    public var seed: UInt64
+    public var take: Int
+
+    public init(key: String, text: String, language: String = "en", seed: UInt64, take: Int = 1) {
+        self.key = key
+        self.text = text
+        self.language = language
+        self.seed = seed
+        self.take = take
+    }
+}
+
+/// Output of the autoregressive stage; small, stored in the job store.
+public struct GeneratedCodes: Codable, Sendable, Equatable {
+    public var shape: [Int]
+    public var values: [Int32]
+    public var metadata: [String: String]
+
+    public init(shape: [Int], values: [Int32], metadata: [String: String] = [:]) {
+        self.shape = shape
+        self.values = values
+        self.metadata = metadata
+    }
+}
+
+public enum SpeechEngineError: Error, CustomStringConvertible {
+    case voiceTooShort(seconds: Double, minimum: Double)
+    case modelMissing(path: String, fix: String)
+    case generationFailed(key: String, reason: String)
+    case unsupported(String)
+
+    public var description: String {
+        switch self {
+        case let .voiceTooShort(s, m):
+            return String(format: "voice clip is %.2f s long; at least %.1f s of speech is needed", s, m)
+        case let .modelMissing(p, fix): return "model file missing: \(p). Fix: \(fix)"
+        case let .generationFailed(k, r): return "segment \(k): generation failed: \(r)"
+        case let .unsupported(m): return m
+        }
+    }
+}
+
+public protocol SpeechEngine: AnyObject, Sendable {
+    /// Registry name, e.g. "espeak", "indextts2", "qwen3-tts".
+    var name: String { get }
+    /// Bumped whenever output for the same inputs may change (part of the cache identity).
+    var version: String { get }
+    /// Identity of the loaded weights (hash of the model files), or "builtin".
+    var modelHash: String { get }
+    var sampleRate: Int { get }
+    var canCloneVoice: Bool { get }
+    /// Settings that affect output (sampling parameters, variant…), part of the cache identity.
+    var settingsDescription: String { get }
+
+    func prepareVoice(_ reference: VoiceReference?) throws -> VoiceProfile
+    func generate(_ request: SegmentRequest, voice: VoiceProfile) throws -> GeneratedCodes
+    func render(_ codes: GeneratedCodes, request: SegmentRequest, voice: VoiceProfile) throws -> AudioBuffer
+    /// Decodes several segments at once; must give per segment exactly what `generate` gives.
+    func generateBatch(_ requests: [SegmentRequest], voice: VoiceProfile) -> [Result<GeneratedCodes, Error>]
+}
+
+extension SpeechEngine {
+    public func generateBatch(_ requests: [SegmentRequest], voice: VoiceProfile) -> [Result<GeneratedCodes, Error>] {
+        requests.map { r in Result { try generate(r, voice: voice) } }
+    }
+}

@@ -1,0 +1,1 @@
+// TextFrontend: Markdown/plain-text books → chapters → paragraphs → sentences.

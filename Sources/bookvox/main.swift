@@ -1,0 +1,2 @@
+import Bookvox
+print("bookvox")

@@ -1,0 +1,8 @@
+import XCTest
+import TestSupport
+
+final class SmokeBookvoxTests: XCTestCase {
+    func testFixturesPresent() {
+        XCTAssertFalse(Fixtures.allCases().isEmpty)
+    }
+}
