@@ -42,10 +42,9 @@ public enum SafeTensorsWriter {
             try handle.write(contentsOf: data)
             try handle.synchronize()
             try handle.close()
-            if FileManager.default.fileExists(atPath: url.path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: tmp)
-            } else {
-                try FileManager.default.moveItem(at: tmp, to: url)
+            // rename(2) replaces an existing file atomically.
+            guard rename(tmp.path, url.path) == 0 else {
+                throw WeightError.unreadable(path: url.path, reason: "rename failed: \(String(cString: strerror(errno)))")
             }
         } catch {
             try? FileManager.default.removeItem(at: tmp)
