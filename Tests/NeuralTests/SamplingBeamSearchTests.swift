@@ -132,4 +132,19 @@ final class SamplingBeamSearchTests: XCTestCase {
         XCTAssertEqual(s.histories, [[0, 7], [0, 5]])
         XCTAssertEqual(replay.position, 1)
     }
+
+    func testBeamSamplingFillsFromHighestScoresWhenTooFewArePositive() throws {
+        // First step: beam 1 starts at −1e9 (probability 0), and top-k 2 leaves beam 0 two live tokens;
+        // 4 candidates are needed, so the other 2 are the best-scoring remaining entries (beam 1's).
+        let config = BeamSearchConfig(numBeams: 2, lengthPenalty: 1.0, eosTokenIds: [4], padTokenId: 4, maxLength: 6, doSample: true)
+        var s = try BeamSearch(prompt: [0], config: config)
+        var sampler = SeededTokenSampler(seed: 1)
+        let logits: [[Float]] = [[0, 3, 1, 2, -5], [0, 0.5, 2, 1, 0]]
+        let step = try s.step(logits: logits, processors: LogitsProcessorList([try TopK(2)]), sampler: &sampler)
+        // beam 0 live: tokens 1 and 3; fill: beam 1 tokens 2 (flat 7) then 3 (flat 8); order by score.
+        XCTAssertEqual(Set(step.candidateIndices.prefix(2)), [1, 3])
+        XCTAssertEqual(Array(step.candidateIndices.suffix(2)), [7, 8])
+        XCTAssertEqual(step.sourceBeams, [0, 0])
+        XCTAssertEqual(step.tokens, [1, 3])
+    }
 }
