@@ -48,7 +48,11 @@ public struct ParityCase: @unchecked Sendable {
         guard let data = FileManager.default.contents(atPath: mpath.path) else {
             throw ParityError.badManifest(path: mpath.path, reason: "cannot read")
         }
-        guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+        // Python's json.dump writes -Infinity / Infinity / NaN for non-finite floats; those become the
+        // strings "-inf" / "inf" / "nan" here.
+        let parsed = (try? JSONSerialization.jsonObject(with: data))
+            ?? (try? JSONSerialization.jsonObject(with: ParityCase.quotingNonFiniteNumbers(data)))
+        guard let obj = parsed as? [String: Any],
               let name = obj["case"] as? String else {
             throw ParityError.badManifest(path: mpath.path, reason: "not a JSON object with a 'case' string")
         }
@@ -58,6 +62,32 @@ public struct ParityCase: @unchecked Sendable {
     }
 
     public var config: [String: Any] { manifest["config"] as? [String: Any] ?? [:] }
+
+    /// Replaces the bare tokens -Infinity, Infinity and NaN (outside strings) by quoted "-inf", "inf", "nan".
+    static func quotingNonFiniteNumbers(_ data: Data) -> Data {
+        let bytes = [UInt8](data)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 64)
+        var inString = false, escaped = false, i = 0
+        let tokens: [(String, String)] = [("-Infinity", "\"-inf\""), ("Infinity", "\"inf\""), ("NaN", "\"nan\"")]
+        outer: while i < bytes.count {
+            let b = bytes[i]
+            if inString {
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+            } else if b == UInt8(ascii: "\"") {
+                inString = true
+            } else {
+                for (token, replacement) in tokens where bytes[i...].starts(with: token.utf8) {
+                    out.append(contentsOf: replacement.utf8)
+                    i += token.utf8.count
+                    continue outer
+                }
+            }
+            out.append(b)
+            i += 1
+        }
+        return Data(out)
+    }
 
     /// Decodes `config[key]` (or the whole config for nil) as a Decodable type.
     public func decodeConfig<T: Decodable>(_ type: T.Type, key: String? = nil) throws -> T {

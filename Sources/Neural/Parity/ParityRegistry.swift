@@ -6,5 +6,10 @@ public typealias ParityRunner = (ParityCase) throws -> [OutputReport]
 
 public enum NeuralParity {
     /// Cases implemented in the Neural layer (sampling, layers, vocoder blocks).
-    public static var cases: [String: ParityRunner] { [:] }
+    public static var cases: [String: ParityRunner] {
+        [
+            "indextts2/logits_processing": SamplingParityCases.logitsProcessing,
+            "qwen3tts/sampling": SamplingParityCases.qwenSampling,
+        ]
+    }
 }

@@ -15,14 +15,26 @@ public struct SeededRNG: RandomNumberGenerator, Sendable {
 
     public init(seed: UInt64) {
         var sm = seed
-        func splitmix(_ x: inout UInt64) -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s = (splitmix(&sm), splitmix(&sm), splitmix(&sm), splitmix(&sm))
+        s = (SeededRNG.splitMix64(&sm), SeededRNG.splitMix64(&sm), SeededRNG.splitMix64(&sm), SeededRNG.splitMix64(&sm))
+    }
+
+    /// Starts from a raw xoshiro256** state (must not be all zero). For reference-vector tests and
+    /// for resuming a stream whose state was saved.
+    public init(state: (UInt64, UInt64, UInt64, UInt64)) {
+        precondition(state != (0, 0, 0, 0), "xoshiro256** state must not be all zero")
+        s = state
+    }
+
+    /// The raw xoshiro256** state.
+    public var state: (UInt64, UInt64, UInt64, UInt64) { s }
+
+    /// One SplitMix64 step (Steele, Lea & Flood; Vigna's splitmix64.c): advances `x`, returns the output.
+    public static func splitMix64(_ x: inout UInt64) -> UInt64 {
+        x &+= 0x9E37_79B9_7F4A_7C15
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     @inline(__always)
