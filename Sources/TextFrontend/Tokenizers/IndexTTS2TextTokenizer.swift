@@ -69,24 +69,26 @@ public final class IndexTTS2TextTokenizer: Sendable {
 
     /// tokenize_by_CJK_char(line, do_upper_case=True).
     public static func tokenizeByCJKChar(_ line: String) -> String {
-        var parts: [String] = []
-        var buffer = String.UnicodeScalarView()
-        func flush() {
-            let stripped = PythonText.strip(String(buffer))
-            if !stripped.isEmpty { parts.append(PythonText.upper(stripped)) }
-            buffer = String.UnicodeScalarView()
+        let scalars = Array(line.unicodeScalars)
+        var out: [UInt8] = []
+        out.reserveCapacity(line.utf8.count + scalars.count)
+        // Appends " " + part.strip().upper() for non-empty stripped parts (the join of the original).
+        func emit(_ lo: Int, _ hi: Int) {
+            var a = lo, b = hi
+            while a < b && PythonText.isSpace(scalars[a]) { a += 1 }
+            while b > a && PythonText.isSpace(scalars[b - 1]) { b -= 1 }
+            guard a < b else { return }
+            if !out.isEmpty { out.append(0x20) }
+            for k in a..<b { PythonText.appendUpper(scalars[k], to: &out) }
         }
-        for s in PythonText.strip(line).unicodeScalars {
-            if isCJK(s) {
-                flush()
-                buffer.append(s)
-                flush()
-            } else {
-                buffer.append(s)
-            }
+        var partStart = 0
+        for (i, s) in scalars.enumerated() where isCJK(s) {
+            emit(partStart, i)
+            emit(i, i + 1)
+            partStart = i + 1
         }
-        flush()
-        return parts.joined(separator: " ")
+        emit(partStart, scalars.count)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -110,16 +112,16 @@ enum PythonText {
         return String(String.UnicodeScalarView(scalars[first...last]))
     }
 
-    /// str.upper(): full Unicode upper-case mapping, code point by code point.
-    static func upper(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for s in text.unicodeScalars {
-            if s.isASCII {
-                out.append(s.value >= 0x61 && s.value <= 0x7A ? Unicode.Scalar(s.value - 32)! : s)
-            } else {
-                out.append(contentsOf: s.properties.uppercaseMapping.unicodeScalars)
-            }
+    /// str.upper() of one code point (full Unicode upper-case mapping, e.g. ß → SS), appended as UTF-8.
+    @inline(__always)
+    static func appendUpper(_ s: Unicode.Scalar, to out: inout [UInt8]) {
+        if s.isASCII {
+            let v = UInt8(s.value)
+            out.append(v >= 0x61 && v <= 0x7A ? v - 32 : v)
+        } else if s.properties.changesWhenUppercased {
+            out.append(contentsOf: s.properties.uppercaseMapping.utf8)
+        } else {
+            UTF8.encode(s) { out.append($0) }
         }
-        return String(out)
     }
 }
