@@ -130,6 +130,31 @@ final class TokenizerQwen2Tests: XCTestCase {
         }
     }
 
+    /// The regex transformers 4.57.3 installs for AutoProcessor.from_pretrained(localDir, fix_mistral_regex=True).
+    func testOfficialLocalLoadRegexSelection() throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("qwen2cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        func choice(_ config: String?, vocab: Int = 151_643) throws -> Qwen2PreTokenizerRegex {
+            let url = tmp.appendingPathComponent("config.json")
+            try? FileManager.default.removeItem(at: url)
+            if let config { try Data(config.utf8).write(to: url) }
+            return Qwen2PreTokenizerRegex.officialLocalLoad(modelDirectory: tmp.path, baseVocabularySize: vocab)
+        }
+        let qwen = #"{"model_type": "qwen3_tts""#
+        XCTAssertEqual(try choice(qwen + "}"), .mistralFix)                                   // version missing
+        XCTAssertEqual(try choice(qwen + #", "transformers_version": "4.57.3"}"#), .mistralFix)
+        XCTAssertEqual(try choice(qwen + #", "transformers_version": "4.57.2"}"#), .qwen2)
+        XCTAssertEqual(try choice(qwen + #", "transformers_version": "4.52.1"}"#), .qwen2)
+        XCTAssertEqual(try choice(qwen + #", "transformers_version": "5.0.0.dev0"}"#), .mistralFix)
+        XCTAssertEqual(try choice(qwen + #", "transformers_version": "5.0.0"}"#), .qwen2)
+        XCTAssertEqual(try choice(#"{"model_type": "mistral", "transformers_version": "4.40.0"}"#), .mistralFix)
+        XCTAssertEqual(try choice(#"{"transformers_version": "4.40.0"}"#), .mistralFix)      // no model_type
+        XCTAssertEqual(try choice(nil), .qwen2)                                               // no config.json
+        XCTAssertEqual(try choice(qwen + "}", vocab: 1000), .qwen2)                          // small vocabulary
+        XCTAssertEqual(try Qwen2Tokenizer(directory: Self.caseDir.path).baseVocabularySize, 1000)
+    }
+
     func testEncodingIsFast() throws {
         let tok = try Qwen2Tokenizer(directory: Self.caseDir.path)
         let sentence = String(String(repeating: "It's a small step for a man, 今天天气很好 — 1234 ok?! ", count: 8).prefix(300))

@@ -66,6 +66,9 @@ public final class Qwen2Tokenizer: Sendable {
         self.vocab = vocab
     }
 
+    /// Size of the BPE vocabulary without added tokens (151 643 for the real checkpoints).
+    public var baseVocabularySize: Int { vocab.count }
+
     /// The id of an added/special token (e.g. "<|im_start|>") or of a vocabulary token string.
     public func tokenID(_ special: String) -> Int? { addedByContent[special] ?? vocab[special] }
 
