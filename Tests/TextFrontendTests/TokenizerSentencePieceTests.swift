@@ -175,4 +175,28 @@ final class TokenizerSentencePieceTests: XCTestCase {
         XCTAssertEqual(ok.pieces("a b"), ["▁a", "▁", "b"])
         XCTAssertEqual(ok.encode("a b"), [1, 0, 2])
     }
+
+    /// Byte fallback, checked against the sentencepiece library on the same hand-built ModelProto:
+    /// <unk>, <s>, </s>, the 256 byte pieces <0x00>…<0xFF> (ids 3…258), "▁a" -1, "b" -2, "▁" -3.
+    func testByteFallbackMatchesTheSentencePieceLibrary() throws {
+        var pieces: [(String, Float, Int)] = [("<unk>", 0, 2), ("<s>", 0, 3), ("</s>", 0, 3)]
+        for b in 0..<256 { pieces.append((SentencePieceTokenizer.byteToPiece(UInt8(b)), 0, 6)) }
+        pieces += [("▁a", -1, 1), ("b", -2, 1), ("▁", -3, 1)]
+        // trainer_spec: model_type 1, byte_fallback true, unk 0, bos 1, eos 2.
+        let trainer: [UInt8] = [0x18, 0x01, 0x98, 0x02, 0x01, 0xC0, 0x02, 0x00, 0xC8, 0x02, 0x01, 0xD0, 0x02, 0x02]
+        let sp = try SentencePieceTokenizer(modelBytes: proto(pieces: pieces, trainer: trainer), path: "bytes.model")
+        XCTAssertEqual(sp.encode("a b"), [259, 261, 260])
+        XCTAssertEqual(sp.encode("a é"), [259, 261, 198, 172])
+        XCTAssertEqual(sp.pieces("a é"), ["▁a", "▁", "<0xC3>", "<0xA9>"])
+        XCTAssertEqual(sp.encode("ab\u{E9}b"), [259, 260, 198, 172, 260])
+        XCTAssertEqual(sp.encode("é"), [261, 198, 172])
+        XCTAssertEqual(sp.decode([198]), "\u{FFFD}")
+        XCTAssertEqual(sp.decode([198, 172, 259]), "é a")
+        XCTAssertEqual(sp.decode([1, 198, 2, 0]), "\u{FFFD} \u{2047} ")
+        XCTAssertEqual(sp.decode([229, 153, 132, 259]), "▁ a")
+        XCTAssertEqual(sp.decode([229, 153, 260]), "\u{FFFD}\u{FFFD}b")
+        XCTAssertEqual(sp.decode([261, 261, 259]), "a")
+        // Byte pieces without byte_fallback are rejected, as SentencePiece does.
+        XCTAssertThrowsError(try SentencePieceTokenizer(modelBytes: proto(pieces: pieces), path: "nofallback.model"))
+    }
 }
