@@ -75,5 +75,9 @@ final class TokenizerIndexTTS2SegmentTests: XCTestCase {
         XCTAssertNil(tok.preprocess(""))
         XCTAssertEqual(tok.encode("a"), [10201, 2])         // lower-case 'a' is not in the vocabulary
         XCTAssertEqual(tok.encode("A"), [10210])
+        // The normalizer runs only on texts longer than one character, as in TextTokenizer.encode.
+        let spelled: (String) -> String = { $0.replacingOccurrences(of: "5", with: "five") }
+        XCTAssertEqual(tok.tokenize("5", normalizer: spelled), ["▁", "5"])
+        XCTAssertEqual(tok.tokenize("5 cats", normalizer: spelled), tok.tokenize("five cats"))
     }
 }

@@ -2,7 +2,8 @@
 //   encode(text): empty → []; a text whose Python-stripped length is 1 goes to SentencePiece as is;
 //   otherwise tokenize_by_CJK_char (indextts.utils.common): strip, isolate every CJK character,
 //   strip and upper-case each part, join with single spaces; then SentencePiece (bpe.model).
-// The input is expected to be the output of IndexTTS2's TextNormalizer (done elsewhere in TextFrontend).
+// TextNormalizer (written elsewhere in TextFrontend) is passed in as a closure so that it runs exactly
+// where the original runs it (after the single-character check); without one the text is used as is.
 import Foundation
 
 public final class IndexTTS2TextTokenizer: Sendable {
@@ -16,22 +17,23 @@ public final class IndexTTS2TextTokenizer: Sendable {
         self.sentencePiece = sentencePiece
     }
 
-    /// The string TextTokenizer.encode hands to SentencePiece, or nil for empty input.
-    public func preprocess(_ text: String) -> String? {
+    /// The string TextTokenizer.encode hands to SentencePiece, or nil for empty input. `normalizer` stands for
+    /// TextTokenizer's TextNormalizer; like the original it is skipped for texts whose stripped length is 1.
+    public func preprocess(_ text: String, normalizer: ((String) -> String)? = nil) -> String? {
         if text.isEmpty { return nil }
         if PythonText.strip(text).unicodeScalars.count == 1 { return text }
-        return Self.tokenizeByCJKChar(text)
+        return Self.tokenizeByCJKChar(normalizer.map { $0(text) } ?? text)
     }
 
     /// Token ids (TextTokenizer.encode(text), out_type=int).
-    public func encode(_ text: String) -> [Int] {
-        guard let input = preprocess(text) else { return [] }
+    public func encode(_ text: String, normalizer: ((String) -> String)? = nil) -> [Int] {
+        guard let input = preprocess(text, normalizer: normalizer) else { return [] }
         return sentencePiece.encode(input)
     }
 
     /// Token pieces (TextTokenizer.tokenize(text)), as infer_v2 uses them before split_segments.
-    public func tokenize(_ text: String) -> [String] {
-        guard let input = preprocess(text) else { return [] }
+    public func tokenize(_ text: String, normalizer: ((String) -> String)? = nil) -> [String] {
+        guard let input = preprocess(text, normalizer: normalizer) else { return [] }
         return sentencePiece.pieces(input)
     }
 
@@ -46,8 +48,9 @@ public final class IndexTTS2TextTokenizer: Sendable {
     }
 
     /// What infer_v2 feeds the GPT per segment: tokenize → split_segments → convert_tokens_to_ids.
-    public func segmentIDs(_ text: String, maxTokens: Int = 120, quickStreamingTokens: Int = 0) -> [[Int]] {
-        splitSegments(tokenize(text), maxTokens: maxTokens, quickStreamingTokens: quickStreamingTokens)
+    public func segmentIDs(_ text: String, maxTokens: Int = 120, quickStreamingTokens: Int = 0,
+                           normalizer: ((String) -> String)? = nil) -> [[Int]] {
+        splitSegments(tokenize(text, normalizer: normalizer), maxTokens: maxTokens, quickStreamingTokens: quickStreamingTokens)
             .map(convertTokensToIDs)
     }
 
