@@ -3,6 +3,7 @@
 // the talker and e2e fixtures, loading without tokenizer.json, and malformed files.
 import Foundation
 import XCTest
+import Neural
 import TestSupport
 @testable import TextFrontend
 
@@ -22,6 +23,18 @@ final class TokenizerQwen2Tests: XCTestCase {
         let ids = Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0.expected) })
         let differing = (0..<20).filter { ids["ids.\($0)"] != ids["ids_fix_mistral_regex.\($0)"] }
         XCTAssertEqual(differing.count, 1)
+    }
+
+    /// The wrapping the Bookvox layer needs to register the case as a ParityRunner.
+    func testResultsWrapIntoParityReports() throws {
+        let runner: ParityRunner = { c in
+            try QwenTokenizerCase.run(directory: c.directory) { try c.io.int64s($0) }.map {
+                try ParityCompare.check(c, output: $0.name, gotInts: $0.got.map(Int64.init), shape: [$0.got.count])
+            }
+        }
+        let reports = try runner(try Fixtures.load("qwen3tts/text_tokenizer"))
+        XCTAssertEqual(reports.count, 60)
+        for r in reports { XCTAssertTrue(r.passed, r.description) }
     }
 
     struct Extra: Decodable {
