@@ -1,0 +1,24 @@
+// SHA-256 helpers (swift-crypto) used for audio files, voice clips, codes and cache identities.
+import Crypto
+import Foundation
+
+public enum Hashing {
+    public static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func sha256Hex(_ string: String) -> String { sha256Hex(Data(string.utf8)) }
+
+    /// Hash of a file's bytes, streamed in 1 MiB blocks; nil when the file cannot be read.
+    public static func sha256Hex(fileAt path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while true {
+            guard let chunk = try? handle.read(upToCount: 1 << 20) else { return nil }
+            if chunk.isEmpty { break }
+            hasher.update(data: chunk)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
