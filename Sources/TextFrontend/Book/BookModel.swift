@@ -1,0 +1,117 @@
+// Value types for a parsed book: metadata, chapters and their speakable segments.
+import Foundation
+
+/// Book-level settings, read from Markdown front matter or a Project Gutenberg header.
+public struct BookMetadata: Codable, Sendable, Equatable {
+    public var title: String
+    public var author: String?
+    public var narrator: String?
+    /// BCP-47-ish language code; "en" unless the book says otherwise.
+    public var language: String
+    /// Base seed for per-segment seeds; nil lets the planner choose its default.
+    public var seed: UInt64?
+    /// Path of a cover image, relative to the book file.
+    public var cover: String?
+
+    public init(title: String, author: String? = nil, narrator: String? = nil,
+                language: String = "en", seed: UInt64? = nil, cover: String? = nil) {
+        self.title = title
+        self.author = author
+        self.narrator = narrator
+        self.language = language
+        self.seed = seed
+        self.cover = cover
+    }
+}
+
+/// The kind of break that FOLLOWS a segment. The last segment of a chapter is `.chapter`.
+public enum Boundary: String, Codable, Sendable, CaseIterable {
+    case clause, sentence, paragraph, scene, chapter
+}
+
+/// One unit of speech: a sentence (or a clause of an over-long sentence, or a chapter heading).
+public struct Segment: Codable, Sendable, Equatable {
+    /// "chapter.index", e.g. "3.17"; stable while the chapter's own text is unchanged.
+    public var key: String
+    /// 1-based chapter number.
+    public var chapter: Int
+    /// 0 = the chapter heading; body segments are numbered from 1.
+    public var index: Int
+    /// 0 = the heading; body paragraphs are numbered from 1 within the chapter.
+    public var paragraph: Int
+    /// Source text after markup reduction; never normalized.
+    public var text: String
+    public var boundary: Boundary
+    /// 1-based line in the book file where the segment starts.
+    public var sourceLine: Int
+
+    public init(chapter: Int, index: Int, paragraph: Int, text: String, boundary: Boundary, sourceLine: Int) {
+        self.key = "\(chapter).\(index)"
+        self.chapter = chapter
+        self.index = index
+        self.paragraph = paragraph
+        self.text = text
+        self.boundary = boundary
+        self.sourceLine = sourceLine
+    }
+}
+
+public struct Chapter: Codable, Sendable, Equatable {
+    /// 1-based chapter number.
+    public var index: Int
+    public var title: String
+    public var segments: [Segment]
+    /// The chapter's text after markup reduction (heading, then paragraphs separated by blank lines).
+    public var sourceText: String
+
+    public init(index: Int, title: String, segments: [Segment], sourceText: String) {
+        self.index = index
+        self.title = title
+        self.segments = segments
+        self.sourceText = sourceText
+    }
+
+    /// True when the segments' texts, joined, give back `sourceText` (whitespace-insensitive).
+    public var isLossless: Bool {
+        Chapter.strippingWhitespace(segments.map(\.text).joined()) == Chapter.strippingWhitespace(sourceText)
+    }
+
+    static func strippingWhitespace(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.filter { !$0.properties.isWhitespace }))
+    }
+}
+
+public struct Book: Codable, Sendable {
+    public var metadata: BookMetadata
+    public var chapters: [Chapter]
+    public var sourcePath: String
+
+    public init(metadata: BookMetadata, chapters: [Chapter], sourcePath: String) {
+        self.metadata = metadata
+        self.chapters = chapters
+        self.sourcePath = sourcePath
+    }
+
+    /// All segments in reading order.
+    public var segments: [Segment] { chapters.flatMap(\.segments) }
+
+    /// The segment with this key ("3.17"), if any.
+    public func segment(forKey key: String) -> Segment? {
+        let parts = key.split(separator: ".")
+        guard parts.count == 2, let c = Int(parts[0]), let i = Int(parts[1]),
+              c >= 1, c <= chapters.count else { return nil }
+        return chapters[c - 1].segments.first { $0.index == i }
+    }
+}
+
+public struct SegmenterOptions: Sendable {
+    /// Sentences longer than this (in characters) are split at clause boundaries.
+    public var maxCharacters: Int = 280
+    /// Fragments with fewer words than this are merged into a neighbouring segment (0 disables merging).
+    public var mergeWordsBelow: Int = 3
+
+    public init(maxCharacters: Int = 280, mergeWordsBelow: Int = 3) {
+        self.maxCharacters = maxCharacters
+        self.mergeWordsBelow = mergeWordsBelow
+    }
+}

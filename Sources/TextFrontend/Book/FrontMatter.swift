@@ -1,0 +1,96 @@
+// YAML front matter (title, author, narrator, language, seed, cover) at the top of a Markdown book, via Yams.
+import Foundation
+import Logging
+import Yams
+
+enum FrontMatter {
+    private static let logger = Logger(label: "bookvox.text.frontmatter")
+    static let knownKeys = ["title", "author", "narrator", "language", "seed", "cover"]
+
+    /// Finds a front matter block at the top of `lines` ("---" … "---" or "...").
+    /// Returns the YAML lines' index range and the index of the first body line, or nil when absent.
+    static func locate(in lines: [String], path: String) throws -> (yaml: Range<Int>, bodyStart: Int)? {
+        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else { return nil }
+        for i in 1..<max(lines.count, 1) {
+            let t = lines[i].trimmingCharacters(in: .whitespaces)
+            if t == "---" || t == "..." { return (1..<i, i + 1) }
+        }
+        throw BookError.malformedFrontMatter(
+            path: path, line: 1,
+            reason: "the '---' block opened on line 1 is never closed (expected a closing '---' line)")
+    }
+
+    /// Parses the YAML lines into metadata. `firstLine` is the 1-based file line of yamlLines[0].
+    static func parse(_ yamlLines: [String], firstLine: Int, defaults: BookMetadata, path: String) throws -> BookMetadata {
+        let yaml = yamlLines.joined(separator: "\n")
+        var meta = defaults
+        guard yaml.hasSpeakableText || yaml.contains(":") else { return meta }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            let (line, problem) = describe(error)
+            throw BookError.malformedFrontMatter(path: path, line: firstLine + max(line, 1) - 1, reason: problem)
+        }
+        guard let root else { return meta }
+        guard let mapping = root.mapping else {
+            throw BookError.malformedFrontMatter(
+                path: path, line: firstLine + (root.mark?.line ?? 1) - 1,
+                reason: "expected 'key: value' lines (a YAML mapping) but found a \(kind(root))")
+        }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let line = firstLine + (value.mark?.line ?? keyNode.mark?.line ?? 1) - 1
+            func text() throws -> String? {
+                if value.null != nil { return nil }
+                guard let s = value.scalar?.string else {
+                    throw BookError.malformedFrontMatter(
+                        path: path, line: line, reason: "'\(key)' must be text but is a \(kind(value))")
+                }
+                let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+                return t.isEmpty ? nil : t
+            }
+            switch key {
+            case "title":
+                if let t = try text() { meta.title = t }
+            case "author": meta.author = try text()
+            case "narrator": meta.narrator = try text()
+            case "cover": meta.cover = try text()
+            case "language":
+                if let t = try text() { meta.language = t }
+            case "seed":
+                guard let t = try text() else { meta.seed = nil; continue }
+                guard let seed = UInt64(t.replacingOccurrences(of: "_", with: "")) else {
+                    throw BookError.malformedFrontMatter(
+                        path: path, line: line,
+                        reason: "'seed' must be a whole number from 0 to \(UInt64.max) but is '\(t)'")
+                }
+                meta.seed = seed
+            default:
+                logger.warning("\(path):\(line): ignoring unknown front matter key '\(key)' (known: \(knownKeys.joined(separator: ", ")))")
+            }
+        }
+        return meta
+    }
+
+    private static func kind(_ node: Node) -> String {
+        if node.scalar != nil { return "single value" }
+        if node.mapping != nil { return "mapping" }
+        if node.sequence != nil { return "list" }
+        return "YAML node"
+    }
+
+    /// (1-based line within the YAML, problem text) for a Yams error.
+    private static func describe(_ error: YamlError) -> (Int, String) {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            let ctx = context.map { "\($0.text) " } ?? ""
+            return (mark.line, "invalid YAML: \(ctx)\(problem)")
+        case let .reader(problem, _, _, _):
+            return (1, "invalid YAML: \(problem)")
+        default:
+            return (1, "invalid YAML: \(error)")
+        }
+    }
+}

@@ -1,0 +1,82 @@
+// Small NSRegularExpression helpers shared by the readers and the normalizer.
+import Foundation
+
+struct Pattern: @unchecked Sendable {
+    let regex: NSRegularExpression
+
+    init(_ pattern: String, options: NSRegularExpression.Options = []) {
+        do {
+            regex = try NSRegularExpression(pattern: pattern, options: options)
+        } catch {
+            preconditionFailure("invalid built-in pattern \(pattern): \(error)")
+        }
+    }
+
+    /// Replaces each match with `transform(groups)`, where groups[0] is the whole match and a group that did
+    /// not participate is nil. Returning nil keeps the match unchanged.
+    func replace(in text: String, _ transform: ([String?]) -> String?) -> String {
+        let ns = text as NSString
+        let matches = regex.matches(in: text, range: NSRange(location: 0, length: ns.length))
+        if matches.isEmpty { return text }
+        var out = ""
+        out.reserveCapacity(ns.length)
+        var last = 0
+        for m in matches {
+            let groups: [String?] = (0..<m.numberOfRanges).map { i in
+                let r = m.range(at: i)
+                return r.location == NSNotFound ? nil : ns.substring(with: r)
+            }
+            guard let replacement = transform(groups) else { continue }
+            out += ns.substring(with: NSRange(location: last, length: m.range.location - last))
+            out += replacement
+            last = m.range.location + m.range.length
+        }
+        out += ns.substring(from: last)
+        return out
+    }
+
+    /// Replaces every match with a template (`$1` refers to group 1).
+    func replace(in text: String, template: String) -> String {
+        let ns = text as NSString
+        return regex.stringByReplacingMatches(in: text, range: NSRange(location: 0, length: ns.length),
+                                              withTemplate: template)
+    }
+
+    /// The capture groups of the first match of the whole string, or nil.
+    func firstMatch(_ text: String) -> [String?]? {
+        let ns = text as NSString
+        guard let m = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else { return nil }
+        return (0..<m.numberOfRanges).map { i in
+            let r = m.range(at: i)
+            return r.location == NSNotFound ? nil : ns.substring(with: r)
+        }
+    }
+
+    func matches(_ text: String) -> Bool {
+        let ns = text as NSString
+        return regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) != nil
+    }
+}
+
+extension String {
+    /// Whitespace runs collapsed to one space, ends trimmed.
+    var collapsingWhitespace: String {
+        var out = ""
+        out.reserveCapacity(utf8.count)
+        var pendingSpace = false
+        for ch in self {
+            if ch.isWhitespace {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(" "); pendingSpace = false }
+                out.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// True when the text holds at least one letter or digit.
+    var hasSpeakableText: Bool {
+        unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+    }
+}

@@ -1,0 +1,42 @@
+// Reader output before segmentation: chapters of paragraphs with their source lines.
+import Foundation
+
+/// A block of text after markup reduction. `text` keeps one "\n" per source line break so that an offset
+/// in it maps back to a source line: line + number of "\n" before the offset.
+struct SourceParagraph: Equatable {
+    var text: String
+    /// 1-based line in the book file of the paragraph's first line.
+    var line: Int
+    /// A scene break (thematic break, decorative separator) follows this paragraph.
+    var sceneBreakAfter = false
+}
+
+struct SourceChapter: Equatable {
+    /// The heading as written (markup reduced); nil for an implicit chapter (text before the first heading,
+    /// or a book with no headings), which is titled with the book title and has no N.0 segment.
+    var heading: SourceParagraph?
+    var paragraphs: [SourceParagraph] = []
+
+    var hasSpeakableBody: Bool { paragraphs.contains { $0.text.hasSpeakableText } }
+
+    /// Marks a scene break after the last paragraph, if there is one.
+    mutating func markSceneBreak() {
+        guard !paragraphs.isEmpty else { return }
+        paragraphs[paragraphs.count - 1].sceneBreakAfter = true
+    }
+}
+
+struct SourceDocument {
+    var metadata: BookMetadata
+    var chapters: [SourceChapter]
+}
+
+/// Splits file text into lines: strips a UTF-8 BOM, accepts LF, CRLF and CR line ends.
+enum SourceLines {
+    static func split(_ text: String) -> [String] {
+        var t = text
+        if t.hasPrefix("\u{FEFF}") { t.removeFirst() }
+        // "\r\n" is a single Character in Swift, so splitting on isNewline handles CRLF, LF and CR alike.
+        return t.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }).map(String.init)
+    }
+}
