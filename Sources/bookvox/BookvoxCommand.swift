@@ -30,7 +30,7 @@ struct BitrateOption: ParsableArguments {
 }
 
 /// Runs a render-like operation with signal handling and progress.
-func withRenderRuntime(quiet: Bool, _ body: (ProgressReporting, CancellationFlag) throws -> RenderReport) throws {
+func withRenderRuntime(quiet: Bool, _ body: (RenderProgress, CancellationFlag) throws -> RenderReport) throws {
     let progress = TerminalProgress(quiet: quiet)
     let cancel = CancellationFlag()
     cancel.installSignalHandlers { _ in

@@ -3,7 +3,7 @@
 import Bookvox
 import Foundation
 
-final class TerminalProgress: ProgressReporting, @unchecked Sendable {
+final class TerminalProgress: RenderProgress, @unchecked Sendable {
     private let quiet: Bool
     private let tty = Terminal.isTTY
     private let lock = NSLock()

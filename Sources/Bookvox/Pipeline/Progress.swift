@@ -2,7 +2,7 @@
 // (bar with ETA on a TTY, plain lines otherwise, nothing with --quiet); tests use SilentProgress.
 import Foundation
 
-public protocol ProgressReporting: AnyObject, Sendable {
+public protocol RenderProgress: AnyObject, Sendable {
     /// A run starts: `total` segments in the book, `alreadyDone` of them already have audio.
     func begin(total: Int, alreadyDone: Int)
     /// One more segment saved (called from the render queue).
@@ -15,7 +15,7 @@ public protocol ProgressReporting: AnyObject, Sendable {
     func finish()
 }
 
-public final class SilentProgress: ProgressReporting, @unchecked Sendable {
+public final class SilentProgress: RenderProgress, @unchecked Sendable {
     private let lock = NSLock()
     public private(set) var warnings: [String] = []
     public private(set) var savedKeys: [String] = []

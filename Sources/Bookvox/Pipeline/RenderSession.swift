@@ -11,7 +11,8 @@ public enum RenderSession {
     private static let log = Logger(label: "bookvox.render")
 
     /// `bookvox render BOOK`: plans the book, (re)uses its project and renders what is missing.
-    public static func render(book path: String, options: RenderOptions, progress: ProgressReporting,
+    @discardableResult
+    public static func render(book path: String, options: RenderOptions, progress: RenderProgress,
                               cancel: CancellationFlag = CancellationFlag()) throws -> RenderReport {
         let plan = try BookPlanner.plan(bookAt: path)
         let bookURL = URL(fileURLWithPath: path).standardizedFileURL
@@ -40,7 +41,8 @@ public enum RenderSession {
 
     /// `bookvox resume [PROJECT]`: re-plans from the recorded book file, verifies every saved file and
     /// renders what is missing (failed segments get another round of takes).
-    public static func resume(project: ProjectLayout, options: RenderOptions, progress: ProgressReporting,
+    @discardableResult
+    public static func resume(project: ProjectLayout, options: RenderOptions, progress: RenderProgress,
                               cancel: CancellationFlag = CancellationFlag()) throws -> RenderReport {
         let lock = try ProjectLock(layout: project)
         defer { lock.release() }
@@ -68,8 +70,9 @@ public enum RenderSession {
 
     /// `bookvox rerender KEY... [--take N]`: re-synthesizes exactly these segments with a new take
     /// (default: current take + 1, hence a new seed) and re-exports only their chapters.
+    @discardableResult
     public static func rerender(project: ProjectLayout, keys: [String], take: Int?, options: RenderOptions,
-                                progress: ProgressReporting, cancel: CancellationFlag = CancellationFlag()) throws -> RenderReport {
+                                progress: RenderProgress, cancel: CancellationFlag = CancellationFlag()) throws -> RenderReport {
         guard !keys.isEmpty else { throw BookvoxError.badInput("give at least one segment key, e.g. `bookvox rerender 3.17`.") }
         if let take, take < 1 { throw BookvoxError.badInput("--take must be 1 or more (got \(take)).") }
         let lock = try ProjectLock(layout: project)
@@ -102,7 +105,7 @@ public enum RenderSession {
     // MARK: shared run
 
     private static func run(store: JobStore, engine: SpeechEngine, voice: VoiceReference?, keys: Set<String>?,
-                            options: RenderOptions, progress: ProgressReporting, cancel: CancellationFlag) throws -> RenderReport {
+                            options: RenderOptions, progress: RenderProgress, cancel: CancellationFlag) throws -> RenderReport {
         guard let book = try store.book() else { throw BookvoxError.failure("the project has no book record") }
         let verified = try store.verify()
         if !verified.requeued.isEmpty {
@@ -177,7 +180,7 @@ public enum RenderSession {
 
     /// Warns once when the engine cannot clone; the voice then plays no part in synthesis or cache identity.
     private static func voiceForEngine(_ engine: SpeechEngine, voice: VoiceReference?, explicit: Bool,
-                                       progress: ProgressReporting) throws -> VoiceReference? {
+                                       progress: RenderProgress) throws -> VoiceReference? {
         guard let voice else { return nil }
         if engine.canCloneVoice { return voice }
         if explicit {

@@ -3,6 +3,7 @@
 // segments in flight (generated but not yet rendered and saved). Every segment is computed from its
 // own request and seed only, so results never depend on scheduling. Results are committed through the
 // sink as they complete; a failed take is retried with the next take up to `maxTakes`.
+import AudioDSP
 import Dispatch
 import Foundation
 import Logging

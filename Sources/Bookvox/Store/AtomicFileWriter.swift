@@ -18,6 +18,7 @@ public protocol FileWriting: Sendable {
     /// Creates `path` atomically and durably: `produce` writes the content to the temporary path it is
     /// given; the file is then synced, renamed onto `path` and the directory synced. Returns the sha256
     /// (hex) of the bytes now at `path`. On error nothing new exists at `path`.
+    @discardableResult
     func writeFile(at path: String, _ produce: (_ tempPath: String) throws -> Void) throws -> String
 }
 

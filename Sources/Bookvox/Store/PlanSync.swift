@@ -11,6 +11,12 @@ public struct PlanSyncSummary: Sendable, Equatable {
     public var queued: Int
     /// Segments no longer in the book, removed.
     public var removed: Int
+
+    public init(kept: Int, queued: Int, removed: Int) {
+        self.kept = kept
+        self.queued = queued
+        self.removed = removed
+    }
 }
 
 public struct VerifySummary: Sendable, Equatable {

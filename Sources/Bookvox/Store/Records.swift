@@ -33,6 +33,20 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var voicePath: String?
     public var bitrateKbps: Int
 
+    public init(title: String, author: String?, narrator: String?, language: String, seed: Int64, sourcePath: String,
+                engine: String, voiceSha256: String?, voicePath: String?, bitrateKbps: Int) {
+        self.title = title
+        self.author = author
+        self.narrator = narrator
+        self.language = language
+        self.seed = seed
+        self.sourcePath = sourcePath
+        self.engine = engine
+        self.voiceSha256 = voiceSha256
+        self.voicePath = voicePath
+        self.bitrateKbps = bitrateKbps
+    }
+
     public var bookSeed: UInt64 { UInt64(bitPattern: seed) }
 }
 
