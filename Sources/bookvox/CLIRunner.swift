@@ -6,6 +6,7 @@ import Foundation
 
 enum CLIRunner {
     static func main(_ argv: [String]) -> Int32 {
+        LoggingSetup.bootstrap(verbose: ProcessInfo.processInfo.environment["BOOKVOX_VERBOSE"] != nil)
         do {
             var command = try BookvoxCommand.parseAsRoot(Array(argv.dropFirst()))
             try command.run()
@@ -23,7 +24,7 @@ enum CLIRunner {
                 return ExitCodes.ok
             }
             if code == .validationFailure {
-                Terminal.error(message)
+                Terminal.line(message)
                 return ExitCodes.usage
             }
             Terminal.error(message.isEmpty ? "\(error)" : message)

@@ -44,8 +44,8 @@ public struct PlanReport: Codable, Sendable, Equatable {
     public var text: String {
         var lines = ["\(title)" + (author.map { " — \($0)" } ?? "") + " [\(language)]"]
         for c in chapters {
-            lines.append(String(format: "  %3d  %-40@ %5d segments %8d chars  ~%@", c.number, String(c.title.prefix(40)) as NSString,
-                                c.segments, c.characters, Self.duration(c.estimatedSeconds)))
+            lines.append(String(format: "  %3d  ", c.number) + c.title.padded(40)
+                + String(format: " %5d segments %8d chars  ~", c.segments, c.characters) + Self.duration(c.estimatedSeconds))
         }
         lines.append("\(chapters.count) chapters, \(segments) segments, \(characters) characters, "
             + "estimated \(Self.duration(estimatedSeconds)) of audio (at ~\(Int(BookPlan.charactersPerSecond)) chars/s)")

@@ -64,8 +64,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
             if c.failed > 0 { extra.append("\(c.failed) failed") }
             if c.flagged > 0 { extra.append("\(c.flagged) flagged") }
             if c.exported { extra.append("exported") }
-            lines.append(String(format: "  %3d  %-32@ %4d/%-4d %@", c.number, String(c.title.prefix(32)) as NSString,
-                                c.rendered, c.segments, extra.joined(separator: ", ") as NSString))
+            lines.append(String(format: "  %3d  ", c.number) + c.title.padded(32)
+                + " \(c.rendered)/\(c.segments)".padded(12) + extra.joined(separator: ", "))
         }
         if !flagged.isEmpty {
             lines.append("flagged:")
