@@ -36,29 +36,54 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(report.done, report.total)
     }
 
-    /// kill -9 in the middle of a render, then `resume`: saved segments are not synthesized again
-    /// (their files keep inode and mtime) and the exports equal an uninterrupted render's bytes.
-    func testKillNineThenResumeMatchesUninterruptedRender() throws {
-        let ws = try TestWorkspace()
+    private func longBook(_ ws: TestWorkspace) throws -> String {
         let sentences = (1...24).map { "Sentence number \($0) of this chapter is here to take a little time." }
         let chapters = (1...3).map { "# Part \($0)\n\n" + sentences.joined(separator: " ") }.joined(separator: "\n\n")
-        let book = try ws.write("long.md", "---\ntitle: Long\nseed: 11\n---\n\n" + chapters + "\n")
-        let project = ProjectLayout(root: ws.root.appendingPathComponent("long.bookvox"))
+        return try ws.write("long.md", "---\ntitle: Long\nseed: 11\n---\n\n" + chapters + "\n")
+    }
 
-        let (proc, _, _) = try CLIProcess.launch(["render", book, "--engine", "espeak", "--quiet"])
+    /// Starts `bookvox render` and sends `signal` once `count` segments are saved.
+    private func renderAndSignal(_ book: String, project: ProjectLayout, signal: Int32, after count: Int) throws -> Process {
+        let (proc, _, err) = try CLIProcess.launch(["render", book, "--engine", "espeak", "--quiet"])
         var watcher: JobStore?
         let deadline = Date().addingTimeInterval(60)
         while proc.isRunning, Date() < deadline {
             if watcher == nil, FileManager.default.fileExists(atPath: project.database.path) {
                 watcher = try? JobStore(layout: project)
             }
-            if let rows = try? watcher?.segments(), rows.filter({ $0.state == .rendered }).count >= 5 {
-                kill(proc.processIdentifier, SIGKILL)
+            if let rows = try? watcher?.segments(), rows.filter({ $0.state == .rendered }).count >= count {
+                kill(proc.processIdentifier, signal)
                 break
             }
             usleep(5_000)
         }
         proc.waitUntilExit()
+        lastStderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return proc
+    }
+
+    private var lastStderr = ""
+
+    func testSigintStopsAfterSavingInFlightSegments() throws {
+        let ws = try TestWorkspace()
+        let project = ProjectLayout(root: ws.root.appendingPathComponent("long.bookvox"))
+        let proc = try renderAndSignal(try longBook(ws), project: project, signal: SIGINT, after: 3)
+        XCTAssertEqual(proc.terminationReason, .exit, "the render finished before it could be interrupted")
+        XCTAssertEqual(proc.terminationStatus, ExitCodes.interrupted, lastStderr)
+        XCTAssertTrue(lastStderr.contains("interrupted:"), lastStderr)
+        let store = try JobStore(layout: project)
+        XCTAssertEqual(try store.verify().requeued, [], "every recorded segment file verifies")
+        XCTAssertEqual(try store.runs().last?.status, "interrupted")
+        XCTAssertFalse(try store.segments().contains { $0.state == .generated }, "in-flight segments were saved")
+    }
+
+    /// kill -9 in the middle of a render, then `resume`: saved segments are not synthesized again
+    /// (their files keep inode and mtime) and the exports equal an uninterrupted render's bytes.
+    func testKillNineThenResumeMatchesUninterruptedRender() throws {
+        let ws = try TestWorkspace()
+        let book = try longBook(ws)
+        let project = ProjectLayout(root: ws.root.appendingPathComponent("long.bookvox"))
+        let proc = try renderAndSignal(book, project: project, signal: SIGKILL, after: 5)
         XCTAssertEqual(proc.terminationReason, .uncaughtSignal, "the render finished before it could be killed")
         XCTAssertEqual(proc.terminationStatus, SIGKILL)
 

@@ -71,6 +71,16 @@ public struct ChapterExporter: Sendable {
         return .exported
     }
 
+    /// Deletes export files of chapters the book no longer has (after an edit removed chapters).
+    public func removeStaleExports() throws {
+        let keep = Set(try store.chapters().map { ProjectLayout.exportBaseName(chapter: $0.number) })
+        let dir = store.layout.exportDir
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where name.hasPrefix("chapter-") {
+            let base = String(name.prefix { $0 != "." })
+            if !keep.contains(base) { try FileManager.default.removeItem(at: dir.appendingPathComponent(name)) }
+        }
+    }
+
     static func artist(_ book: BookRecord) -> String {
         switch (book.author, book.narrator) {
         case let (a?, n?) where a != n: return "\(a); read by \(n)"

@@ -151,6 +151,7 @@ public enum RenderSession {
                 exportChapter(ch.number)
             }
             exportQueue.sync {}
+            if keys == nil { try exporter.removeStaleExports() }
         }
         progress.finish()
         let status = result.fatal != nil || exported.error != nil ? "failed"

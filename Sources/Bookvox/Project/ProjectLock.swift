@@ -21,7 +21,12 @@ public final class ProjectLock {
                 + "Check that the project directory is writable.")
         }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let holder = Self.readPid(fd: fd)
+            // The holder writes its pid right after taking the lock; give it a moment if the file is still empty.
+            var holder = Self.readPid(fd: fd)
+            for _ in 0..<20 where holder == 0 {
+                usleep(10_000)
+                holder = Self.readPid(fd: fd)
+            }
             close(fd)
             fd = -1
             throw BookvoxError.alreadyRendering(pid: holder, project: layout.root.path)
