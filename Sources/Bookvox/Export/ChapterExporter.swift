@@ -53,10 +53,11 @@ public struct ChapterExporter: Sendable {
                            trackCount: chapters.count)
         let hash = contentHash(book: book, chapter: chapter, segments: segments, tags: tags)
         let layout = store.layout
-        let filesPresent = settings.formats.allSatisfy {
-            FileManager.default.fileExists(atPath: layout.exportFile(chapter: number, ext: $0.rawValue).path)
-        } && FileManager.default.fileExists(atPath: layout.exportFile(chapter: number, ext: "timings.json").path)
+        let exists = { (ext: String) in FileManager.default.fileExists(atPath: layout.exportFile(chapter: number, ext: ext).path) }
+        let filesPresent = settings.formats.allSatisfy { exists($0.rawValue) } && exists("timings.json")
         if !force, chapter.exportHash == hash, filesPresent { return .upToDate }
+        // Formats exported earlier (e.g. a WAV from `export --format wav`) are rewritten too, never left stale.
+        let formats = settings.formats.union(ExportFormat.allCases.filter { exists($0.rawValue) })
 
         var pieces: [StitchSegment] = []
         for seg in segments {
@@ -65,7 +66,7 @@ public struct ChapterExporter: Sendable {
             pieces.append(StitchSegment(key: seg.key, audio: audio, boundary: seg.boundary))
         }
         let stitched = try ChapterStitching.stitch(pieces)
-        try write(chapter: number, title: chapter.title, stitched: stitched, tags: tags)
+        try write(chapter: number, title: chapter.title, stitched: stitched, tags: tags, formats: formats)
         try store.setExportHash(chapter: number, hash: hash)
         log.info("exported chapter \(number) (\(String(format: "%.1f", stitched.audio.duration)) s)")
         return .exported
@@ -98,20 +99,21 @@ public struct ChapterExporter: Sendable {
         return Hashing.sha256Hex(parts.joined(separator: "\u{1F}"))
     }
 
-    private func write(chapter number: Int, title: String, stitched: StitchedChapter, tags: ID3Tags) throws {
+    private func write(chapter number: Int, title: String, stitched: StitchedChapter, tags: ID3Tags,
+                       formats: Set<ExportFormat>) throws {
         let layout = store.layout
         let master = stitched.audio
-        if settings.formats.contains(.flac) {
+        if formats.contains(.flac) {
             try writer.writeFile(at: layout.exportFile(chapter: number, ext: "flac").path) { temp in
                 try AudioFile.write(master, to: temp, format: .flac)
             }
         }
-        if settings.formats.contains(.wav) {
+        if formats.contains(.wav) {
             try writer.writeFile(at: layout.exportFile(chapter: number, ext: "wav").path) { temp in
                 try AudioFile.write(master, to: temp, format: .wav16)
             }
         }
-        if settings.formats.contains(.mp3) {
+        if formats.contains(.mp3) {
             let resampled = master.sampleRate == ExportSettings.mp3SampleRate
                 ? master : try Resampler.resample(master, to: ExportSettings.mp3SampleRate)
             let mp3 = try MP3Encoder.encode(resampled, bitrateKbps: settings.bitrateKbps, tags: tags)
