@@ -1,0 +1,132 @@
+// Audio file I/O through libsndfile: read any format the installed libsndfile decodes
+// (WAV, FLAC, Ogg/Vorbis, AIFF, and MP3 where it was built with mpg123) as mono Float32 at
+// the file's native rate; write WAV (16-bit or float) or FLAC.
+//
+// Reading mixes all channels down to mono by averaging them. Writing goes to exactly the
+// path given (callers do temp-file → fsync → rename themselves); every libsndfile write
+// count and the sf_close status are checked, so a full disk is reported, never ignored.
+// A failed write may leave a partial file at the path: the caller owns its cleanup.
+import CSndfile
+import Foundation
+import Logging
+
+public enum AudioFile {
+    private static let logger = Logger(label: "bookvox.audiodsp.audiofile")
+    /// libsndfile reports sf_open failures through process-global state; opening under one
+    /// lock keeps the error message paired with the open that produced it.
+    private static let openLock = NSLock()
+    private static let chunkFrames = 65_536
+
+    /// Reads the file at `path` and returns its audio as mono Float32 at its own sample rate.
+    public static func read(path: String) throws -> AudioBuffer {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw AudioFileError.notFound(path: path)
+        }
+        if isDirectory.boolValue { throw AudioFileError.unreadable(path: path, detail: "it is a directory, not a file") }
+        guard access(path, R_OK) == 0 else {
+            throw AudioFileError.unreadable(path: path, detail: String(cString: strerror(errno)))
+        }
+
+        var info = SF_INFO()
+        let file: OpaquePointer = try openLock.withLock {
+            guard let f = sf_open(path, Int32(SFM_READ), &info) else {
+                let code = sf_error(nil)
+                let detail = String(cString: sf_strerror(nil))
+                switch Int(code) {
+                case SF_ERR_UNRECOGNISED_FORMAT, SF_ERR_MALFORMED_FILE, SF_ERR_UNSUPPORTED_ENCODING:
+                    throw AudioFileError.unsupportedFormat(path: path, detail: detail)
+                default:
+                    throw AudioFileError.unreadable(path: path, detail: detail)
+                }
+            }
+            return f
+        }
+        defer { sf_close(file) }
+
+        let channels = Int(info.channels)
+        guard channels > 0, info.samplerate > 0 else {
+            throw AudioFileError.unsupportedFormat(
+                path: path, detail: "libsndfile reports \(channels) channels at \(info.samplerate) Hz")
+        }
+        var mono: [Float] = []
+        if info.frames > 0, info.frames < Int64(Int32.max) { mono.reserveCapacity(Int(info.frames)) }
+        var chunk = [Float](repeating: 0, count: chunkFrames * channels)
+        while true {
+            let got = chunk.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, sf_count_t(chunkFrames)) }
+            if got <= 0 { break }
+            let frames = Int(got)
+            if channels == 1 {
+                mono.append(contentsOf: chunk[0..<frames])
+            } else {
+                let scale = 1 / Float(channels)
+                for f in 0..<frames {
+                    var sum: Float = 0
+                    for c in 0..<channels { sum += chunk[f * channels + c] }
+                    mono.append(sum * scale)
+                }
+            }
+        }
+        let status = sf_error(file)
+        if status != Int32(SF_ERR_NO_ERROR) {
+            throw AudioFileError.unreadable(path: path, detail: String(cString: sf_strerror(file)))
+        }
+        logger.debug("read \(path): \(mono.count) frames, \(channels) ch → mono, \(info.samplerate) Hz")
+        return AudioBuffer(samples: mono, sampleRate: Int(info.samplerate))
+    }
+
+    /// Writes `buffer` (mono) to exactly `path` in `format`, replacing any file there.
+    public static func write(_ buffer: AudioBuffer, to path: String, format: AudioFileFormat) throws {
+        guard buffer.sampleRate > 0 else {
+            throw AudioFileError.invalidBuffer(path: path, detail: "sample rate is \(buffer.sampleRate) Hz; expected > 0")
+        }
+        if let bad = buffer.samples.firstIndex(where: { !$0.isFinite }) {
+            throw AudioFileError.invalidBuffer(
+                path: path, detail: "sample \(bad) is \(buffer.samples[bad]); audio must be finite (an upstream stage produced NaN/Inf)")
+        }
+        var info = SF_INFO()
+        info.samplerate = Int32(buffer.sampleRate)
+        info.channels = 1
+        info.format = format.sndfileFormat
+        guard sf_format_check(&info) != 0 else {
+            throw AudioFileError.invalidBuffer(
+                path: path, detail: "libsndfile cannot store \(format.rawValue) at \(buffer.sampleRate) Hz")
+        }
+        let file: OpaquePointer = try openLock.withLock {
+            guard let f = sf_open(path, Int32(SFM_WRITE), &info) else {
+                throw writeError(path: path, errnoValue: errno, detail: String(cString: sf_strerror(nil)))
+            }
+            return f
+        }
+        if format.needsClipping { sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE)) }
+
+        var offset = 0
+        let total = buffer.samples.count
+        while offset < total {
+            let n = min(chunkFrames, total - offset)
+            let wrote = buffer.samples.withUnsafeBufferPointer {
+                sf_writef_float(file, $0.baseAddress! + offset, sf_count_t(n))
+            }
+            if wrote != sf_count_t(n) {
+                let e = errno
+                let detail = String(cString: sf_strerror(file))
+                sf_close(file)
+                throw writeError(path: path, errnoValue: e, detail: "wrote \(max(0, wrote)) of \(n) frames: \(detail)")
+            }
+            offset += n
+        }
+        let closeStatus = sf_close(file)
+        if closeStatus != 0 {
+            let e = errno
+            throw writeError(path: path, errnoValue: e, detail: "closing the file failed: \(String(cString: sf_error_number(closeStatus)))")
+        }
+        logger.debug("wrote \(path): \(total) frames, \(buffer.sampleRate) Hz, \(format.rawValue)")
+    }
+
+    private static func writeError(path: String, errnoValue: Int32, detail: String) -> AudioFileError {
+        if errnoValue == ENOSPC || errnoValue == EDQUOT || detail.contains("No space left") {
+            return .diskFull(path: path)
+        }
+        return .writeFailed(path: path, detail: detail)
+    }
+}
