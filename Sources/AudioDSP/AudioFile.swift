@@ -99,6 +99,8 @@ public enum AudioFile {
             return f
         }
         if format.needsClipping { sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE)) }
+        // Float WAVs get a PEAK chunk holding the current time by default: off, so equal audio gives equal bytes.
+        sf_command(file, Int32(SFC_SET_ADD_PEAK_CHUNK), nil, Int32(SF_FALSE))
 
         var offset = 0
         let total = buffer.samples.count

@@ -39,7 +39,9 @@ final class FakeEngine: SpeechEngine, @unchecked Sendable {
         hook?(request.key)
         if delay > 0 { Thread.sleep(forTimeInterval: delay) }
         if fail { throw SpeechEngineError.generationFailed(key: request.key, reason: "injected failure on take \(request.take)") }
-        var rng = SeededRNG(seed: request.seed)
+        var textHash: UInt64 = 0xCBF2_9CE4_8422_2325 // FNV-1a: the codes depend on the text and the seed
+        for b in request.text.utf8 { textHash = (textHash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        var rng = SeededRNG(seed: request.seed ^ textHash)
         let n = max(4, request.text.count / 4)
         return GeneratedCodes(shape: [n], values: (0..<n).map { _ in Int32(rng.next() % 1000) })
     }

@@ -69,7 +69,7 @@ final class SchedulerTests: XCTestCase {
         engine.failures = ["2.2": [1, 2, 3]]
         let opts = options(engine, project: ws.path("p"))
         assertBookvoxError(try RenderSession.render(book: try ws.tinyBook(), options: opts, progress: SilentProgress()),
-                           contains: "2.2: take 3: segment 2.2: generation failed", exitCode: ExitCodes.failure)
+                           contains: "2.2: segment 2.2: generation failed: injected failure on take 3", exitCode: ExitCodes.failure)
         let store = try JobStore(layout: ProjectLayout(root: ws.root.appendingPathComponent("p")))
         let failed = try XCTUnwrap(try store.segment("2.2"))
         XCTAssertEqual(failed.state, .failed)
@@ -120,17 +120,23 @@ final class SchedulerTests: XCTestCase {
         let engine = FakeEngine()
         let writer = DiskFullWriter(allowed: 4)
         let book = try ws.tinyBook()
-        assertBookvoxError(try RenderSession.render(book: book, options: options(engine, project: ws.path("p"), inFlight: 1,
-                                                                                writer: writer), progress: SilentProgress()),
-                           contains: "cannot save the audio of segment 2.1", exitCode: ExitCodes.failure)
+        let opts = options(engine, project: ws.path("p"), inFlight: 1, writer: writer)
+        let error = assertBookvoxError(try RenderSession.render(book: book, options: opts, progress: SilentProgress()),
+                                       contains: "No space left on device", exitCode: ExitCodes.failure)
         let store = try JobStore(layout: ProjectLayout(root: ws.root.appendingPathComponent("p")))
-        let seg = try XCTUnwrap(try store.segment("2.1"))
-        XCTAssertNotEqual(seg.state, .rendered)
-        XCTAssertNil(seg.audioPath)
-        XCTAssertTrue(seg.lastError?.contains("No space left on device") ?? false, seg.lastError ?? "nil")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: ws.path("p/segments/2/2.1.take1.wav")))
-        let kept = try store.segments().filter { $0.state == .rendered }
-        XCTAssertEqual(kept.count, 4, "segments saved before the disk filled are kept")
+        let segments = try store.segments()
+        let kept = segments.filter { $0.state == .rendered }
+        XCTAssertEqual(kept.map(\.key), Array(segments.prefix(4).map(\.key)), "segments saved before the disk filled are kept")
+        let full = segments[4]
+        XCTAssertTrue(error?.description.contains("cannot save the audio of segment \(full.key)") ?? false)
+        XCTAssertNotEqual(full.state, .rendered)
+        XCTAssertNil(full.audioPath)
+        XCTAssertTrue(full.lastError?.contains("No space left on device") ?? false, full.lastError ?? "nil")
+        XCTAssertEqual(writer.failedPaths.count, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: writer.failedPaths[0]))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: ws.path("p/segments/\(full.chapter)"))
+            .filter { $0.hasPrefix(".tmp") }, [], "no temp file left behind")
+        XCTAssertTrue(segments.dropFirst(5).allSatisfy { $0.state == .pending }, "nothing after the failure was started")
 
         let before = engine.generateCalls.count
         try RenderSession.resume(project: store.layout, options: options(engine, project: ws.path("p")), progress: SilentProgress())

@@ -29,7 +29,7 @@ final class TestWorkspace {
     /// A three-chapter Markdown book of a few short sentences per chapter.
     @discardableResult
     func tinyBook(_ rel: String = "book.md", seed: Int = 7, chapterTwo: String? = nil) throws -> String {
-        let two = chapterTwo ?? "The road was long. The rain fell hard. They walked on. Then they rested. Night came."
+        let two = chapterTwo ?? "The road was long. The rain fell hard. They walked on slowly. Then they rested awhile. Night came at last."
         return try write(rel, """
             ---
             title: Tiny Book
@@ -39,7 +39,7 @@ final class TestWorkspace {
 
             # One
 
-            Hello there. This is a test.
+            Hello there, friend. This is a test.
 
             # Two
 

@@ -44,7 +44,7 @@ public final class SegmentCommitter: SchedulerSink, @unchecked Sendable {
                 try AudioFile.write(audio, to: temp, format: .wavFloat)
             }
         } catch {
-            let message = "cannot save the audio of segment \(key) to \(url.path): \(error). "
+            let message = "cannot save the audio of segment \(key) to \(url.path): \(error) "
                 + "The segment stays unrendered; free disk space (or fix permissions) and run `bookvox resume`."
             try? store.recordError(key: key, error: message)
             throw BookvoxError.failure(message)
