@@ -3,6 +3,7 @@
 import AudioDSP
 import Bookvox
 import Foundation
+import TextFrontend
 import XCTest
 
 final class PipelineTests: XCTestCase {
@@ -13,25 +14,28 @@ final class PipelineTests: XCTestCase {
         let report = try RenderSession.render(book: try ws.tinyBook(), options: espeak(ws.path("p")), progress: SilentProgress())
         XCTAssertEqual(report.exportedChapters, [1, 2, 3])
         let store = try JobStore(layout: report.project)
+        let settings = StitchSettings.default
         for chapter in 1...3 {
             let segs = try store.segments(chapter: chapter)
             let timingsURL = report.project.exportFile(chapter: chapter, ext: "timings.json")
             let timings = try JSONDecoder().decode(ChapterTimings.self, from: Data(contentsOf: timingsURL))
             XCTAssertEqual(timings.segments.map(\.key), segs.map(\.key))
-            // Each segment keeps its length; the gaps after it are the pause of its boundary.
-            var expected = 0
-            for (seg, t) in zip(segs, timings.segments) {
-                let n = try XCTUnwrap(seg.sampleCount)
-                let scaled = Int((Double(n) * Double(timings.sampleRate) / Double(try XCTUnwrap(seg.sampleRate))).rounded())
-                XCTAssertEqual(t.endSample - t.startSample, scaled, accuracy: 2, "segment \(seg.key)")
-                expected += scaled
+            let rate = Double(timings.sampleRate)
+            func samples(_ seconds: Double) -> Int { Int((seconds * rate).rounded()) }
+            // Layout: head, then each (trimmed) segment followed by the pause of its boundary, the last by the tail.
+            var expected = samples(settings.chapterHead)
+            for (i, (seg, t)) in zip(segs, timings.segments).enumerated() {
+                let speech = t.endSample - t.startSample
+                let raw = Int(Double(try XCTUnwrap(seg.sampleCount)) * rate / Double(try XCTUnwrap(seg.sampleRate)))
+                XCTAssertGreaterThan(speech, raw / 3, "segment \(seg.key) keeps its speech")
+                XCTAssertLessThanOrEqual(speech, raw + 2, "segment \(seg.key) is only trimmed")
+                XCTAssertEqual(t.startSample, expected, "segment \(seg.key) starts after the previous pause")
+                let boundary = try XCTUnwrap(Boundary(rawValue: seg.boundary))
+                expected += speech + (i == segs.count - 1 ? samples(settings.chapterTail) : samples(settings.pause(after: boundary)))
             }
-            let pauses = zip(timings.segments, timings.segments.dropFirst()).map { $1.startSample - $0.endSample }
-            XCTAssertTrue(pauses.allSatisfy { $0 > 0 }, "a pause separates consecutive segments: \(pauses)")
-            let pauseTotal = timings.totalSamples - expected
-            XCTAssertGreaterThanOrEqual(pauseTotal, pauses.reduce(0, +))
+            XCTAssertEqual(timings.totalSamples, expected)
             let master = try AudioFile.read(path: report.project.exportFile(chapter: chapter, ext: "flac").path)
-            XCTAssertEqual(master.samples.count, timings.totalSamples)
+            XCTAssertEqual(master.samples.count, expected)
             let mp3 = try AudioFile.read(path: report.project.exportFile(chapter: chapter, ext: "mp3").path)
             XCTAssertEqual(mp3.sampleRate, 44_100)
             XCTAssertEqual(mp3.duration, master.duration, accuracy: 0.06, "chapter \(chapter) MP3 length")

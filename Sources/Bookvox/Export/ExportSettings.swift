@@ -24,17 +24,12 @@ public struct ExportSettings: Sendable, Equatable {
 
 /// `chapter-NN.timings.json`: where each segment lies in the chapter's master audio.
 public struct ChapterTimings: Codable, Sendable, Equatable {
-    public struct Entry: Codable, Sendable, Equatable {
-        public var key: String
-        public var startSample: Int
-        public var endSample: Int
-    }
-
     public var chapter: Int
     public var title: String
     public var sampleRate: Int
     public var totalSamples: Int
-    public var segments: [Entry]
+    /// Each segment's trimmed extent [startSample, endSample) in the master audio.
+    public var segments: [SegmentTiming]
 
     /// Stable bytes: sorted keys, no timestamps.
     public func encoded() throws -> Data {
