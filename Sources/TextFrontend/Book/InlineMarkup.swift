@@ -45,10 +45,10 @@ enum InlineMarkup {
         return restoreEscapes(s)
     }
 
-    private static let emUnder = Pattern(#"(?<![\p{L}\p{N}_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\p{L}\p{N}_])"#,
+    private static let emUnder = Pattern(#"(?<![\p{L}_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\p{L}\p{N}_])"#,
                                          options: [.dotMatchesLineSeparators])
 
-    /// `_word_` → `word` (only at word boundaries, so snake_case survives). Used for Gutenberg italics too.
+    /// `_word_` → `word` (not after a letter, so snake_case survives; Gutenberg writes "15_th_"). Used for Gutenberg italics too.
     static func reduceUnderscoreEmphasis(_ text: String) -> String {
         guard text.contains("_") else { return text }
         return emUnder.replace(in: text, template: "$1")

@@ -48,11 +48,14 @@ enum PlainTextReader {
         var chapters = [SourceChapter(heading: nil)]
         var sawHeading = false
         for block in paragraphs(lines, from: bodyStart, to: bodyEnd) {
-            let first = block[0]
-            if chapterHeading.matches(first.text) && first.text.count <= 100 {
-                sawHeading = true
+            // A block may hold several heading lines (a contents list); each heading starts a chapter.
+            var part: Block = []
+            func finishPart() {
+                defer { part = [] }
+                guard let first = part.first else { return }
+                guard isHeading(first.text) else { add(part, to: &chapters[chapters.count - 1]); return }
                 var headingLines = [first.text]
-                var rest = Array(block.dropFirst())
+                var rest = Array(part.dropFirst())
                 if rest.count == 1, isSubtitle(rest[0].text) {
                     headingLines.append(rest[0].text)
                     rest = []
@@ -60,9 +63,15 @@ enum PlainTextReader {
                 chapters.append(SourceChapter(heading: SourceParagraph(text: headingLines.joined(separator: "\n"),
                                                                         line: first.line)))
                 if !rest.isEmpty { add(rest, to: &chapters[chapters.count - 1]) }
-                continue
             }
-            add(block, to: &chapters[chapters.count - 1])
+            for line in block {
+                if isHeading(line.text) {
+                    sawHeading = true
+                    finishPart()
+                }
+                part.append(line)
+            }
+            finishPart()
         }
         var result: [SourceChapter] = []
         for (i, chapter) in chapters.enumerated() {
@@ -83,6 +92,10 @@ enum PlainTextReader {
             }
         }
         return SourceDocument(metadata: meta, chapters: result)
+    }
+
+    private static func isHeading(_ line: String) -> Bool {
+        line.count <= 100 && chapterHeading.matches(line)
     }
 
     /// A short line right under a chapter heading, e.g. "Down the Rabbit-Hole".

@@ -35,6 +35,30 @@ struct Pattern: @unchecked Sendable {
         return out
     }
 
+    /// Like `replace(in:_:)`, also passing the text that follows the match (up to 3 UTF-16 units), so a
+    /// replacement can tell whether the match ends a sentence.
+    func replaceWithTail(in text: String, _ transform: ([String?], String) -> String?) -> String {
+        let ns = text as NSString
+        let matches = regex.matches(in: text, range: NSRange(location: 0, length: ns.length))
+        if matches.isEmpty { return text }
+        var out = ""
+        var last = 0
+        for m in matches {
+            let groups: [String?] = (0..<m.numberOfRanges).map { i in
+                let r = m.range(at: i)
+                return r.location == NSNotFound ? nil : ns.substring(with: r)
+            }
+            let end = m.range.location + m.range.length
+            let tail = ns.substring(with: NSRange(location: end, length: min(3, ns.length - end)))
+            guard let replacement = transform(groups, tail) else { continue }
+            out += ns.substring(with: NSRange(location: last, length: m.range.location - last))
+            out += replacement
+            last = end
+        }
+        out += ns.substring(from: last)
+        return out
+    }
+
     /// Replaces every match with a template (`$1` refers to group 1).
     func replace(in text: String, template: String) -> String {
         let ns = text as NSString
@@ -73,6 +97,16 @@ extension String {
             }
         }
         return out
+    }
+
+    /// True when text following an abbreviation shows that its period also ends the sentence: the end of the
+    /// text, or whitespace then a capital letter or opening quote.
+    static func startsNewSentence(_ tail: String) -> Bool {
+        let t = tail.drop(while: { $0 == "\u{201D}" || $0 == "\u{2019}" || $0 == "\"" || $0 == ")" })
+        guard let first = t.first else { return true }
+        guard first.isWhitespace else { return false }
+        guard let next = t.dropFirst().first(where: { !$0.isWhitespace }) else { return true }
+        return next.isUppercase || "\u{201C}\u{2018}\"'(".contains(next)
     }
 
     /// True when the text holds at least one letter or digit.
