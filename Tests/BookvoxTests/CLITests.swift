@@ -37,7 +37,7 @@ final class CLITests: XCTestCase {
     }
 
     private func longBook(_ ws: TestWorkspace) throws -> String {
-        let sentences = (1...12).map { "Sentence number \($0) of this chapter is here to take a little time." }
+        let sentences = (1...8).map { "Sentence number \($0) of this chapter is here to take a little time." }
         let chapters = (1...3).map { "# Part \($0)\n\n" + sentences.joined(separator: " ") }.joined(separator: "\n\n")
         return try ws.write("long.md", "---\ntitle: Long\nseed: 11\n---\n\n" + chapters + "\n")
     }
