@@ -49,7 +49,7 @@ final class CLITests: XCTestCase {
         let deadline = Date().addingTimeInterval(60)
         while proc.isRunning, Date() < deadline {
             if watcher == nil, FileManager.default.fileExists(atPath: project.database.path) {
-                watcher = try? JobStore(layout: project)
+                watcher = try? JobStore(layout: project, readOnly: true)
             }
             if let rows = try? watcher?.segments(), rows.filter({ $0.state == .rendered }).count >= count {
                 kill(proc.processIdentifier, signal)
@@ -84,7 +84,7 @@ final class CLITests: XCTestCase {
         let book = try longBook(ws)
         let project = ProjectLayout(root: ws.root.appendingPathComponent("long.bookvox"))
         let proc = try renderAndSignal(book, project: project, signal: SIGKILL, after: 5)
-        XCTAssertEqual(proc.terminationReason, .uncaughtSignal, "the render finished before it could be killed")
+        XCTAssertEqual(proc.terminationReason, .uncaughtSignal, "the render finished before it could be killed: \(lastStderr)")
         XCTAssertEqual(proc.terminationStatus, SIGKILL)
 
         let store = try JobStore(layout: project)

@@ -30,7 +30,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var done: Int
 
     public static func make(project: ProjectLayout) throws -> StatusReport {
-        let store = try JobStore(layout: project)
+        let store = try JobStore(layout: project, readOnly: true)
         guard let book = try store.book() else {
             throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded; start with `bookvox render BOOK`.")
         }

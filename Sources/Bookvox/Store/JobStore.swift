@@ -9,17 +9,41 @@ public final class JobStore: @unchecked Sendable {
     let pool: DatabasePool
     private let log = Logger(label: "bookvox.store")
 
-    public init(layout: ProjectLayout) throws {
+    /// Opens (and migrates) the project's database. `readOnly` opens an existing store without
+    /// migrating or changing its journal mode, for readers such as `status` while a render runs.
+    public init(layout: ProjectLayout, readOnly: Bool = false) throws {
         self.layout = layout
         var config = Configuration()
         config.busyMode = .timeout(10)
-        do {
-            pool = try DatabasePool(path: layout.database.path, configuration: config)
-            try StoreMigrations.migrator.migrate(pool)
-        } catch {
-            throw BookvoxError.failure("cannot open the job store \(layout.database.path): \(error). "
-                + "Check that the project directory is writable and not on a full disk.")
+        config.readonly = readOnly
+        var lastError: Error?
+        // Two processes opening a fresh database at once can meet SQLITE_BUSY while one switches
+        // it to WAL; retry for a few seconds before giving up.
+        for attempt in 0..<50 {
+            do {
+                let pool = try DatabasePool(path: layout.database.path, configuration: config)
+                if readOnly {
+                    guard try pool.read({ try $0.tableExists("segments") }) else {
+                        throw BookvoxError.projectNotFound("\(layout.root.path) has no job store yet; start with `bookvox render BOOK`.")
+                    }
+                } else {
+                    try StoreMigrations.migrator.migrate(pool)
+                }
+                self.pool = pool
+                return
+            } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
+                lastError = e
+                log.debug("job store busy (attempt \(attempt + 1)); retrying")
+                usleep(100_000)
+            } catch let e as BookvoxError {
+                throw e
+            } catch {
+                lastError = error
+                break
+            }
         }
+        throw BookvoxError.failure("cannot open the job store \(layout.database.path): \(lastError.map { "\($0)" } ?? "unknown error"). "
+            + "Check that the project directory is writable and not on a full disk.")
     }
 
     // MARK: book, chapters, voices, runs
