@@ -6,6 +6,7 @@ import Bookvox
 import Foundation
 import Neural
 import SpeechEngine
+import Tensors
 
 final class FakeEngine: SpeechEngine, @unchecked Sendable {
     let name = "fake"
@@ -26,8 +27,16 @@ final class FakeEngine: SpeechEngine, @unchecked Sendable {
 
     init(canCloneVoice: Bool = false) { self.canCloneVoice = canCloneVoice }
 
+    private(set) var prepareCalls = 0
+
     func prepareVoice(_ reference: VoiceReference?) throws -> VoiceProfile {
-        VoiceProfile(engine: name, voiceHash: reference?.sha256 ?? "none", metadata: ["kind": "fake"])
+        lock.lock()
+        prepareCalls += 1
+        lock.unlock()
+        guard let reference else { return VoiceProfile(engine: name, voiceHash: "none", metadata: ["kind": "fake"]) }
+        // A tiny "speaker embedding": the clip's first samples.
+        let emb = Tensor(shape: [2, 3], data: Array(reference.audio.samples.prefix(6)))
+        return VoiceProfile(engine: name, voiceHash: reference.sha256, tensors: ["speaker": emb], metadata: ["kind": "fake"])
     }
 
     func generate(_ request: SegmentRequest, voice: VoiceProfile) throws -> GeneratedCodes {

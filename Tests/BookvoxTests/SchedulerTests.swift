@@ -154,4 +154,34 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(progress.warnings.count, 1)
         XCTAssertTrue(progress.warnings[0].contains("cannot clone voices"), progress.warnings[0])
     }
+
+    func testVoiceProfileIsCachedByClipHashAndPartOfTheIdentity() throws {
+        let ws = try TestWorkspace()
+        let engine = FakeEngine(canCloneVoice: true)
+        let clip = Fixtures.data.appendingPathComponent("voices/qwen3_ryan_24k.wav").path
+        var opts = options(engine, project: ws.path("p"))
+        opts.voicePath = clip
+        let book = try ws.tinyBook()
+        try RenderSession.render(book: book, options: opts, progress: SilentProgress())
+        let ref = try VoiceClip.load(path: clip)
+        let layout = ProjectLayout(root: ws.root.appendingPathComponent("p"))
+        let cached = try XCTUnwrap(VoiceProfileCache.load(from: layout.voiceProfile(sha256: ref.sha256), engine: "fake",
+                                                          voiceHash: ref.sha256))
+        XCTAssertEqual(cached.tensors["speaker"]?.shape, [2, 3])
+        XCTAssertEqual(cached.tensors["speaker"]?.array, Array(ref.audio.samples.prefix(6)))
+        XCTAssertEqual(cached.metadata, ["kind": "fake"])
+        XCTAssertEqual(try JobStore(layout: layout).voice(sha256: ref.sha256)?.profilePath, "voices/\(ref.sha256).safetensors")
+
+        // Same clip again: the cached profile is used and nothing is re-synthesized.
+        let calls = engine.generateCount
+        try RenderSession.render(book: book, options: opts, progress: SilentProgress())
+        XCTAssertEqual(engine.prepareCalls, 1)
+        XCTAssertEqual(engine.generateCount, calls)
+
+        // Another clip changes every segment's identity.
+        opts.voicePath = Fixtures.data.appendingPathComponent("voices/qwen3_serena_24k.wav").path
+        let report = try RenderSession.render(book: book, options: opts, progress: SilentProgress())
+        XCTAssertEqual(report.reused, 0)
+        XCTAssertEqual(engine.generateCount - calls, try JobStore(layout: layout).segments().count)
+    }
 }
