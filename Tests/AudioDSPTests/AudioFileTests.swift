@@ -38,6 +38,18 @@ final class AudioFileTests: XCTestCase {
         XCTAssertLessThanOrEqual(zip(back.samples, sine.samples).map { abs($0 - $1) }.max()!, 1.0 / 32_768 + 1e-6)
     }
 
+    func testEqualAudioGivesEqualBytes() throws {
+        let sine = TestSignal.sine(frequency: 440, amplitude: 0.5, seconds: 0.3, rate: 24_000)
+        let formats = AudioFileFormat.allCases
+        for f in formats { try AudioFile.write(sine, to: path("1-\(f.rawValue)"), format: f) }
+        Thread.sleep(forTimeInterval: 1.1)  // a timestamp stored in the file would now differ
+        for f in formats { try AudioFile.write(sine, to: path("2-\(f.rawValue)"), format: f) }
+        for f in formats {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path("1-\(f.rawValue)"))),
+                           try Data(contentsOf: URL(fileURLWithPath: path("2-\(f.rawValue)"))), "\(f)")
+        }
+    }
+
     func testIntegerFormatsClipInsteadOfWrapping() throws {
         let hot = AudioBuffer(samples: [0, 1.5, -1.5, 0.25], sampleRate: 16_000)
         try AudioFile.write(hot, to: path("hot.wav"), format: .wav16)

@@ -75,6 +75,11 @@ final class AudioMP3Tests: XCTestCase {
         XCTAssertEqual(frames["TRCK"], "1")
     }
 
+    func testEncodingIsDeterministic() throws {
+        let sine = TestSignal.sine(frequency: 440, amplitude: 0.5, seconds: 0.5, rate: 44_100)
+        XCTAssertEqual(try MP3Encoder.encode(sine, tags: tags), try MP3Encoder.encode(sine, tags: tags))
+    }
+
     func testRejectsWrongRateAndBitrate() {
         XCTAssertThrowsError(try MP3Encoder.encode(AudioBuffer(samples: [0], sampleRate: 24_000), tags: tags)) { e in
             XCTAssertTrue("\(e)".contains("Resampler"))

@@ -92,6 +92,20 @@ final class BookMarkdownTests: XCTestCase {
         }
     }
 
+    func testDashLineUnderTextIsASceneBreakNotAHeading() throws {
+        let segs = try load("# One\n\nThe scene ends here.\n---\nA new scene starts.").chapters[0].segments
+        XCTAssertEqual(segs.map(\.text), ["One", "The scene ends here.", "A new scene starts."])
+        XCTAssertEqual(segs.map(\.boundary), [.paragraph, .scene, .chapter])
+    }
+
+    func testWindowsLineEndingsAndByteOrderMark() throws {
+        let md = "\u{FEFF}---\r\ntitle: Crlf\r\n---\r\n# One\r\n\r\nFirst line of text\r\nwraps here.\r\n"
+        let book = try load(md)
+        XCTAssertEqual(book.metadata.title, "Crlf")
+        XCTAssertEqual(book.chapters[0].segments.map(\.text), ["One", "First line of text wraps here."])
+        XCTAssertEqual(book.chapters[0].segments.map(\.sourceLine), [4, 6])
+    }
+
     func testListsAndBlockQuotesReadAsText() throws {
         let md = """
         # Lists

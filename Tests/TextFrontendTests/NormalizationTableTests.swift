@@ -58,6 +58,7 @@ final class NormalizationTableTests: XCTestCase {
         ("in her 20s", "in her twenties"),
         ("1914-1918", "nineteen fourteen to nineteen eighteen"),
         ("pages 10-20", "pages ten to twenty"),
+        ("the war of 1914\u{2013}18", "the war of nineteen fourteen to eighteen"),
         // Decimals
         ("3.14", "three point one four"),
         ("0.5", "zero point five"),
@@ -129,6 +130,7 @@ final class NormalizationTableTests: XCTestCase {
         ("Mrs. Long", "Missus Long"),
         ("Dr. Watson", "Doctor Watson"),
         ("Mr Darcy", "Mister Darcy"),
+        ("Mr. and Mrs. Smith", "Mister and Missus Smith"),
         ("Prof. Moriarty", "Professor Moriarty"),
         ("Capt. Hook", "Captain Hook"),
         ("St. Paul's Cathedral", "Saint Paul's Cathedral"),
@@ -145,6 +147,7 @@ final class NormalizationTableTests: XCTestCase {
         ("Smith vs. Jones", "Smith versus Jones"),
         ("No. 5", "number five"),
         ("Smith & Sons", "Smith and Sons"),
+        ("ribbons, lace, &c.", "ribbons, lace, et cetera."),
         ("Martin Luther King Jr. spoke", "Martin Luther King Junior spoke"),
         // Fractions, units, symbols
         ("1/2 cup", "one half cup"),

@@ -1,13 +1,15 @@
 // Markdown book → chapters of paragraphs. `#`/`##` headings start chapters; deeper headings, block quotes
 // and list items are read as text; thematic breaks and symbol-only lines are scene breaks; HTML comments
 // are dropped. Indented lines are read as text (books indent paragraphs; they are not code blocks here).
+// A "===" underline makes the line above it a chapter heading (setext), but a "---" line is always a scene
+// break, even right under a line of text: in a book, turning a scene's last line into a chapter title by
+// accident would be far worse than missing a setext level-2 heading.
 import Foundation
 
 enum MarkdownReader {
     private static let atxHeading = Pattern(#"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$"#)
     private static let thematicBreak = Pattern(#"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$"#)
     private static let setextH1 = Pattern(#"^ {0,3}=+[ \t]*$"#)
-    private static let setextH2 = Pattern(#"^ {0,3}-+[ \t]*$"#)
     private static let quoteMarker = Pattern(#"^ {0,3}>[ \t]?"#)
     private static let listMarker = Pattern(#"^[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]+"#)
     private static let fence = Pattern(#"^ {0,3}(```|~~~)"#)
@@ -46,11 +48,6 @@ enum MarkdownReader {
                 continue
             }
             if setextH1.matches(line), let p = builder.pendingSingleLine() {
-                builder.discardPending()
-                builder.startChapter(p)
-                continue
-            }
-            if setextH2.matches(line), line.contains("-"), let p = builder.pendingSingleLine() {
                 builder.discardPending()
                 builder.startChapter(p)
                 continue

@@ -5,7 +5,8 @@
 import Foundation
 
 enum Abbreviations {
-    /// Titles before a name; the period is optional for the first group (British "Mr Smith").
+    /// Titles before a name. With a period they are always expanded ("Mr. and Mrs. Smith"); without one
+    /// (British "Mr Smith") only before a capitalised word.
     private static let titlesOptionalPeriod: [String: String] = [
         "Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "Mme": "Madame", "Mlle": "Mademoiselle",
     ]
@@ -34,7 +35,7 @@ enum Abbreviations {
         "Via", "As", "When", "Where", "Visit", "Dear", "Old", "Good", "Poor", "Saint", "Yes", "No", "Oh", "So",
     ]
 
-    private static let titleOptional = Pattern(#"\b(Mr|Mrs|Ms|Mme|Mlle)\.?(?=\s+[\p{Lu}])"#)
+    private static let titleOptional = Pattern(#"\b(Mr|Mrs|Ms|Mme|Mlle)(?:\.|(?=\s+[\p{Lu}]))"#)
     private static let titleRequired = Pattern(
         #"\b(Prof|Rev|Revd|Hon|Capt|Col|Gen|Lt|Sgt|Cpl|Maj|Gov|Sen|Rep|Messrs|Fr|Pres|Supt|Insp|Adm|Cmdr|Mt|Ft)\.(?=\s+[\p{Lu}])"#)
     private static let saintOrStreet = Pattern(#"(?:(\S+)(\s+))?\b(St|Dr)(\.?)(?=(\s+[\p{Lu}])|[\s,;:)\x{201D}\x{2019}"']|$)"#)
@@ -43,6 +44,7 @@ enum Abbreviations {
     private static let versusBare = Pattern(#"(?<=\s)vs(?=\s)"#)
     private static let numberAbbrev = Pattern(#"\b(No|Nos|no|nos|p|pp|vol|Vol|ch|Ch|fig|Fig)\.\s*(?=\d)"#)
     private static let hashNumber = Pattern(#"(?<![\p{L}\p{N}])#(?=\d)"#)
+    private static let etCetera = Pattern(#"&c\."#)
     private static let ampersand = Pattern(#"\s*&\s*"#)
 
     static func normalize(_ text: String) -> String {
@@ -71,7 +73,10 @@ enum Abbreviations {
             return word + (String.startsNewSentence(tail) && !["e.g", "i.e", "vs", "cf", "viz"].contains(g[1]!) ? "." : "")
         }
         s = versusBare.replace(in: s, template: "versus")
-        if s.contains("&") { s = ampersand.replace(in: s, template: " and ") }
+        if s.contains("&") {
+            s = etCetera.replaceWithTail(in: s) { _, tail in "et cetera" + (String.startsNewSentence(tail) ? "." : "") }
+            s = ampersand.replace(in: s, template: " and ")
+        }
         return s
     }
 

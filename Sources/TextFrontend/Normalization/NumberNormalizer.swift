@@ -4,7 +4,8 @@
 //   ("in 1999" → "nineteen ninety-nine") unless a counting word precedes it ("page 1234", "number 1500");
 // - "1,999" (comma-grouped) is always a cardinal; numbers with leading zeros are read digit by digit;
 // - "$3.50" → "three dollars and fifty cents"; "$1.5 billion" → "one point five billion dollars";
-// - "10-20" / "1914–1918" → "ten to twenty" / "nineteen fourteen to nineteen eighteen".
+// - "10-20" / "1914–1918" / "1914–18" → "ten to twenty" / "nineteen fourteen to nineteen eighteen" /
+//   "nineteen fourteen to eighteen".
 import Foundation
 
 enum NumberNormalizer {
@@ -40,7 +41,7 @@ enum NumberNormalizer {
     private static let vulgar: [Character: (Int, Int)] = ["½": (1, 2), "¼": (1, 4), "¾": (3, 4), "⅓": (1, 3),
                                                           "⅔": (2, 3), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)]
     private static let vulgarFraction = Pattern(#"(\d+)?([½¼¾⅓⅔⅛⅜⅝⅞])"#)
-    private static let plain = Pattern(#"(?:(?<![^\s(\[{\x{201C}"'])([-−]))?(?<![\p{N},.])(?:(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?|(?<![\p{N}])\.(\d+))"#)
+    private static let plain = Pattern(#"(?:(?<![^\s(\[{\x{201C}"'])([-−]))?(?<![\p{N}.])(?:(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?|(?<![\p{N}])\.(\d+))"#)
     private static let countingWords: Set<String> = ["page", "pages", "number", "numbers", "no", "room", "flight",
                                                      "route", "highway", "item", "code", "pin", "id", "volume", "verse",
                                                      "over", "under", "about", "nearly", "almost", "some"]
@@ -68,7 +69,12 @@ enum NumberNormalizer {
             return NumberWords.pluralize(NumberWords.cardinal(Int(tens + "0")!))
         }
         s = range.replace(in: s) { g in
-            guard let a = Int(g[1]!), let b = Int(g[2]!), a < b else { return nil }
+            guard let a = Int(g[1]!), let b = Int(g[2]!) else { return nil }
+            // "1914–18": a year followed by the last two digits of a later year.
+            if g[1]!.count == 4, g[2]!.count == 2, isYear(a), a % 100 < b {
+                return NumberWords.year(a) + " to " + NumberWords.cardinal(b)
+            }
+            guard a < b else { return nil }
             let years = g[1]!.count == 4 && g[2]!.count == 4 && isYear(a) && isYear(b)
             let read: (String) -> String = { years ? NumberWords.year(Int($0)!) : NumberWords.integer($0) }
             return read(g[1]!) + " to " + read(g[2]!)
