@@ -1,2 +1,5 @@
+// Entry point: parse, run, map errors to the documented exit codes (docs/cli.md).
 import Bookvox
-print("bookvox")
+import Foundation
+
+exit(CLIRunner.main(CommandLine.arguments))

@@ -1,0 +1,80 @@
+// `bookvox status`: per-chapter progress, failed and flagged segments.
+import Foundation
+
+public struct StatusReport: Codable, Sendable, Equatable {
+    public struct ChapterLine: Codable, Sendable, Equatable {
+        public var number: Int
+        public var title: String
+        public var segments: Int
+        public var rendered: Int
+        public var pending: Int
+        public var failed: Int
+        public var flagged: Int
+        public var exported: Bool
+        public var seconds: Double
+    }
+
+    public struct Problem: Codable, Sendable, Equatable {
+        public var key: String
+        public var text: String
+        public var reason: String
+    }
+
+    public var title: String
+    public var engine: String
+    public var project: String
+    public var chapters: [ChapterLine]
+    public var flagged: [Problem]
+    public var failed: [Problem]
+    public var total: Int
+    public var done: Int
+
+    public static func make(project: ProjectLayout) throws -> StatusReport {
+        let store = try JobStore(layout: project, readOnly: true)
+        guard let book = try store.book() else {
+            throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded; start with `bookvox render BOOK`.")
+        }
+        let segs = try store.segments()
+        let byChapter = Dictionary(grouping: segs, by: \.chapter)
+        let chapters = try store.chapters().map { ch -> ChapterLine in
+            let s = byChapter[ch.number] ?? []
+            return ChapterLine(
+                number: ch.number, title: ch.title, segments: s.count, rendered: s.filter { $0.state.hasAudio }.count,
+                pending: s.filter { $0.state == .pending || $0.state == .generated }.count,
+                failed: s.filter { $0.state == .failed }.count, flagged: s.filter { $0.state == .flagged }.count,
+                exported: ch.exportHash != nil, seconds: s.compactMap(\.duration).reduce(0, +))
+        }
+        return StatusReport(
+            title: book.title, engine: book.engine, project: project.root.path, chapters: chapters,
+            flagged: segs.filter { $0.state == .flagged }.map { Problem(key: $0.key, text: $0.sourceText, reason: $0.flagReason ?? "") },
+            failed: segs.filter { $0.state == .failed }.map { Problem(key: $0.key, text: $0.sourceText, reason: $0.lastError ?? "") },
+            total: segs.count, done: segs.filter { $0.state.hasAudio }.count)
+    }
+
+    public func json() throws -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try enc.encode(self), as: UTF8.self)
+    }
+
+    public var text: String {
+        var lines = ["\(title) — engine \(engine) — \(done)/\(total) segments rendered", "project: \(project)"]
+        for c in chapters {
+            var extra: [String] = []
+            if c.failed > 0 { extra.append("\(c.failed) failed") }
+            if c.flagged > 0 { extra.append("\(c.flagged) flagged") }
+            if c.exported { extra.append("exported") }
+            lines.append(String(format: "  %3d  ", c.number) + c.title.padded(32)
+                + " \(c.rendered)/\(c.segments)".padded(12) + extra.joined(separator: ", "))
+        }
+        if !flagged.isEmpty {
+            lines.append("flagged:")
+            lines += flagged.map { "  \($0.key)  \($0.reason)  “\($0.text.prefix(60))”" }
+        }
+        if !failed.isEmpty {
+            lines.append("failed:")
+            lines += failed.map { "  \($0.key)  \($0.reason)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

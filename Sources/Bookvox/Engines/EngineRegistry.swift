@@ -1,0 +1,71 @@
+// Engine registry: name → factory. "espeak" is built in and is the default when no neural model is
+// installed; neural engines (indextts2, qwen3-tts) register themselves with an `isInstalled` check.
+import Foundation
+import SpeechEngine
+
+public struct EngineOptions: Sendable {
+    public var language: String
+    public init(language: String = "en") { self.language = language }
+}
+
+public struct EngineRegistration: Sendable {
+    public var name: String
+    public var summary: String
+    /// Neural engines are preferred as default when installed.
+    public var isNeural: Bool
+    public var isInstalled: @Sendable () -> Bool
+    public var make: @Sendable (EngineOptions) throws -> SpeechEngine
+
+    public init(name: String, summary: String, isNeural: Bool, isInstalled: @escaping @Sendable () -> Bool,
+                make: @escaping @Sendable (EngineOptions) throws -> SpeechEngine) {
+        self.name = name
+        self.summary = summary
+        self.isNeural = isNeural
+        self.isInstalled = isInstalled
+        self.make = make
+    }
+}
+
+public final class EngineRegistry: @unchecked Sendable {
+    public static let shared = EngineRegistry(registrations: [EspeakRegistration.registration])
+
+    private let lock = NSLock()
+    private var byName: [String: EngineRegistration] = [:]
+    private var order: [String] = []
+
+    public init(registrations: [EngineRegistration]) {
+        for r in registrations { register(r) }
+    }
+
+    /// Adds or replaces an engine.
+    public func register(_ r: EngineRegistration) {
+        lock.lock()
+        defer { lock.unlock() }
+        if byName[r.name] == nil { order.append(r.name) }
+        byName[r.name] = r
+    }
+
+    public var registrations: [EngineRegistration] {
+        lock.lock()
+        defer { lock.unlock() }
+        return order.compactMap { byName[$0] }
+    }
+
+    /// The first installed neural engine, else "espeak".
+    public var defaultName: String {
+        registrations.first { $0.isNeural && $0.isInstalled() }?.name ?? EspeakRegistration.name
+    }
+
+    public func make(_ name: String?, options: EngineOptions) throws -> SpeechEngine {
+        let wanted = name ?? defaultName
+        guard let r = registrations.first(where: { $0.name == wanted }) else {
+            throw BookvoxError.badInput("unknown engine '\(wanted)'. Available: "
+                + registrations.map(\.name).joined(separator: ", ") + ".")
+        }
+        guard r.isInstalled() else {
+            throw BookvoxError.badInput("engine '\(wanted)' is not installed. Run `bookvox models download \(wanted)` "
+                + "or use --engine \(EspeakRegistration.name).")
+        }
+        return try r.make(options)
+    }
+}

@@ -1,0 +1,126 @@
+// Exports finished chapters: stitch the segment audio (Audio/Stitcher), normalize to the book-wide
+// loudness target, then write the master FLAC, optional WAV, the MP3 (resampled to 44.1 kHz, LAME CBR,
+// ID3v2 tags) and chapter-NN.timings.json. Files are written atomically and contain no timestamps, so
+// identical renders give byte-identical exports. A chapter is rewritten only when what it depends on
+// (its segments' audio, tags, bitrate) changed or a requested file is missing — or when forced.
+import AudioDSP
+import Foundation
+import Logging
+
+public struct ChapterExporter: Sendable {
+    public let store: JobStore
+    public let settings: ExportSettings
+    public let writer: FileWriting
+    private let log = Logger(label: "bookvox.export")
+
+    /// Bumped when the export pipeline's output for the same inputs changes.
+    public static let version = "1"
+
+    public init(store: JobStore, settings: ExportSettings, writer: FileWriting = AtomicFileWriter()) {
+        self.store = store
+        self.settings = settings
+        self.writer = writer
+    }
+
+    public enum Outcome: Equatable, Sendable {
+        case exported
+        case upToDate
+        /// Some segments have no audio yet.
+        case incomplete(missing: Int)
+    }
+
+    /// Exports every complete chapter that needs it; returns the chapters written.
+    @discardableResult
+    public func exportAll(force: Bool = false) throws -> [Int] {
+        var written: [Int] = []
+        for ch in try store.chapters() where try export(chapter: ch.number, force: force) == .exported {
+            written.append(ch.number)
+        }
+        return written
+    }
+
+    public func export(chapter number: Int, force: Bool = false) throws -> Outcome {
+        guard let book = try store.book() else { throw BookvoxError.failure("the project has no book record") }
+        let chapters = try store.chapters()
+        guard let chapter = chapters.first(where: { $0.number == number }) else {
+            throw BookvoxError.badInput("no chapter \(number) in this project")
+        }
+        let segments = try store.segments(chapter: number)
+        let missing = segments.filter { !$0.state.hasAudio }.count
+        guard missing == 0, !segments.isEmpty else { return .incomplete(missing: missing) }
+        let track = (chapters.firstIndex { $0.number == number } ?? 0) + 1
+        let tags = ID3Tags(title: chapter.title, album: book.title, artist: Self.artist(book), track: track,
+                           trackCount: chapters.count)
+        let hash = contentHash(book: book, chapter: chapter, segments: segments, tags: tags)
+        let layout = store.layout
+        let exists = { (ext: String) in FileManager.default.fileExists(atPath: layout.exportFile(chapter: number, ext: ext).path) }
+        let filesPresent = settings.formats.allSatisfy { exists($0.rawValue) } && exists("timings.json")
+        if !force, chapter.exportHash == hash, filesPresent { return .upToDate }
+        // Formats exported earlier (e.g. a WAV from `export --format wav`) are rewritten too, never left stale.
+        let formats = settings.formats.union(ExportFormat.allCases.filter { exists($0.rawValue) })
+
+        var pieces: [StitchSegment] = []
+        for seg in segments {
+            guard let rel = seg.audioPath else { return .incomplete(missing: 1) }
+            let audio = try AudioFile.read(path: layout.absolute(rel).path)
+            pieces.append(StitchSegment(key: seg.key, audio: audio, boundary: seg.boundary))
+        }
+        let stitched = try ChapterStitching.stitch(pieces)
+        try write(chapter: number, title: chapter.title, stitched: stitched, tags: tags, formats: formats)
+        try store.setExportHash(chapter: number, hash: hash)
+        log.info("exported chapter \(number) (\(String(format: "%.1f", stitched.audio.duration)) s)")
+        return .exported
+    }
+
+    /// Deletes export files of chapters the book no longer has (after an edit removed chapters).
+    public func removeStaleExports() throws {
+        let keep = Set(try store.chapters().map { ProjectLayout.exportBaseName(chapter: $0.number) })
+        let dir = store.layout.exportDir
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where name.hasPrefix("chapter-") {
+            let base = String(name.prefix { $0 != "." })
+            if !keep.contains(base) { try FileManager.default.removeItem(at: dir.appendingPathComponent(name)) }
+        }
+    }
+
+    static func artist(_ book: BookRecord) -> String {
+        switch (book.author, book.narrator) {
+        case let (a?, n?) where a != n: return "\(a); read by \(n)"
+        case let (a?, _): return a
+        case let (nil, n?): return n
+        default: return "Unknown"
+        }
+    }
+
+    private func contentHash(book: BookRecord, chapter: ChapterRecord, segments: [SegmentRecord], tags: ID3Tags) -> String {
+        var parts = ["export", Self.version, ChapterStitching.version, "bitrate", String(settings.bitrateKbps),
+                     "title", tags.title, "album", tags.album, "artist", tags.artist,
+                     "track", "\(tags.track)/\(tags.trackCount)"]
+        for s in segments { parts += [s.key, s.audioSha256 ?? "", s.boundary] }
+        return Hashing.sha256Hex(parts.joined(separator: "\u{1F}"))
+    }
+
+    private func write(chapter number: Int, title: String, stitched: StitchedChapter, tags: ID3Tags,
+                       formats: Set<ExportFormat>) throws {
+        let layout = store.layout
+        let master = stitched.audio
+        if formats.contains(.flac) {
+            try writer.writeFile(at: layout.exportFile(chapter: number, ext: "flac").path) { temp in
+                try AudioFile.write(master, to: temp, format: .flac)
+            }
+        }
+        if formats.contains(.wav) {
+            try writer.writeFile(at: layout.exportFile(chapter: number, ext: "wav").path) { temp in
+                try AudioFile.write(master, to: temp, format: .wav16)
+            }
+        }
+        if formats.contains(.mp3) {
+            let resampled = master.sampleRate == ExportSettings.mp3SampleRate
+                ? master : try Resampler.resample(master, to: ExportSettings.mp3SampleRate)
+            let mp3 = try MP3Encoder.encode(resampled, bitrateKbps: settings.bitrateKbps, tags: tags)
+            try writer.write(mp3, to: layout.exportFile(chapter: number, ext: "mp3").path)
+        }
+        let timings = ChapterTimings(chapter: number, title: title, sampleRate: master.sampleRate,
+                                     totalSamples: master.samples.count, segments: stitched.timings)
+        try writer.write(try timings.encoded(), to: layout.exportFile(chapter: number, ext: "timings.json").path)
+    }
+}

@@ -1,0 +1,45 @@
+// Options shared by render / resume / rerender.
+import Foundation
+
+public struct RenderOptions: Sendable {
+    /// Project directory (`--project`); default `<book dir>/<book stem>.bookvox/`.
+    public var projectDir: String?
+    /// Engine name (`--engine`); default: the project's engine, else the registry default.
+    public var engine: String?
+    /// Narrator clip (`--voice`).
+    public var voicePath: String?
+    /// Book seed (`--seed`); default: front matter, else the project's, else BookPlan.defaultSeed.
+    public var seed: UInt64?
+    public var export: ExportSettings
+    /// Takes tried per segment in one run before it is marked failed.
+    public var maxTakes: Int
+    public var limits: SchedulerLimits
+    /// File writer for segment audio and exports (tests inject failures here).
+    public var writer: FileWriting
+    public var registry: EngineRegistry
+
+    public init(projectDir: String? = nil, engine: String? = nil, voicePath: String? = nil, seed: UInt64? = nil,
+                export: ExportSettings = ExportSettings(), maxTakes: Int = 3, limits: SchedulerLimits = SchedulerLimits(),
+                writer: FileWriting = AtomicFileWriter(), registry: EngineRegistry = .shared) {
+        self.projectDir = projectDir
+        self.engine = engine
+        self.voicePath = voicePath
+        self.seed = seed
+        self.export = export
+        self.maxTakes = maxTakes
+        self.limits = limits
+        self.writer = writer
+        self.registry = registry
+    }
+}
+
+public struct RenderReport: Sendable {
+    public var project: ProjectLayout
+    /// Segments synthesized by this run.
+    public var synthesized: Int
+    /// Segments whose audio was reused (unchanged cache identity, verified file).
+    public var reused: Int
+    /// Chapters whose exports this run wrote.
+    public var exportedChapters: [Int]
+    public var exportDir: URL { project.exportDir }
+}

@@ -1,0 +1,234 @@
+// render / resume / rerender: plan → store → verify → synthesize (Scheduler) → export.
+// Holds the project lock for the whole run; every step that can be repeated is idempotent, so a
+// killed run resumes where it stopped and produces the same bytes as an uninterrupted one.
+import Dispatch
+import Foundation
+import Logging
+import Neural
+import SpeechEngine
+
+public enum RenderSession {
+    private static let log = Logger(label: "bookvox.render")
+
+    /// `bookvox render BOOK`: plans the book, (re)uses its project and renders what is missing.
+    @discardableResult
+    public static func render(book path: String, options: RenderOptions, progress: RenderProgress,
+                              cancel: CancellationFlag = CancellationFlag()) throws -> RenderReport {
+        let plan = try BookPlanner.plan(bookAt: path)
+        let bookURL = URL(fileURLWithPath: path).standardizedFileURL
+        let layout = ProjectLayout(root: options.projectDir.map { URL(fileURLWithPath: $0) }
+            ?? ProjectLayout.defaultRoot(forBook: bookURL))
+        // Validate the voice before touching the disk.
+        let voice = try options.voicePath.map { try VoiceClip.load(path: $0) }
+        try layout.create()
+        let lock = try ProjectLock(layout: layout)
+        defer { lock.release() }
+        let store = try JobStore(layout: layout)
+        let old = try store.book()
+        let engineName = options.engine ?? old?.engine
+        let engine = try options.registry.make(engineName, options: EngineOptions(language: plan.language))
+        let seed = options.seed ?? plan.seed ?? old?.bookSeed ?? BookPlan.defaultSeed
+        let usedVoice = try voiceForEngine(engine, voice: voice ?? reloadVoice(old), explicit: voice != nil,
+                                           progress: progress)
+        let record = BookRecord(title: plan.title, author: plan.author, narrator: plan.narrator, language: plan.language,
+                                seed: Int64(bitPattern: seed), sourcePath: bookURL.path, engine: engine.name,
+                                voiceSha256: usedVoice?.sha256, voicePath: usedVoice?.path ?? voice?.path,
+                                bitrateKbps: options.export.bitrateKbps)
+        try store.sync(plan: plan, book: record, engine: EngineIdentity(engine))
+        return try run(store: store, engine: engine, voice: usedVoice, keys: nil, options: options,
+                       progress: progress, cancel: cancel)
+    }
+
+    /// `bookvox resume [PROJECT]`: re-plans from the recorded book file, verifies every saved file and
+    /// renders what is missing (failed segments get another round of takes).
+    @discardableResult
+    public static func resume(project: ProjectLayout, options: RenderOptions, progress: RenderProgress,
+                              cancel: CancellationFlag = CancellationFlag()) throws -> RenderReport {
+        let lock = try ProjectLock(layout: project)
+        defer { lock.release() }
+        let store = try JobStore(layout: project)
+        guard var record = try store.book() else {
+            throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded; start with `bookvox render BOOK`.")
+        }
+        let engine = try options.registry.make(record.engine, options: EngineOptions(language: record.language))
+        let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
+        if FileManager.default.fileExists(atPath: record.sourcePath) {
+            let plan = try BookPlanner.plan(bookAt: record.sourcePath)
+            record.title = plan.title
+            record.author = plan.author
+            record.narrator = plan.narrator
+            try store.sync(plan: plan, book: record, engine: EngineIdentity(engine))
+        } else {
+            progress.warning("the book file \(record.sourcePath) is gone; resuming with the text recorded in the project.")
+        }
+        try store.retryFailed()
+        var opts = options
+        opts.export.bitrateKbps = record.bitrateKbps
+        return try run(store: store, engine: engine, voice: voice, keys: nil, options: opts, progress: progress,
+                       cancel: cancel)
+    }
+
+    /// `bookvox rerender KEY... [--take N]`: re-synthesizes exactly these segments with a new take
+    /// (default: current take + 1, hence a new seed) and re-exports only their chapters.
+    @discardableResult
+    public static func rerender(project: ProjectLayout, keys: [String], take: Int?, options: RenderOptions,
+                                progress: RenderProgress, cancel: CancellationFlag = CancellationFlag()) throws -> RenderReport {
+        guard !keys.isEmpty else { throw BookvoxError.badInput("give at least one segment key, e.g. `bookvox rerender 3.17`.") }
+        if let take, take < 1 { throw BookvoxError.badInput("--take must be 1 or more (got \(take)).") }
+        let lock = try ProjectLock(layout: project)
+        defer { lock.release() }
+        let store = try JobStore(layout: project)
+        guard let record = try store.book() else {
+            throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded; start with `bookvox render BOOK`.")
+        }
+        var segs: [SegmentRecord] = []
+        for key in keys {
+            guard let seg = try store.segment(key) else {
+                throw BookvoxError.badInput("no segment \(key) in this project. Keys are CHAPTER.INDEX (e.g. 3.17); "
+                    + "`bookvox status` shows the chapters and their segment counts.")
+            }
+            segs.append(seg)
+        }
+        let engine = try options.registry.make(record.engine, options: EngineOptions(language: record.language))
+        let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
+        for seg in segs {
+            let newTake = take ?? seg.take + 1
+            let seed = SeededRNG.segmentSeed(bookSeed: record.bookSeed, key: seg.key, take: newTake)
+            try store.requeue(key: seg.key, take: newTake, seed: seed, reason: nil)
+        }
+        var opts = options
+        opts.export.bitrateKbps = record.bitrateKbps
+        return try run(store: store, engine: engine, voice: voice, keys: Set(keys), options: opts, progress: progress,
+                       cancel: cancel)
+    }
+
+    // MARK: shared run
+
+    private static func run(store: JobStore, engine: SpeechEngine, voice: VoiceReference?, keys: Set<String>?,
+                            options: RenderOptions, progress: RenderProgress, cancel: CancellationFlag) throws -> RenderReport {
+        guard let book = try store.book() else { throw BookvoxError.failure("the project has no book record") }
+        let verified = try store.verify()
+        if !verified.requeued.isEmpty {
+            progress.note("re-queued \(verified.requeued.count) segment(s) whose saved audio did not verify: "
+                + verified.requeued.prefix(10).joined(separator: ", "))
+        }
+        let profile = try prepareVoice(engine: engine, voice: voice, store: store, writer: options.writer)
+        let all = try store.segments()
+        let pending = try store.pendingSegments().filter { keys?.contains($0.key) ?? true }
+        let total = all.count
+        let counter = Counter(start: all.filter { $0.state.hasAudio }.count)
+        progress.begin(total: total, alreadyDone: counter.value)
+        let runID = try store.startRun(engine: engine.name)
+
+        let exporter = ChapterExporter(store: store, settings: options.export, writer: options.writer)
+        let exportQueue = DispatchQueue(label: "bookvox.export")
+        let exported = ExportLog()
+        let exportChapter: @Sendable (Int) -> Void = { chapter in
+            exportQueue.async {
+                do {
+                    if try exporter.export(chapter: chapter) == .exported {
+                        exported.add(chapter)
+                        progress.chapterExported(chapter, files: exportedFiles(store.layout, chapter, options.export))
+                    }
+                } catch { exported.fail(error) }
+            }
+        }
+        let committer = SegmentCommitter(
+            store: store, writer: options.writer, maxTakes: options.maxTakes, bookSeed: book.bookSeed,
+            onSaved: { job in progress.segmentSaved(key: job.request.key, done: counter.increment(), total: total) },
+            onChapterComplete: exportChapter)
+        let jobs = try pending.map { seg in
+            SegmentJob(request: SegmentRequest(key: seg.key, text: seg.normalizedText, language: seg.language,
+                                               seed: seg.segmentSeed, take: seg.take),
+                       chapter: seg.chapter, codes: try seg.codes.map(SegmentCommitter.decode))
+        }
+        let scheduler = Scheduler(engine: engine, voice: profile, sink: committer, limits: options.limits, cancel: cancel)
+        let result = scheduler.run(jobs)
+        exportQueue.sync {}
+        if !result.cancelled, result.fatal == nil {
+            let chapters = keys.map { ks in Set(all.filter { ks.contains($0.key) }.map(\.chapter)) }
+            for ch in try store.chapters() where chapters?.contains(ch.number) ?? true {
+                exportChapter(ch.number)
+            }
+            exportQueue.sync {}
+            if keys == nil { try exporter.removeStaleExports() }
+        }
+        progress.finish()
+        let status = result.fatal != nil || exported.error != nil ? "failed"
+            : result.cancelled ? "interrupted" : result.failed.isEmpty ? "done" : "failed"
+        try? store.finishRun(runID, status: status)
+        if let fatal = result.fatal ?? exported.error { throw (fatal as? BookvoxError) ?? BookvoxError.failure("\(fatal)") }
+        if result.cancelled {
+            throw BookvoxError.interrupted(rendered: result.rendered, remaining: try store.pendingSegments().count)
+        }
+        if !result.failed.isEmpty { throw BookvoxError.segmentsFailed(result.failed) }
+        return RenderReport(project: store.layout, synthesized: result.rendered, reused: total - pending.count,
+                            exportedChapters: exported.chapters.sorted())
+    }
+
+    static func exportedFiles(_ layout: ProjectLayout, _ chapter: Int, _ settings: ExportSettings) -> [String] {
+        settings.formats.map(\.rawValue).sorted().map { layout.exportFile(chapter: chapter, ext: $0).path }
+    }
+
+    // MARK: voice
+
+    /// The project's recorded clip, if it still exists with the same bytes.
+    private static func reloadVoice(_ record: BookRecord?) throws -> VoiceReference? {
+        guard let record, let path = record.voicePath, FileManager.default.fileExists(atPath: path) else { return nil }
+        let ref = try VoiceClip.load(path: path)
+        return ref.sha256 == record.voiceSha256 || record.voiceSha256 == nil ? ref : nil
+    }
+
+    /// Warns once when the engine cannot clone; the voice then plays no part in synthesis or cache identity.
+    private static func voiceForEngine(_ engine: SpeechEngine, voice: VoiceReference?, explicit: Bool,
+                                       progress: RenderProgress) throws -> VoiceReference? {
+        guard let voice else { return nil }
+        if engine.canCloneVoice { return voice }
+        if explicit {
+            progress.warning("engine '\(engine.name)' cannot clone voices: the clip \(voice.path ?? "") was checked "
+                + "but is not used; narrating with the engine's own voice. Install a neural model "
+                + "(`bookvox models download indextts2`) and pass --engine indextts2 to clone it.")
+        }
+        return nil
+    }
+
+    private static func prepareVoice(engine: SpeechEngine, voice: VoiceReference?, store: JobStore,
+                                     writer: FileWriting) throws -> VoiceProfile {
+        let recorded = try store.book()?.voiceSha256
+        guard let voice else {
+            guard engine.canCloneVoice, let recorded else { return try engine.prepareVoice(nil) }
+            // The clip is gone or changed since the project was rendered: only its cached profile can be used.
+            let url = store.layout.voiceProfile(sha256: recorded)
+            if let cached = VoiceProfileCache.load(from: url, engine: engine.name, voiceHash: recorded) { return cached }
+            throw BookvoxError.badInput("the project's voice clip (\(try store.book()?.voicePath ?? "?")) is missing or "
+                + "changed and no cached profile exists in \(url.path). Restore the clip, or render again with --voice.")
+        }
+        let url = store.layout.voiceProfile(sha256: voice.sha256)
+        if let cached = VoiceProfileCache.load(from: url, engine: engine.name, voiceHash: voice.sha256) { return cached }
+        let profile = try engine.prepareVoice(voice)
+        try writer.write(try VoiceProfileCache.encode(profile), to: url.path)
+        try store.saveVoice(VoiceRecord(sha256: voice.sha256, path: voice.path ?? "", engine: engine.name,
+                                        profilePath: "voices/\(url.lastPathComponent)"))
+        return profile
+    }
+}
+
+/// Thread-safe counter of saved segments.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n: Int
+    init(start: Int) { n = start }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+}
+
+/// Chapters exported during a run, and the first export error.
+final class ExportLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done: [Int] = []
+    private var firstError: Error?
+    func add(_ c: Int) { lock.lock(); done.append(c); lock.unlock() }
+    func fail(_ e: Error) { lock.lock(); if firstError == nil { firstError = e }; lock.unlock() }
+    var chapters: [Int] { lock.lock(); defer { lock.unlock() }; return done }
+    var error: Error? { lock.lock(); defer { lock.unlock() }; return firstError }
+}

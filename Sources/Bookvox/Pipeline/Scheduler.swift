@@ -1,0 +1,159 @@
+// Two-stage scheduler (DESIGN.md "The engine contract"): `generate` runs on one Dispatch queue,
+// `render` on another, so the autoregressive and the decoding stage overlap. A semaphore bounds the
+// segments in flight (generated but not yet rendered and saved). Every segment is computed from its
+// own request and seed only, so results never depend on scheduling. Results are committed through the
+// sink as they complete; a failed take is retried with the next take up to `maxTakes`.
+import AudioDSP
+import Dispatch
+import Foundation
+import Logging
+import Neural
+import SpeechEngine
+
+public struct SegmentJob: Sendable {
+    public var request: SegmentRequest
+    public var chapter: Int
+    /// Codes already stored (resumed segment in state `generated`): skip the generate stage.
+    public var codes: GeneratedCodes?
+    /// The take this run started the segment with (retries count from here).
+    public var firstTake: Int
+
+    public init(request: SegmentRequest, chapter: Int, codes: GeneratedCodes? = nil) {
+        self.request = request
+        self.chapter = chapter
+        self.codes = codes
+        self.firstTake = request.take
+    }
+}
+
+/// Where the scheduler commits results. Called from the stage queues; implementations must be thread-safe.
+public protocol SchedulerSink: AnyObject, Sendable {
+    func didGenerate(_ job: SegmentJob, codes: GeneratedCodes) throws
+    /// Saves the audio durably and records it. Throwing here stops the run (nothing else is started).
+    func didRender(_ job: SegmentJob, audio: AudioBuffer) throws
+    /// Records a failed take. Returns the job for the next take, or nil when no take is left.
+    func didFail(_ job: SegmentJob, error: Error) throws -> SegmentJob?
+}
+
+public struct SchedulerLimits: Sendable {
+    /// Segments admitted to the pipeline and not yet saved.
+    public var maxInFlight: Int
+    public init(maxInFlight: Int = 4) { self.maxInFlight = max(1, maxInFlight) }
+}
+
+public struct SchedulerResult: Sendable {
+    public var rendered: Int
+    public var failed: [String: String]
+    public var cancelled: Bool
+    /// The error that stopped the run (a segment could not be saved), if any.
+    public var fatal: Error?
+}
+
+public final class Scheduler: @unchecked Sendable {
+    private let engine: SpeechEngine
+    private let voice: VoiceProfile
+    private let sink: SchedulerSink
+    private let limits: SchedulerLimits
+    private let cancel: CancellationFlag
+    private let generateQueue = DispatchQueue(label: "bookvox.generate")
+    private let renderQueue = DispatchQueue(label: "bookvox.render")
+    private let lock = NSLock()
+    private var rendered = 0
+    private var failed: [String: String] = [:]
+    private var fatal: Error?
+    private let log = Logger(label: "bookvox.scheduler")
+
+    public init(engine: SpeechEngine, voice: VoiceProfile, sink: SchedulerSink, limits: SchedulerLimits,
+                cancel: CancellationFlag) {
+        self.engine = engine
+        self.voice = voice
+        self.sink = sink
+        self.limits = limits
+        self.cancel = cancel
+    }
+
+    /// Runs every job (in order of admission) and returns when all admitted jobs are saved or dropped.
+    public func run(_ jobs: [SegmentJob]) -> SchedulerResult {
+        let slots = DispatchSemaphore(value: limits.maxInFlight)
+        let group = DispatchGroup()
+        for job in jobs {
+            slots.wait()
+            if stopRequested {
+                slots.signal()
+                break
+            }
+            group.enter()
+            let done: @Sendable () -> Void = {
+                slots.signal()
+                group.leave()
+            }
+            generateQueue.async { self.generateStage(job, done: done) }
+        }
+        group.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        return SchedulerResult(rendered: rendered, failed: failed, cancelled: cancel.isCancelled, fatal: fatal)
+    }
+
+    private var stopRequested: Bool {
+        if cancel.isCancelled { return true }
+        lock.lock()
+        defer { lock.unlock() }
+        return fatal != nil
+    }
+
+    private func generateStage(_ job: SegmentJob, done: @escaping @Sendable () -> Void) {
+        if let codes = job.codes {
+            renderQueue.async { self.renderStage(job, codes: codes, done: done) }
+            return
+        }
+        if stopRequested { return done() }
+        do {
+            let codes = try engine.generate(job.request, voice: voice)
+            try sink.didGenerate(job, codes: codes)
+            renderQueue.async { self.renderStage(job, codes: codes, done: done) }
+        } catch {
+            retryOrFail(job, error: error, done: done)
+        }
+    }
+
+    private func renderStage(_ job: SegmentJob, codes: GeneratedCodes, done: @escaping @Sendable () -> Void) {
+        let audio: AudioBuffer
+        do {
+            audio = try engine.render(codes, request: job.request, voice: voice)
+        } catch {
+            return generateQueue.async { self.retryOrFail(job, error: error, done: done) }
+        }
+        do {
+            try sink.didRender(job, audio: audio)
+            lock.lock()
+            rendered += 1
+            lock.unlock()
+        } catch {
+            log.error("segment \(job.request.key): \(error)")
+            lock.lock()
+            if fatal == nil { fatal = error }
+            lock.unlock()
+        }
+        done()
+    }
+
+    private func retryOrFail(_ job: SegmentJob, error: Error, done: @escaping @Sendable () -> Void) {
+        log.warning("segment \(job.request.key) take \(job.request.take) failed: \(error)")
+        do {
+            if let next = try sink.didFail(job, error: error), !stopRequested {
+                return generateStage(next, done: done)
+            }
+            if !stopRequested {
+                lock.lock()
+                failed[job.request.key] = "\(error)"
+                lock.unlock()
+            }
+        } catch {
+            lock.lock()
+            if fatal == nil { fatal = error }
+            lock.unlock()
+        }
+        done()
+    }
+}

@@ -1,0 +1,74 @@
+// What the pipeline renders: the book's chapters and segments with normalized text, independent of
+// how the text front end parsed them (BookPlanner.swift builds it from TextFrontend's Book).
+import Foundation
+
+public struct PlannedSegment: Codable, Sendable, Equatable {
+    public var key: String
+    public var chapter: Int
+    /// Position in the chapter; 0 is the chapter heading.
+    public var index: Int
+    public var paragraph: Int
+    public var sourceText: String
+    public var normalizedText: String
+    /// Pause class after this segment (TextFrontend `Boundary` raw value: clause/sentence/paragraph/scene/chapter).
+    public var boundary: String
+    public var sourceLine: Int
+
+    public init(key: String, chapter: Int, index: Int, paragraph: Int, sourceText: String,
+                normalizedText: String, boundary: String, sourceLine: Int) {
+        self.key = key
+        self.chapter = chapter
+        self.index = index
+        self.paragraph = paragraph
+        self.sourceText = sourceText
+        self.normalizedText = normalizedText
+        self.boundary = boundary
+        self.sourceLine = sourceLine
+    }
+}
+
+public struct PlannedChapter: Codable, Sendable, Equatable {
+    public var number: Int
+    public var title: String
+    public var segments: [PlannedSegment]
+
+    public init(number: Int, title: String, segments: [PlannedSegment]) {
+        self.number = number
+        self.title = title
+        self.segments = segments
+    }
+
+    public var characterCount: Int { segments.reduce(0) { $0 + $1.normalizedText.count } }
+}
+
+public struct BookPlan: Codable, Sendable, Equatable {
+    public var title: String
+    public var author: String?
+    public var narrator: String?
+    public var language: String
+    /// Seed from the book's front matter, if any.
+    public var seed: UInt64?
+    public var sourcePath: String
+    public var chapters: [PlannedChapter]
+
+    public init(title: String, author: String?, narrator: String?, language: String, seed: UInt64?,
+                sourcePath: String, chapters: [PlannedChapter]) {
+        self.title = title
+        self.author = author
+        self.narrator = narrator
+        self.language = language
+        self.seed = seed
+        self.sourcePath = sourcePath
+        self.chapters = chapters
+    }
+
+    public var segments: [PlannedSegment] { chapters.flatMap(\.segments) }
+    public var characterCount: Int { chapters.reduce(0) { $0 + $1.characterCount } }
+
+    /// Narration speed used for estimates: about 15 characters per second.
+    public static let charactersPerSecond = 15.0
+    public var estimatedSeconds: Double { Double(characterCount) / Self.charactersPerSecond }
+
+    /// Default book seed when neither the front matter nor `--seed` gives one.
+    public static let defaultSeed: UInt64 = 1234
+}

@@ -1,0 +1,43 @@
+// A segment's cache identity: the hash of everything its audio depends on besides the take.
+// Editing the book or changing voice / engine / model / settings changes it, so a re-plan
+// re-renders exactly the segments whose identity changed.
+import Foundation
+import SpeechEngine
+
+public struct EngineIdentity: Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public var modelHash: String
+    public var settings: String
+
+    public init(name: String, version: String, modelHash: String, settings: String) {
+        self.name = name
+        self.version = version
+        self.modelHash = modelHash
+        self.settings = settings
+    }
+
+    public init(_ engine: SpeechEngine) {
+        self.init(name: engine.name, version: engine.version, modelHash: engine.modelHash,
+                  settings: engine.settingsDescription)
+    }
+}
+
+public enum CacheIdentity {
+    /// sha256 over the length-prefixed fields, so no two field lists collide.
+    public static func of(normalizedText: String, language: String, voiceHash: String?, engine: EngineIdentity,
+                          bookSeed: UInt64) -> String {
+        let fields = [
+            "text", normalizedText, "language", language, "voice", voiceHash ?? "none",
+            "engine", engine.name, "model", engine.modelHash, "version", engine.version,
+            "settings", engine.settings, "seed", String(bookSeed),
+        ]
+        var blob = Data()
+        for f in fields {
+            let bytes = Data(f.utf8)
+            blob.append(contentsOf: withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { Array($0) })
+            blob.append(bytes)
+        }
+        return Hashing.sha256Hex(blob)
+    }
+}

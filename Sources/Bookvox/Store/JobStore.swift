@@ -1,0 +1,197 @@
+// The job store: one SQLite database per book project (GRDB DatabasePool = WAL mode).
+// Every state change is one transaction, so a killed process leaves the database consistent.
+import Foundation
+import GRDB
+import Logging
+
+public final class JobStore: @unchecked Sendable {
+    public let layout: ProjectLayout
+    let pool: DatabasePool
+    private let log = Logger(label: "bookvox.store")
+
+    /// Opens (and migrates) the project's database. `readOnly` opens an existing store without
+    /// migrating or changing its journal mode, for readers such as `status` while a render runs.
+    public init(layout: ProjectLayout, readOnly: Bool = false) throws {
+        self.layout = layout
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.readonly = readOnly
+        var lastError: Error?
+        // Two processes opening a fresh database at once can meet SQLITE_BUSY while one switches
+        // it to WAL; retry for a few seconds before giving up.
+        for attempt in 0..<50 {
+            do {
+                let pool = try DatabasePool(path: layout.database.path, configuration: config)
+                if readOnly {
+                    guard try pool.read({ try $0.tableExists("segments") }) else {
+                        throw BookvoxError.projectNotFound("\(layout.root.path) has no job store yet; start with `bookvox render BOOK`.")
+                    }
+                } else {
+                    try StoreMigrations.migrator.migrate(pool)
+                }
+                self.pool = pool
+                return
+            } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
+                lastError = e
+                log.debug("job store busy (attempt \(attempt + 1)); retrying")
+                usleep(100_000)
+            } catch let e as BookvoxError {
+                throw e
+            } catch {
+                lastError = error
+                break
+            }
+        }
+        throw BookvoxError.failure("cannot open the job store \(layout.database.path): \(lastError.map { "\($0)" } ?? "unknown error"). "
+            + "Check that the project directory is writable and not on a full disk.")
+    }
+
+    // MARK: book, chapters, voices, runs
+
+    public func book() throws -> BookRecord? { try pool.read { try BookRecord.fetchOne($0) } }
+
+    public func saveBook(_ book: BookRecord) throws { try pool.write { try book.save($0) } }
+
+    public func chapters() throws -> [ChapterRecord] {
+        try pool.read { try ChapterRecord.order(Column("number")).fetchAll($0) }
+    }
+
+    public func setExportHash(chapter: Int, hash: String?) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE chapters SET exportHash = ? WHERE number = ?", arguments: [hash, chapter])
+        }
+    }
+
+    public func voice(sha256: String) throws -> VoiceRecord? {
+        try pool.read { try VoiceRecord.fetchOne($0, key: sha256) }
+    }
+
+    public func saveVoice(_ voice: VoiceRecord) throws { try pool.write { try voice.save($0) } }
+
+    public func startRun(engine: String) throws -> Int64 {
+        try pool.write { db in
+            var run = RunRecord(id: nil, started: Date().timeIntervalSince1970, finished: nil, engine: engine,
+                                status: "running", pid: getpid())
+            try run.insert(db)
+            return run.id ?? 0
+        }
+    }
+
+    public func finishRun(_ id: Int64, status: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE runs SET finished = ?, status = ? WHERE id = ?",
+                           arguments: [Date().timeIntervalSince1970, status, id])
+        }
+    }
+
+    public func runs() throws -> [RunRecord] { try pool.read { try RunRecord.order(Column("id")).fetchAll($0) } }
+
+    // MARK: segments
+
+    public func segments() throws -> [SegmentRecord] {
+        try pool.read { try SegmentRecord.order(Column("chapter"), Column("position")).fetchAll($0) }
+    }
+
+    public func segments(chapter: Int) throws -> [SegmentRecord] {
+        try pool.read {
+            try SegmentRecord.filter(Column("chapter") == chapter).order(Column("position")).fetchAll($0)
+        }
+    }
+
+    public func segment(_ key: String) throws -> SegmentRecord? {
+        try pool.read { try SegmentRecord.fetchOne($0, key: key) }
+    }
+
+    /// Segments that still need synthesis, in book order.
+    public func pendingSegments() throws -> [SegmentRecord] {
+        try pool.read {
+            try SegmentRecord.filter([SegmentState.pending, .generated].contains(Column("state")))
+                .order(Column("chapter"), Column("position")).fetchAll($0)
+        }
+    }
+
+    public func markGenerated(key: String, take: Int, codes: Data, codesHash: String) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE segments SET state = ?, codes = ?, codesHash = ?, lastError = NULL
+                WHERE key = ? AND take = ?
+                """, arguments: [SegmentState.generated, codes, codesHash, key, take])
+        }
+    }
+
+    public func markRendered(key: String, take: Int, audioPath: String, sha256: String, sampleCount: Int,
+                             sampleRate: Int) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE segments SET state = ?, audioPath = ?, audioSha256 = ?, sampleCount = ?, sampleRate = ?,
+                lastError = NULL WHERE key = ? AND take = ?
+                """, arguments: [SegmentState.rendered, audioPath, sha256, sampleCount, sampleRate, key, take])
+        }
+    }
+
+    /// Records a failed attempt. With `nextTake` the segment is re-queued with that take and its seed;
+    /// without, it becomes `failed`.
+    public func markFailed(key: String, error: String, nextTake: (take: Int, seed: UInt64)?) throws {
+        try pool.write { db in
+            if let next = nextTake {
+                try db.execute(sql: """
+                    UPDATE segments SET state = ?, take = ?, seed = ?, codes = NULL, codesHash = NULL,
+                    lastError = ?, attempts = attempts + 1 WHERE key = ?
+                    """, arguments: [SegmentState.pending, next.take, Int64(bitPattern: next.seed), error, key])
+            } else {
+                try db.execute(sql: "UPDATE segments SET state = ?, lastError = ?, attempts = attempts + 1 WHERE key = ?",
+                               arguments: [SegmentState.failed, error, key])
+            }
+        }
+    }
+
+    /// Records an error that did not consume a take (e.g. the audio file could not be saved).
+    public func recordError(key: String, error: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE segments SET lastError = ? WHERE key = ?", arguments: [error, key])
+        }
+    }
+
+    public func countAttempt(key: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE segments SET attempts = attempts + 1 WHERE key = ?", arguments: [key])
+        }
+    }
+
+    public func flag(key: String, reason: String?) throws {
+        try pool.write { db in
+            guard var seg = try SegmentRecord.fetchOne(db, key: key) else {
+                throw BookvoxError.badInput("no segment \(key) in this project. `bookvox status` lists the chapters; "
+                    + "keys are CHAPTER.INDEX, e.g. 3.17.")
+            }
+            guard seg.state.hasAudio else {
+                throw BookvoxError.badInput("segment \(key) is \(seg.state.rawValue), not rendered yet; "
+                    + "only rendered segments can be flagged.")
+            }
+            seg.state = .flagged
+            seg.flagReason = reason ?? "flagged for review"
+            try seg.update(db)
+        }
+    }
+
+    /// Re-queues one segment with a new take (and its seed), clearing codes and audio.
+    public func requeue(key: String, take: Int, seed: UInt64, reason: String?) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE segments SET state = ?, take = ?, seed = ?, codes = NULL, codesHash = NULL, audioPath = NULL,
+                audioSha256 = NULL, sampleCount = NULL, sampleRate = NULL, flagReason = NULL, lastError = ?
+                WHERE key = ?
+                """, arguments: [SegmentState.pending, take, Int64(bitPattern: seed), reason, key])
+        }
+    }
+
+    /// Makes failed segments pending again with their current take (a `resume` after fixing the cause).
+    public func retryFailed() throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE segments SET state = ? WHERE state = ?",
+                           arguments: [SegmentState.pending, SegmentState.failed])
+        }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T { try pool.write(body) }
+}

@@ -1,0 +1,33 @@
+// Loads and validates the narrator clip given with --voice: it must be readable, decodable audio,
+// and at least one second long. Its sha256 is the voice cache key.
+import AudioDSP
+import Foundation
+import SpeechEngine
+
+public enum VoiceClip {
+    public static let minimumSeconds = 1.0
+
+    public static func load(path: String) throws -> VoiceReference {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw BookvoxError.badInput("voice clip \(path) does not exist. Pass a WAV/FLAC recording of the narrator with --voice.")
+        }
+        guard !isDir.boolValue, fm.isReadableFile(atPath: path), let sha = Hashing.sha256Hex(fileAt: path) else {
+            throw BookvoxError.badInput("voice clip \(path) is unreadable (a directory, or no read permission). "
+                + "Pass a readable WAV/FLAC file with --voice.")
+        }
+        let audio: AudioBuffer
+        do {
+            audio = try AudioFile.read(path: path)
+        } catch {
+            throw BookvoxError.badInput("voice clip \(path) is not audio (\(error)). "
+                + "Pass a WAV, FLAC or other libsndfile-readable recording with --voice.")
+        }
+        guard audio.duration >= minimumSeconds else {
+            throw BookvoxError.badInput(String(format: "voice clip %@ is too short: %.2f s; at least %.0f s of speech is needed "
+                + "(3-10 s works best).", path, audio.duration, minimumSeconds))
+        }
+        return VoiceReference(path: path, audio: audio, sha256: sha)
+    }
+}

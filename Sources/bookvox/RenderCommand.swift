@@ -1,0 +1,38 @@
+import ArgumentParser
+import Bookvox
+
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render", abstract: "Plan, synthesize, stitch and export a book (resumes an existing project).")
+
+    @Argument(help: "The book (.md, .markdown or .txt).")
+    var book: String
+
+    @Option(help: "Narrator clip (WAV/FLAC, at least 1 s; 3-10 s of clean speech works best).")
+    var voice: String?
+
+    @Option(help: "Engine: espeak, indextts2, qwen3-tts (default: an installed neural engine, else espeak).")
+    var engine: String?
+
+    @Option(help: "Project directory (default: <book dir>/<book stem>.bookvox).")
+    var project: String?
+
+    @Option(help: "Book seed (default: the book's front matter `seed`, else 1234).")
+    var seed: UInt64?
+
+    @Flag(help: "Also write a WAV per chapter.")
+    var wav = false
+
+    @OptionGroup var bitrate: BitrateOption
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        var formats = ExportSettings.defaultFormats
+        if wav { formats.insert(.wav) }
+        let export = ExportSettings(formats: formats, bitrateKbps: try bitrate.validated() ?? ExportSettings.defaultBitrateKbps)
+        let options = RenderOptions(projectDir: project, engine: engine, voicePath: voice, seed: seed, export: export)
+        try withRenderRuntime(quiet: output.quiet) { progress, cancel in
+            try RenderSession.render(book: book, options: options, progress: progress, cancel: cancel)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Bookvox
+
+struct RerenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rerender",
+        abstract: "Re-synthesize exactly these segments with a new take, then re-export only their chapters.")
+
+    @Argument(help: "Segment keys CHAPTER.INDEX, e.g. 3.17 3.18.")
+    var keys: [String]
+
+    @Option(help: "Take number to use (default: the segment's current take + 1; each take has its own seed).")
+    var take: Int?
+
+    @Option(help: "Project directory (default: the single *.bookvox directory here).")
+    var project: String?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if keys.isEmpty { throw ValidationError("give at least one segment key, e.g. `bookvox rerender 3.17`.") }
+    }
+
+    func run() throws {
+        let layout = try ProjectLayout.locate(project)
+        try withRenderRuntime(quiet: output.quiet) { progress, cancel in
+            try RenderSession.rerender(project: layout, keys: keys, take: take, options: RenderOptions(),
+                                       progress: progress, cancel: cancel)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+// A deterministic engine for scheduler/state tests: codes are drawn from the request's seeded RNG,
+// audio is a tone whose pitch and noise come from the codes. It counts calls, can fail chosen takes,
+// and can sleep per segment so tests can interrupt a run.
+import AudioDSP
+import Bookvox
+import Foundation
+import Neural
+import SpeechEngine
+import Tensors
+
+final class FakeEngine: SpeechEngine, @unchecked Sendable {
+    let name = "fake"
+    let version = "1"
+    let modelHash = "builtin"
+    let sampleRate = 16_000
+    let canCloneVoice: Bool
+    var settingsDescription: String { "tone" }
+
+    private let lock = NSLock()
+    private(set) var generateCalls: [String] = []
+    private(set) var renderCalls: [String] = []
+    /// Keys whose generate fails for the listed takes.
+    var failures: [String: Set<Int>] = [:]
+    var delay: TimeInterval = 0
+    /// Called on every generate (after counting), e.g. to cancel a run after N segments.
+    var onGenerate: ((String) -> Void)?
+
+    init(canCloneVoice: Bool = false) { self.canCloneVoice = canCloneVoice }
+
+    private(set) var prepareCalls = 0
+
+    func prepareVoice(_ reference: VoiceReference?) throws -> VoiceProfile {
+        lock.lock()
+        prepareCalls += 1
+        lock.unlock()
+        guard let reference else { return VoiceProfile(engine: name, voiceHash: "none", metadata: ["kind": "fake"]) }
+        // A tiny "speaker embedding": the clip's first samples.
+        let emb = Tensor(shape: [2, 3], data: Array(reference.audio.samples.prefix(6)))
+        return VoiceProfile(engine: name, voiceHash: reference.sha256, tensors: ["speaker": emb], metadata: ["kind": "fake"])
+    }
+
+    func generate(_ request: SegmentRequest, voice: VoiceProfile) throws -> GeneratedCodes {
+        lock.lock()
+        generateCalls.append(request.key)
+        let fail = failures[request.key]?.contains(request.take) ?? false
+        let hook = onGenerate
+        lock.unlock()
+        hook?(request.key)
+        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+        if fail { throw SpeechEngineError.generationFailed(key: request.key, reason: "injected failure on take \(request.take)") }
+        var textHash: UInt64 = 0xCBF2_9CE4_8422_2325 // FNV-1a: the codes depend on the text and the seed
+        for b in request.text.utf8 { textHash = (textHash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        var rng = SeededRNG(seed: request.seed ^ textHash)
+        let n = max(4, request.text.count / 4)
+        return GeneratedCodes(shape: [n], values: (0..<n).map { _ in Int32(rng.next() % 1000) })
+    }
+
+    func render(_ codes: GeneratedCodes, request: SegmentRequest, voice: VoiceProfile) throws -> AudioBuffer {
+        lock.lock()
+        renderCalls.append(request.key)
+        lock.unlock()
+        let perCode = 800 // 50 ms per code
+        var out: [Float] = []
+        out.reserveCapacity(codes.values.count * perCode)
+        for (i, c) in codes.values.enumerated() {
+            let f = 150 + Double(c)
+            for t in 0..<perCode {
+                let x = Double(i * perCode + t) / Double(sampleRate)
+                out.append(Float(0.3 * sin(2 * Double.pi * f * x)))
+            }
+        }
+        return AudioBuffer(samples: out, sampleRate: sampleRate)
+    }
+
+    var generateCount: Int { lock.lock(); defer { lock.unlock() }; return generateCalls.count }
+
+    /// A registry holding only this engine (as "fake").
+    func registry() -> EngineRegistry {
+        EngineRegistry(registrations: [EngineRegistration(name: name, summary: "test tone", isNeural: false,
+                                                          isInstalled: { true }, make: { _ in self })])
+    }
+}

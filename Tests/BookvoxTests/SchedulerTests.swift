@@ -1,0 +1,187 @@
+// Scheduling, retries, cancellation and disk-full behavior, with the deterministic FakeEngine.
+import Bookvox
+import Foundation
+import Neural
+import TestSupport
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Fails segment-audio writes with ENOSPC once `allowed` of them succeeded.
+final class DiskFullWriter: FileWriting, @unchecked Sendable {
+    private let lock = NSLock()
+    private var allowed: Int
+    private(set) var failedPaths: [String] = []
+    init(allowed: Int) { self.allowed = allowed }
+
+    func writeFile(at path: String, _ produce: (String) throws -> Void) throws -> String {
+        if path.contains("/segments/") {
+            lock.lock()
+            let ok = allowed > 0
+            if ok { allowed -= 1 } else { failedPaths.append(path) }
+            lock.unlock()
+            if !ok { throw FileWriteError.write(path: path, errno: ENOSPC) }
+        }
+        return try AtomicFileWriter().writeFile(at: path, produce)
+    }
+}
+
+final class SchedulerTests: XCTestCase {
+    private func options(_ engine: FakeEngine, project: String, inFlight: Int = 4,
+                         writer: FileWriting = AtomicFileWriter()) -> RenderOptions {
+        RenderOptions(projectDir: project, engine: "fake", limits: SchedulerLimits(maxInFlight: inFlight), writer: writer,
+                      registry: engine.registry())
+    }
+
+    func testAudioDoesNotDependOnScheduling() throws {
+        let ws = try TestWorkspace()
+        let book = try ws.tinyBook()
+        let a = FakeEngine(), b = FakeEngine()
+        try RenderSession.render(book: book, options: options(a, project: ws.path("a"), inFlight: 1), progress: SilentProgress())
+        try RenderSession.render(book: book, options: options(b, project: ws.path("b"), inFlight: 6), progress: SilentProgress())
+        let sa = try JobStore(layout: ProjectLayout(root: ws.root.appendingPathComponent("a"))).segments()
+        let sb = try JobStore(layout: ProjectLayout(root: ws.root.appendingPathComponent("b"))).segments()
+        XCTAssertEqual(sa.map(\.key), sb.map(\.key))
+        XCTAssertEqual(sa.map(\.audioSha256), sb.map(\.audioSha256))
+        XCTAssertTrue(sa.allSatisfy { $0.state == .rendered })
+        XCTAssertEqual(TestWorkspace.snapshot(ws.root.appendingPathComponent("a/export")),
+                       TestWorkspace.snapshot(ws.root.appendingPathComponent("b/export")))
+        XCTAssertEqual(a.generateCount, sa.count, "each segment generated exactly once")
+    }
+
+    func testFailedTakeIsRetriedWithNextTakeAndSeed() throws {
+        let ws = try TestWorkspace()
+        let engine = FakeEngine()
+        engine.failures = ["2.2": [1]]
+        try RenderSession.render(book: try ws.tinyBook(), options: options(engine, project: ws.path("p")), progress: SilentProgress())
+        let seg = try XCTUnwrap(try JobStore(layout: ProjectLayout(root: ws.root.appendingPathComponent("p"))).segment("2.2"))
+        XCTAssertEqual(seg.state, .rendered)
+        XCTAssertEqual(seg.take, 2)
+        XCTAssertEqual(seg.attempts, 2)
+        XCTAssertEqual(seg.segmentSeed, SeededRNG.segmentSeed(bookSeed: 7, key: "2.2", take: 2))
+        XCTAssertEqual(seg.audioPath, "segments/2/2.2.take2.wav")
+    }
+
+    func testSegmentFailingEveryTakeIsRecordedAndTheRunContinues() throws {
+        let ws = try TestWorkspace()
+        let engine = FakeEngine()
+        engine.failures = ["2.2": [1, 2, 3]]
+        let opts = options(engine, project: ws.path("p"))
+        assertBookvoxError(try RenderSession.render(book: try ws.tinyBook(), options: opts, progress: SilentProgress()),
+                           contains: "2.2: segment 2.2: generation failed: injected failure on take 3", exitCode: ExitCodes.failure)
+        let store = try JobStore(layout: ProjectLayout(root: ws.root.appendingPathComponent("p")))
+        let failed = try XCTUnwrap(try store.segment("2.2"))
+        XCTAssertEqual(failed.state, .failed)
+        XCTAssertTrue(failed.lastError?.contains("injected failure on take 3") ?? false)
+        XCTAssertTrue(try store.segments().filter { $0.key != "2.2" }.allSatisfy { $0.state == .rendered })
+        let exported = Set(try FileManager.default.contentsOfDirectory(atPath: ws.path("p/export")))
+        XCTAssertTrue(exported.contains("chapter-01.mp3") && exported.contains("chapter-03.mp3"))
+        XCTAssertFalse(exported.contains("chapter-02.mp3"))
+        XCTAssertEqual(try StatusReport.make(project: store.layout).failed.map(\.key), ["2.2"])
+
+        // Once the cause is gone, resume renders it and exports chapter 2.
+        engine.failures = [:]
+        let calls = engine.generateCount
+        try RenderSession.resume(project: store.layout, options: opts, progress: SilentProgress())
+        XCTAssertEqual(engine.generateCount - calls, 1)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: ws.path("p/export/chapter-02.mp3")))
+    }
+
+    func testCancellationSavesInFlightSegmentsThenResumeFinishes() throws {
+        let ws = try TestWorkspace()
+        let engine = FakeEngine()
+        let cancel = CancellationFlag()
+        engine.onGenerate = { _ in if engine.generateCount >= 3 { cancel.cancel() } }
+        let opts = options(engine, project: ws.path("p"), inFlight: 2)
+        let book = try ws.tinyBook()
+        assertBookvoxError(try RenderSession.render(book: book, options: opts, progress: SilentProgress(), cancel: cancel),
+                           contains: "interrupted", exitCode: ExitCodes.interrupted)
+        let store = try JobStore(layout: ProjectLayout(root: ws.root.appendingPathComponent("p")))
+        let saved = try store.segments().filter { $0.state == .rendered }.map(\.key)
+        XCTAssertEqual(saved.count, engine.generateCount, "every segment that was generated was also saved")
+        XCTAssertLessThan(saved.count, try store.segments().count)
+
+        engine.onGenerate = nil
+        let before = engine.generateCalls.count
+        try RenderSession.resume(project: store.layout, options: opts, progress: SilentProgress())
+        let resumed = Array(engine.generateCalls[before...])
+        XCTAssertTrue(Set(resumed).isDisjoint(with: saved), "no saved segment synthesized again")
+        XCTAssertEqual(resumed.count + saved.count, try store.segments().count)
+
+        // Same bytes as an uninterrupted render.
+        try RenderSession.render(book: book, options: options(FakeEngine(), project: ws.path("q")), progress: SilentProgress())
+        XCTAssertEqual(TestWorkspace.snapshot(ws.root.appendingPathComponent("p/export")),
+                       TestWorkspace.snapshot(ws.root.appendingPathComponent("q/export")))
+    }
+
+    func testDiskFullLeavesSegmentUnrenderedAndResumeRecovers() throws {
+        let ws = try TestWorkspace()
+        let engine = FakeEngine()
+        let writer = DiskFullWriter(allowed: 4)
+        let book = try ws.tinyBook()
+        let opts = options(engine, project: ws.path("p"), inFlight: 1, writer: writer)
+        let error = assertBookvoxError(try RenderSession.render(book: book, options: opts, progress: SilentProgress()),
+                                       contains: "No space left on device", exitCode: ExitCodes.failure)
+        let store = try JobStore(layout: ProjectLayout(root: ws.root.appendingPathComponent("p")))
+        let segments = try store.segments()
+        let kept = segments.filter { $0.state == .rendered }
+        XCTAssertEqual(kept.map(\.key), Array(segments.prefix(4).map(\.key)), "segments saved before the disk filled are kept")
+        let full = segments[4]
+        XCTAssertTrue(error?.description.contains("cannot save the audio of segment \(full.key)") ?? false)
+        XCTAssertNotEqual(full.state, .rendered)
+        XCTAssertNil(full.audioPath)
+        XCTAssertTrue(full.lastError?.contains("No space left on device") ?? false, full.lastError ?? "nil")
+        XCTAssertEqual(writer.failedPaths.count, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: writer.failedPaths[0]))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: ws.path("p/segments/\(full.chapter)"))
+            .filter { $0.hasPrefix(".tmp") }, [], "no temp file left behind")
+        XCTAssertTrue(segments.dropFirst(5).allSatisfy { $0.state == .pending }, "nothing after the failure was started")
+
+        let before = engine.generateCalls.count
+        try RenderSession.resume(project: store.layout, options: options(engine, project: ws.path("p")), progress: SilentProgress())
+        XCTAssertTrue(Set(engine.generateCalls[before...]).isDisjoint(with: kept.map(\.key)))
+        XCTAssertTrue(try store.segments().allSatisfy { $0.state == .rendered })
+    }
+
+    func testVoiceWithNonCloningEngineWarnsOnce() throws {
+        let ws = try TestWorkspace()
+        let engine = FakeEngine(canCloneVoice: false)
+        var opts = options(engine, project: ws.path("p"))
+        opts.voicePath = Fixtures.data.appendingPathComponent("voices/qwen3_ryan_24k.wav").path
+        let progress = SilentProgress()
+        try RenderSession.render(book: try ws.tinyBook(), options: opts, progress: progress)
+        XCTAssertEqual(progress.warnings.count, 1)
+        XCTAssertTrue(progress.warnings[0].contains("cannot clone voices"), progress.warnings[0])
+    }
+
+    func testVoiceProfileIsCachedByClipHashAndPartOfTheIdentity() throws {
+        let ws = try TestWorkspace()
+        let engine = FakeEngine(canCloneVoice: true)
+        let clip = Fixtures.data.appendingPathComponent("voices/qwen3_ryan_24k.wav").path
+        var opts = options(engine, project: ws.path("p"))
+        opts.voicePath = clip
+        let book = try ws.tinyBook()
+        try RenderSession.render(book: book, options: opts, progress: SilentProgress())
+        let ref = try VoiceClip.load(path: clip)
+        let layout = ProjectLayout(root: ws.root.appendingPathComponent("p"))
+        let cached = try XCTUnwrap(VoiceProfileCache.load(from: layout.voiceProfile(sha256: ref.sha256), engine: "fake",
+                                                          voiceHash: ref.sha256))
+        XCTAssertEqual(cached.tensors["speaker"]?.shape, [2, 3])
+        XCTAssertEqual(cached.tensors["speaker"]?.array, Array(ref.audio.samples.prefix(6)))
+        XCTAssertEqual(cached.metadata, ["kind": "fake"])
+        XCTAssertEqual(try JobStore(layout: layout).voice(sha256: ref.sha256)?.profilePath, "voices/\(ref.sha256).safetensors")
+
+        // Same clip again: the cached profile is used and nothing is re-synthesized.
+        let calls = engine.generateCount
+        try RenderSession.render(book: book, options: opts, progress: SilentProgress())
+        XCTAssertEqual(engine.prepareCalls, 1)
+        XCTAssertEqual(engine.generateCount, calls)
+
+        // Another clip changes every segment's identity.
+        opts.voicePath = Fixtures.data.appendingPathComponent("voices/qwen3_serena_24k.wav").path
+        let report = try RenderSession.render(book: book, options: opts, progress: SilentProgress())
+        XCTAssertEqual(report.reused, 0)
+        XCTAssertEqual(engine.generateCount - calls, try JobStore(layout: layout).segments().count)
+    }
+}
