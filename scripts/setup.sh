@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build -c release
 BIN="$(swift build -c release --show-bin-path)/bookvox"
-"$BIN" render projects/sample/book.md --engine espeak
+"$BIN" render projects/sample/book.md --voice projects/sample/narrator.wav --engine espeak
 echo
 echo "Done. Per-chapter MP3s (and FLAC masters, timings) are in:"
 ls -1 "$PWD/projects/sample/book.bookvox/export/"*.mp3

@@ -1,8 +1,66 @@
-// Developer tools group. The integrator adds `dev parity CASE_DIR...` here; `bench` and `models`
-// join the root command's subcommand list in BookvoxCommand.swift.
+// Developer tools: `dev parity CASE_DIR...` runs reference cases (shared/fixtures layout) and
+// prints, per output, max abs / max rel error and cosine, then PASS/FAIL against the manifest.
 import ArgumentParser
+import Bookvox
+import Foundation
 
 struct DevCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dev", abstract: "Developer tools (parity checks).", subcommands: [])
+        commandName: "dev", abstract: "Developer tools (parity checks).", subcommands: [ParityCommand.self])
+}
+
+struct ParityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parity",
+        abstract: "Run parity cases against the original PyTorch reference outputs.",
+        discussion: """
+            Each CASE_DIR holds manifest.json and io.safetensors (see Tests/Fixtures/README.md). A directory \
+            without a manifest is searched one and two levels down, so `bookvox dev parity Tests/Fixtures` \
+            runs everything. Exit status 1 if any case fails or has no implementation.
+            """)
+
+    @Argument(help: "Case directories (or folders of them).")
+    var caseDirs: [String]
+
+    @Flag(help: "List the implemented case names and exit.")
+    var list = false
+
+    func run() throws {
+        if list {
+            ParityCatalog.cases.keys.sorted().forEach { print($0) }
+            return
+        }
+        let dirs = caseDirs.flatMap(Self.expand)
+        guard !dirs.isEmpty else { throw ValidationError("no case directory (with a manifest.json) found in \(caseDirs)") }
+        var failed = 0
+        for dir in dirs {
+            let result = ParityCatalog.run(directory: dir)
+            print("== \(result.caseName)  (\(result.directory))")
+            result.reports.forEach { print("   \($0)") }
+            if let error = result.error { print("   ERROR  \(error)") }
+            print("   \(result.passed ? "PASS" : "FAIL")")
+            if !result.passed { failed += 1 }
+        }
+        print("\(dirs.count - failed) passed, \(failed) failed")
+        if failed > 0 { throw ExitCode(1) }
+    }
+
+    private static func expand(_ path: String) -> [URL] {
+        let fm = FileManager.default
+        let url = URL(fileURLWithPath: path)
+        if fm.fileExists(atPath: url.appendingPathComponent("manifest.json").path) { return [url] }
+        var found: [URL] = []
+        for child in ((try? fm.contentsOfDirectory(atPath: url.path)) ?? []).sorted() {
+            let c = url.appendingPathComponent(child)
+            if fm.fileExists(atPath: c.appendingPathComponent("manifest.json").path) {
+                found.append(c)
+            } else {
+                for grand in ((try? fm.contentsOfDirectory(atPath: c.path)) ?? []).sorted() {
+                    let g = c.appendingPathComponent(grand)
+                    if fm.fileExists(atPath: g.appendingPathComponent("manifest.json").path) { found.append(g) }
+                }
+            }
+        }
+        return found
+    }
 }

@@ -1,0 +1,26 @@
+// The few places where bookvox checks an output under a tolerance other than its manifest's.
+// Each entry says why; the parity report prints the reason next to the result, so nothing is hidden.
+import Foundation
+
+public enum ToleranceOverrides {
+    public struct Override: Sendable {
+        public let atol: Double
+        public let rtol: Double
+        public let reason: String
+    }
+
+    static let table: [String: [String: Override]] = [
+        "indextts2/fbank_campplus": [
+            // feat = fbank − mean over time. fbank itself is checked at the manifest tolerance (atol 1e-4,
+            // rtol 1e-4), which at its log-energies of about −14 admits 1.5e-3 of absolute error; in mel bins
+            // 70–79 (7–8 kHz, ~60 dB below the rest of the frame) the reference's own float32 FFT differs from
+            // a float64 computation by up to 1e-3. Subtracting the mean keeps that absolute error but moves the
+            // values near 0, where rtol no longer helps: the manifest's 1e-4 is below the reference's own noise.
+            // We hold feat to the absolute error fbank is allowed at those values.
+            "feat": Override(atol: 1.5e-3, rtol: 1e-4,
+                             reason: "reference float32 FFT noise in near-silent mel bins; bound = fbank's own tolerance at its values"),
+        ],
+    ]
+
+    public static func override(case name: String, output: String) -> Override? { table[name]?[output] }
+}
