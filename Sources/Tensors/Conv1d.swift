@@ -40,7 +40,8 @@ extension Tensor {
                                                             groups: groups, paddingMode: paddingMode))
     }
 
-    public func conv1d(weight: Tensor, bias: Tensor? = nil, spec: Conv1dSpec) -> Tensor {
+    /// With `residual` (shape (B, Cout, Lout)), returns residual + conv(self) (the GEMM accumulates onto it).
+    public func conv1d(weight: Tensor, bias: Tensor? = nil, spec: Conv1dSpec, residual: Tensor? = nil) -> Tensor {
         let batched = rank == 3
         precondition(rank == 2 || rank == 3, "conv1d input must be (B, C, L) or (C, L), got \(shape)")
         let x3 = batched ? self : reshaped([1] + shape)
@@ -55,7 +56,13 @@ extension Tensor {
         let lp = xp.shape[2]
         let lout = (lp - spec.dilation * (k - 1) - 1) / spec.stride + 1
         precondition(lout >= 1, "conv1d: padded length \(lp) is shorter than the dilated kernel \(spec.dilation * (k - 1) + 1)")
-        var out = Tensor(zeros: [bsz, cout, lout]) // (B, Cout, Lout)
+        var out: Tensor // (B, Cout, Lout)
+        if let res = residual {
+            precondition(res.count == bsz * cout * lout, "conv1d residual \(res.shape) does not match output \([bsz, cout, lout])")
+            out = res.reshaped([bsz, cout, lout])
+        } else {
+            out = Tensor(zeros: [bsz, cout, lout])
+        }
         let coutG = cout / g
         let s = spec.stride, d = spec.dilation
         let xpp = xp.pointer, wp = weight.pointer
@@ -63,7 +70,14 @@ extension Tensor {
             let o = ob.baseAddress!
             if let b = bias {
                 let bp = b.pointer
-                for bi in 0..<bsz { for co in 0..<cout { (o + (bi * cout + co) * lout).update(repeating: bp[co], count: lout) } }
+                if residual == nil {
+                    for bi in 0..<bsz { for co in 0..<cout { (o + (bi * cout + co) * lout).update(repeating: bp[co], count: lout) } }
+                } else {
+                    for bi in 0..<bsz { for co in 0..<cout {
+                        let row = o + (bi * cout + co) * lout, v = bp[co]
+                        for t in 0..<lout { row[t] += v }
+                    } }
+                }
             }
             if cinG == 1 {
                 Tensor.depthwiseConv1d(x: xpp, lp: lp, w: wp, k: k, out: o, lout: lout, batch: bsz, cin: cin,

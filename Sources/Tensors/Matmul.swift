@@ -60,7 +60,7 @@ public enum LinearKernel {
         let n = weight.shape[0], k = weight.shape[1]
         precondition(x.shape.last == k, "linear input last dim \(x.shape.last ?? -1) != weight K \(k)")
         if let b = bias { precondition(b.count == n, "linear bias has \(b.count) values, expected \(n)") }
-        let m = x.count / max(k, 1)
+        let m = x.count / Swift.max(k, 1)
         var out = Tensor(zeros: Array(x.shape.dropLast()) + [n])
         out.withUnsafeMutableBufferPointer { yb in
             let y = yb.baseAddress!

@@ -22,7 +22,7 @@ extension Tensor {
         let src = pointer
         out.withUnsafeMutableBufferPointer { dst in
             let d = dst.baseAddress!
-            Tensors.parallelFor(outer, minChunk: max(1, 65536 / max(np * inner, 1))) { rows in
+            Tensors.parallelFor(outer, minChunk: Swift.max(1, 65536 / Swift.max(np * inner, 1))) { rows in
                 for o in rows {
                     let s = src + o * n * inner
                     let t = d + o * np * inner

@@ -18,7 +18,7 @@ extension Tensor {
         let outerCount = n / inner
         out.withUnsafeMutableBufferPointer { dstBuf in
             let dst = dstBuf.baseAddress!
-            Tensors.parallelFor(outerCount, minChunk: max(1, 16384 / max(inner, 1))) { rows in
+            Tensors.parallelFor(outerCount, minChunk: Swift.max(1, 16384 / Swift.max(inner, 1))) { rows in
                 var idx = [Int](repeating: 0, count: r)
                 var rem = rows.lowerBound
                 for ax in stride(from: r - 2, through: 0, by: -1) {
