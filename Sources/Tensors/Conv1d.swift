@@ -94,15 +94,18 @@ extension Tensor {
                         BLAS.sgemm(m: coutG, n: lout, k: cinG, a: wg, lda: rows, b: xg, ldb: lp, beta: 1, c: og, ldc: lout)
                         continue
                     }
-                    let tile = Swift.min(lout, Swift.max(64, im2colTileFloats / rows))
-                    let cols = UnsafeMutablePointer<Float>.allocate(capacity: rows * tile)
-                    defer { cols.deallocate() }
-                    var t0 = 0
-                    while t0 < lout {
-                        let nt = Swift.min(tile, lout - t0)
-                        Tensor.im2col1d(x: xg, lp: lp, cinG: cinG, k: k, t0: t0, nt: nt, stride: s, dilation: d, cols: cols)
-                        BLAS.sgemm(m: coutG, n: nt, k: rows, a: wg, lda: rows, b: cols, ldb: nt, beta: 1, c: og + t0, ldc: lout)
-                        t0 += nt
+                    // Fixed time tiles (shape-only, so results do not depend on the thread count); each
+                    // worker builds its tile's columns and runs one single-threaded GEMM over all outputs.
+                    let tile = Tensor.conv1dTile(rows: rows, lout: lout)
+                    let tiles = (lout + tile - 1) / tile
+                    Tensors.parallelFor(tiles) { r in
+                        let cols = UnsafeMutablePointer<Float>.allocate(capacity: rows * tile)
+                        defer { cols.deallocate() }
+                        for ti in r {
+                            let t0 = ti * tile, nt = Swift.min(tile, lout - t0)
+                            Tensor.im2col1d(x: xg, lp: lp, cinG: cinG, k: k, t0: t0, nt: nt, stride: s, dilation: d, cols: cols)
+                            BLAS.rawSgemm(false, false, coutG, nt, rows, 1, wg, rows, cols, nt, 1, og + t0, lout)
+                        }
                     }
                 }
             }
@@ -110,19 +113,22 @@ extension Tensor {
         return batched ? out : out.reshaped([cout, lout])
     }
 
-    /// cols[(c·K + k), j] = x[c, (t0 + j)·stride + k·dilation] for j < nt.
+    /// Columns per im2col tile: 512 (fewer for very tall column matrices), never more than the output.
+    static func conv1dTile(rows: Int, lout: Int) -> Int {
+        Swift.min(lout, Swift.max(64, Swift.min(512, im2colTileFloats / Swift.max(rows, 1))))
+    }
+
+    /// cols[(c·K + k), j] = x[c, (t0 + j)·stride + k·dilation] for j < nt (one worker).
     static func im2col1d(x: UnsafePointer<Float>, lp: Int, cinG: Int, k: Int, t0: Int, nt: Int, stride: Int,
                          dilation: Int, cols: UnsafeMutablePointer<Float>) {
-        Tensors.parallelFor(cinG * k, minChunk: Swift.max(1, 32768 / Swift.max(nt, 1))) { r in
-            for row in r {
-                let c = row / k, kk = row % k
-                let src = x + c * lp + t0 * stride + kk * dilation
-                let dst = cols + row * nt
-                if stride == 1 {
-                    dst.update(from: src, count: nt)
-                } else {
-                    for j in 0..<nt { dst[j] = src[j * stride] }
-                }
+        for row in 0..<(cinG * k) {
+            let c = row / k, kk = row % k
+            let src = x + c * lp + t0 * stride + kk * dilation
+            let dst = cols + row * nt
+            if stride == 1 {
+                dst.update(from: src, count: nt)
+            } else {
+                for j in 0..<nt { dst[j] = src[j * stride] }
             }
         }
     }

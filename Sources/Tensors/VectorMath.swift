@@ -1,13 +1,12 @@
-// Vectorized transcendental kernels over buffers (8 lanes at a time).
+// Vectorized transcendental kernels over buffers (branch-free loops the compiler vectorizes).
 //
 // sin/cos use the Cephes sinf/cosf scheme: quadrant j = round(x·2/π), three-part
 // Cody–Waite reduction r = x − j·π/2, then the Cephes minimax polynomials on
-// [−π/4, π/4] (≈1 ulp for |x| ≤ 8192). Lanes with |x| > 8192 or non-finite values are
-// recomputed with the C library's sinf so accuracy never silently degrades.
+// [−π/4, π/4] (≈1 ulp for |x| ≤ 8192). A block holding |x| > 8192 or a non-finite value
+// is computed with the C library's sinf instead, so accuracy never silently degrades.
 import Foundation
 
 public enum VectorMath {
-    typealias V = SIMD8<Float>
     static let twoOverPi: Float = 0.636_619_772_367_581_343
     static let dp1: Float = 1.570_312_5
     static let dp2: Float = 4.837_512_969_970_703_125e-4
@@ -15,74 +14,70 @@ public enum VectorMath {
     static let magic: Float = 12_582_912 // 1.5 · 2²³: adding it rounds to an integer in the low mantissa bits
     static let rangeLimit: Float = 8192
 
-    /// Returns (sin r, cos r) polynomials and the quadrant of x for every lane.
+    /// sin(a) for |a| ≤ rangeLimit, branch-free so the loop vectorizes; `q & 1` odd → cos branch.
     @inline(__always)
-    static func reduce(_ x: V) -> (s: V, c: V, q: SIMD8<UInt32>) {
-        let t = x * twoOverPi + magic
-        let q = unsafeBitCast(t, to: SIMD8<UInt32>.self) // low bits hold round(x·2/π) mod 2^k
+    static func sinCore(_ a: Float) -> (value: Float, odd: Bool, negate: Bool) {
+        let t = a * twoOverPi + magic
+        let q = t.bitPattern // low bits hold round(a·2/π) mod 2^k
         let j = t - magic
-        var r = x - j * dp1
+        var r = a - j * dp1
         r = r - j * dp2
         r = r - j * dp3
         let z = r * r
-        var sp = V(repeating: -1.951_529_589_1e-4) * z + 8.332_160_873_6e-3
-        sp = sp * z - 1.666_665_461_1e-1
-        let s = sp * z * r + r
-        var cp = V(repeating: 2.443_315_711_809_948e-5) * z - 1.388_731_625_493_765e-3
-        cp = cp * z + 4.166_664_568_298_827e-2
-        let c = cp * z * z - 0.5 * z + 1
-        return (s, c, q)
+        let s = ((-1.951_529_589_1e-4 * z + 8.332_160_873_6e-3) * z - 1.666_665_461_1e-1) * z * r + r
+        let c = ((2.443_315_711_809_948e-5 * z - 1.388_731_625_493_765e-3) * z + 4.166_664_568_298_827e-2) * z * z - 0.5 * z + 1
+        let odd = q & 1 != 0
+        return (odd ? c : s, odd, q & 2 != 0)
     }
 
-    @inline(__always)
-    static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    /// Values are processed in blocks: a check pass, then either the branch-free polynomial pass
+    /// (vectorized by the compiler) or, for a block holding an argument beyond ±8192 or a
+    /// non-finite one, libm. Output may alias input.
+    static let blockSize = 256
 
     @inline(__always)
-    static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
-
-    @inline(__always)
-    static func inRange(_ x: V) -> Bool {
-        let a = V(repeating: 0).replacing(with: x, where: x .> 0) - V(repeating: 0).replacing(with: x, where: x .< 0)
-        return all(a .<= rangeLimit) // false for NaN lanes too
+    static func blockInRange(_ x: UnsafePointer<Float>, _ lo: Int, _ hi: Int, scale: Float) -> Bool {
+        var bad: UInt32 = 0
+        for i in lo..<hi { bad |= (x[i] * scale).magnitude <= rangeLimit ? 0 : 1 }
+        return bad == 0
     }
 
     /// y[i] = sin(x[i]).
     public static func sin(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        var i = 0
-        while i + 8 <= n {
-            let v = load(x + i)
-            if inRange(v) {
-                let (s, c, q) = reduce(v)
-                var r = s.replacing(with: c, where: (q & 1) .!= 0)
-                r = r.replacing(with: -r, where: (q & 2) .!= 0)
-                store(r, y + i)
+        var lo = 0
+        while lo < n {
+            let hi = Swift.min(n, lo + blockSize)
+            if blockInRange(x, lo, hi, scale: 1) {
+                for i in lo..<hi {
+                    let (v, _, neg) = sinCore(x[i])
+                    y[i] = neg ? -v : v
+                }
             } else {
-                for l in 0..<8 { y[i + l] = sinf(x[i + l]) }
+                for i in lo..<hi { y[i] = sinf(x[i]) }
             }
-            i += 8
+            lo = hi
         }
-        while i < n { y[i] = sinf(x[i]); i += 1 }
     }
 
     /// Snake / SnakeBeta: y[i] = x[i] + invBeta · sin(alpha · x[i])².
     public static func snake(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, alpha: Float, invBeta: Float) {
-        var i = 0
-        while i + 8 <= n {
-            let v = load(x + i)
-            let a = v * alpha
-            if inRange(a) {
-                let (s, c, q) = reduce(a)
-                let r = s.replacing(with: c, where: (q & 1) .!= 0) // ±sin(a); the sign vanishes when squared
-                store(v + invBeta * (r * r), y + i)
+        var lo = 0
+        while lo < n {
+            let hi = Swift.min(n, lo + blockSize)
+            if blockInRange(x, lo, hi, scale: alpha) {
+                for i in lo..<hi {
+                    let v = x[i]
+                    let (sv, _, _) = sinCore(v * alpha) // ±sin(αx); the sign vanishes when squared
+                    y[i] = v + invBeta * (sv * sv)
+                }
             } else {
-                for l in 0..<8 { let sv = sinf(x[i + l] * alpha); y[i + l] = x[i + l] + invBeta * (sv * sv) }
+                for i in lo..<hi {
+                    let v = x[i]
+                    let sv = sinf(v * alpha)
+                    y[i] = v + invBeta * (sv * sv)
+                }
             }
-            i += 8
-        }
-        while i < n {
-            let sv = sinf(x[i] * alpha)
-            y[i] = x[i] + invBeta * (sv * sv)
-            i += 1
+            lo = hi
         }
     }
 }
