@@ -2,6 +2,8 @@
 //   indextts2/campplus_tiny        CAM++ style encoder: in.feat (B, T, 80) → out.style (B, E)
 //   indextts2/semantic_codec_tiny  RepCodec.quantize + quantizer.vq2emb: codes (exact), S, encoder_out, z_e, vq2emb,
 //                                  min_cos_margin (smallest best-vs-second cosine gap of the codebook lookup)
+//   indextts2/conformer_perceiver_tiny  UnifiedVoice conditioning: speaker/emotion conformers, perceivers,
+//                                  emovec and merge_emovec, with full and shortened lengths (mask path)
 // Every output the case lists is compared; an output the runner does not produce makes the run throw.
 import Foundation
 import Neural
@@ -12,6 +14,7 @@ public enum IndexTTS2Parity {
         [
             "indextts2/campplus_tiny": runCAMPPlus,
             "indextts2/semantic_codec_tiny": runSemanticCodec,
+            "indextts2/conformer_perceiver_tiny": runConformerPerceiver,
         ]
     }
 
@@ -74,6 +77,57 @@ public enum IndexTTS2Parity {
             "min_cos_margin": .float(Tensor(shape: [1], data: [q.cosineMargins.flatMap { $0 }.min() ?? .nan])),
             // As the case computes it: vq2emb of the codes quantize() returned.
             "vq2emb": .float(try codec.vq2emb(q.codes, batch: b)),
+        ]
+        return try reports(c, produced)
+    }
+
+    static func runConformerPerceiver(_ c: ParityCase) throws -> [OutputReport] {
+        var config = try c.decodeConfig(GPTConditioningConfig.self, key: "gpt")
+        if let d = c.config["cond_input_dim"] as? Int { config.condInputDim = d }
+        if let d = c.config["emo_perceiver_dim"] as? Int { config.emoPerceiverDim = d }
+        if let n = c.config["condition_num_latent"] as? Int { config.conditionNumLatent = n }
+        let fixed = fixedInCode(c)
+        if let conformer = fixed["ConformerEncoder"] as? [String: Any] {
+            if let k = conformer["cnn_module_kernel"] as? Int { config.architecture.cnnModuleKernel = k }
+            // The port implements exactly these class defaults of model_v2's ConformerEncoder.
+            let strings = ["pos_enc_layer_type": "rel_pos", "activation": "SiLU"]
+            let flags = ["normalize_before": true, "macaron_style": false, "use_cnn_module": true]
+            for (key, want) in strings {
+                if let got = conformer[key] as? String, got != want {
+                    throw ParityError.config(key: "fixed_in_code.ConformerEncoder.\(key)", reason: "'\(got)' is not supported (expected '\(want)')")
+                }
+            }
+            for (key, want) in flags {
+                if let got = conformer[key] as? Bool, got != want {
+                    throw ParityError.config(key: "fixed_in_code.ConformerEncoder.\(key)", reason: "\(got) is not supported (expected \(want))")
+                }
+            }
+        }
+        if let perceiver = fixed["PerceiverResampler"] as? [String: Any] {
+            if let d = perceiver["depth"] as? Int { config.architecture.perceiverDepth = d }
+            if let d = perceiver["dim_head"] as? Int { config.architecture.perceiverDimHead = d }
+        }
+        let store = try weights(c)
+        let model = try GPTConditioner(config: config, weights: store.root)
+        try store.finish()
+        let spk = try c.input("spk_cond_emb"), emo = try c.input("emo_cond_emb") // (B, T, D)
+        let lengths = { (name: String) in try c.inputInts(name).map { Int($0) } }
+        let spkLen = try lengths("cond_lengths"), emoLen = try lengths("emo_cond_lengths")
+        let (spkOut, spkValid) = try model.speakerConformer(spk, lengths: spkLen)
+        let spkEmo = try model.emovec(spk, lengths: spkLen)
+        let emoVec = try model.emovec(emo, lengths: emoLen)
+        let produced: [String: Produced] = [
+            "spk_conformer_out": .float(spkOut),
+            "spk_conformer_mask": .ints(spkValid.flatMap { $0.map { $0 ? 1 : 0 } }, shape: [spkValid.count, 1, spkValid.first?.count ?? 0]),
+            "spk_cond_latent": .float(try model.conditioning(spk, lengths: spkLen)),
+            "emo_conformer_out": .float(try model.emotionConformer(emo, lengths: emoLen).0),
+            "emo_perceiver_out": .float(try model.emotionConditioning(emo, lengths: emoLen)),
+            "emo_vec": .float(emoVec),
+            "spk_emo_vec": .float(spkEmo),
+            "merged_emovec_alpha1": .float(GPTConditioner.merge(base: spkEmo, emotion: emoVec, alpha: 1)),
+            "merged_emovec_alpha0p6": .float(GPTConditioner.merge(base: spkEmo, emotion: emoVec, alpha: 0.6)),
+            "spk_cond_latent_masked": .float(try model.conditioning(spk, lengths: try lengths("cond_lengths_masked"))),
+            "emo_vec_masked": .float(try model.emovec(emo, lengths: try lengths("emo_cond_lengths_masked"))),
         ]
         return try reports(c, produced)
     }
