@@ -1,0 +1,59 @@
+// `Qwen3TTSTokenizerV2DecoderDecoderBlock` and its residual units.
+//
+// Block i (in = decoder_dim / 2^i, out = in / 2, rate r = upsample_rates[i]):
+//   block.0 SnakeBeta(in) → block.1 causal ConvTranspose1d(in → out, k 2r, stride r, trim r on the right)
+//   → block.2/3/4 ResidualUnit(out, dilation 1, 3, 9).
+// ResidualUnit: y = x + conv2(SnakeBeta(conv1(SnakeBeta(x)))), conv1 causal k7 dilated, conv2 k1.
+// SnakeBeta(x) = x + sin²(x·e^α) / (e^β + 1e-9), α/β stored in log space.
+import Foundation
+import Neural
+import Tensors
+
+struct CodecResidualUnit: Sendable {
+    static let kernelSize = 7
+
+    let act1: SnakeBeta
+    let conv1: CodecCausalConv1d
+    let act2: SnakeBeta
+    let conv2: CodecCausalConv1d
+
+    init(_ scope: WeightScope, dim: Int, dilation: Int) throws {
+        act1 = try SnakeBeta(scope.scope("act1"), channels: dim, logScale: true)
+        conv1 = try CodecCausalConv1d(scope.scope("conv1"), inChannels: dim, outChannels: dim,
+                                      kernelSize: CodecResidualUnit.kernelSize, dilation: dilation)
+        act2 = try SnakeBeta(scope.scope("act2"), channels: dim, logScale: true)
+        conv2 = try CodecCausalConv1d(scope.scope("conv2"), inChannels: dim, outChannels: dim, kernelSize: 1)
+    }
+
+    /// x (B, C, T) → (B, C, T)
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        let h = act2(conv1(act1(x))) // (B, C, T)
+        return conv2(h, residual: x) // (B, C, T): x + conv2(h)
+    }
+}
+
+struct CodecDecoderBlock: Sendable {
+    static let dilations = [1, 3, 9]
+
+    let snake: SnakeBeta
+    let upsample: CodecCausalTransConv1d
+    let units: [CodecResidualUnit]
+
+    /// `scope` is `decoder.decoder.<i + 1>`.
+    init(_ scope: WeightScope, inDim: Int, outDim: Int, rate: Int) throws {
+        let block = scope.scope("block")
+        snake = try SnakeBeta(block.scope("0"), channels: inDim, logScale: true)
+        upsample = try CodecCausalTransConv1d(block.scope("1"), inChannels: inDim, outChannels: outDim,
+                                              kernelSize: 2 * rate, stride: rate)
+        units = try CodecDecoderBlock.dilations.enumerated().map { i, d in
+            try CodecResidualUnit(block.scope("\(i + 2)"), dim: outDim, dilation: d)
+        }
+    }
+
+    /// x (B, in, T) → (B, out, T·rate)
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        var h = upsample(snake(x)) // (B, out, T·r)
+        for unit in units { h = unit(h) }
+        return h
+    }
+}
