@@ -1,0 +1,62 @@
+// Thread configuration shared by every kernel in this module.
+//
+// `Tensors.threadCount` (default: the active processor count) bounds the Dispatch
+// workers used by `parallelFor`. OpenBLAS is pinned to one thread
+// (openblas_set_num_threads(1)) and BLAS calls are parallelized by `BLAS` itself over
+// shape-only partitions, so one knob controls all CPU parallelism and results are
+// bit-identical for any thread count (every output element is computed by one worker,
+// in an order that does not depend on how many workers there are).
+import Dispatch
+import Foundation
+#if canImport(Accelerate)
+import Accelerate
+#elseif canImport(COpenBLAS)
+import COpenBLAS
+#endif
+
+public enum Tensors {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var requestedThreads = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Worker threads for Dispatch kernels (and so for BLAS calls, which `BLAS` splits itself).
+    public static var threadCount: Int {
+        get { lock.lock(); defer { lock.unlock() }; return requestedThreads }
+        set {
+            lock.lock()
+            requestedThreads = Swift.max(1, newValue)
+            lock.unlock()
+        }
+    }
+
+    /// Pins OpenBLAS to one thread, once (Swift runs a static initializer exactly once, thread-safely);
+    /// `BLAS` parallelizes over fixed partitions instead.
+    private static let blasPinned: Bool = {
+        #if !canImport(Accelerate) && canImport(COpenBLAS)
+        openblas_set_num_threads(1)
+        #endif
+        return true
+    }()
+
+    @inline(__always)
+    static func configureBLAS() { _ = blasPinned }
+
+    /// Runs `body(range)` over `0..<count` split into contiguous chunks of at least `minChunk`
+    /// items, on up to `threadCount` Dispatch workers. Each index is handled by exactly one call.
+    public static func parallelFor(_ count: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let threads = threadCount
+        let maxChunks = Swift.max(1, count / Swift.max(1, minChunk))
+        let chunks = Swift.min(threads, maxChunks)
+        if chunks <= 1 {
+            body(0..<count)
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let lo = count * c / chunks
+                let hi = count * (c + 1) / chunks
+                if lo < hi { body(lo..<hi) }
+            }
+        }
+    }
+}
