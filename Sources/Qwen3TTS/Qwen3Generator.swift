@@ -47,6 +47,13 @@ public struct Qwen3Generator: Sendable {
         return try generate(prompt: prompt, maxFrames: maxFrames, sampler: &none, trace: trace)
     }
 
+    /// Frames until EOS under a frame cap derived from the text length (see `Qwen3FrameBudget`).
+    public func generate<S: TokenSampler>(prompt: Qwen3Prompt, budget: Qwen3FrameBudget, sampler: inout S,
+                                          trace: Qwen3GenerationTrace? = nil) throws -> [[Int]] {
+        let cap = budget.maxFrames(textTokens: prompt.textTokenCount, maxNewTokens: settings.maxNewTokens)
+        return try generate(prompt: prompt, maxFrames: cap, sampler: &sampler, trace: trace)
+    }
+
     /// Frames (F, groups) until EOS. `sampler` makes every draw of both levels, in upstream order.
     public func generate<S: TokenSampler>(prompt: Qwen3Prompt, maxFrames: Int, sampler: inout S,
                                           trace: Qwen3GenerationTrace? = nil) throws -> [[Int]] {

@@ -126,3 +126,31 @@ final class Qwen3TalkerGenerationTests: XCTestCase {
         XCTAssertEqual(b.maxFrames(textTokens: 40, maxNewTokens: 100), 99)
     }
 }
+
+final class Qwen3TalkerBudgetAndBenchTests: XCTestCase {
+    /// The text-derived cap: a budget smaller than the take throws with exactly that many frames.
+    func testBudgetCapsTheRun() throws {
+        let m = try Qwen3TinyTalker()
+        let prompt = try m.xvecPrompt()
+        let budget = Qwen3FrameBudget(minimumFrames: 2, framesPerTextToken: 0)
+        var none = NoSampling()
+        XCTAssertThrowsError(try m.generator(m.generation.greedy).generate(prompt: prompt, budget: budget, sampler: &none)) { e in
+            guard case let Qwen3TTSError.frameCapReached(cap, codes) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(cap, 2)
+            XCTAssertEqual(codes.count, 2)
+        }
+        let roomy = Qwen3FrameBudget(minimumFrames: 2, framesPerTextToken: 6)
+        XCTAssertEqual(try m.generator(m.generation.greedy).generate(prompt: prompt, budget: roomy, sampler: &none),
+                       try m.expectedCodes("xvec"))
+    }
+
+    /// The decode benchmark runs at any config (here the tiny one) and reports both stages.
+    func testBenchRunsAtTinySize() throws {
+        let m = try Qwen3TinyTalker()
+        let timings = try Qwen3Bench.run(talker: m.config.talkerConfig, talkerLayers: 1, context: 8, repetitions: 2)
+        XCTAssertEqual(timings.count, 2)
+        XCTAssertTrue(timings[0].name.hasPrefix("talker step"))
+        XCTAssertTrue(timings[1].name.hasPrefix("code predictor frame"))
+        XCTAssertTrue(timings.allSatisfy { $0.medianSeconds > 0 && $0.gigabytesPerSecond > 0 })
+    }
+}
