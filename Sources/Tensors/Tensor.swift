@@ -45,6 +45,9 @@ public final class TensorStorage: @unchecked Sendable {
         if owner == nil { UnsafeMutableRawPointer(pointer).deallocate() }
     }
 
+    /// True when the memory belongs to someone else (e.g. an mmap'd file).
+    public var isBorrowed: Bool { owner != nil }
+
     public func copy() -> TensorStorage {
         let s = TensorStorage(count: count)
         s.pointer.update(from: pointer, count: count)
@@ -95,7 +98,8 @@ public struct Tensor: @unchecked Sendable {
     }
 
     public mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        // Borrowed storage (an mmap'd checkpoint shared by every reader of the file) is never written in place.
+        if !isKnownUniquelyReferenced(&storage) || storage.isBorrowed { storage = storage.copy() }
     }
 
     /// Raw pointer for kernels that promise not to write (read-only).

@@ -13,7 +13,11 @@ public enum ParityCatalog {
         var all: [String: ParityRunner] = [:]
         let tables: [[String: ParityRunner]] = [
             NeuralParity.cases,
+            VocoderParity.cases,
             AudioDSPParity.cases,
+            IndexTTS2Parity.cases,
+            Qwen3CodecParity.cases,
+            Qwen3Parity.cases,
             tokenizerCases,
         ]
         for table in tables {
@@ -57,7 +61,8 @@ public enum ParityCatalog {
         do {
             let reports = try runner(c)
             let expected = Set(c.outputNames)
-            let checked = Set(reports.map(\.name))
+            // A runner may check one output several ways ("wav [pth]"); the part before " [" names the output.
+            let checked = Set(reports.map { $0.name.components(separatedBy: " [").first ?? $0.name })
             let unchecked = expected.subtracting(checked).sorted()
             if !unchecked.isEmpty {
                 return CaseResult(directory: directory.path, caseName: c.name, reports: reports,

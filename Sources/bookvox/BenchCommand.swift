@@ -1,0 +1,47 @@
+// `bookvox bench [--json]`: per-kernel and per-stage speed on this machine (build with -c release).
+import ArgumentParser
+import Bookvox
+import Foundation
+import Neural
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure GEMM, GEMV, memory bandwidth, convolutions and BigVGAN (real config, random weights).",
+        discussion: "Run from a release build (swift build -c release). Figures compare with ../shared/perf/baseline.md.")
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @Option(help: "Repetitions per kernel (the median is reported).")
+    var repetitions = 10
+
+    @Option(help: "BigVGAN config JSON (nvidia/bigvgan_v2_22khz_80band_256x layout); default: the repo's copy.")
+    var bigvganConfig: String?
+
+    @Flag(help: "Skip the BigVGAN stage.")
+    var noBigvgan = false
+
+    func run() throws {
+        var options = BenchOptions(repetitions: repetitions, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
+        options.includeBigVGAN = !noBigvgan
+        let report = try Bench.run(options)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print("threads \(report.threads), BLAS \(report.blas)")
+            for t in report.gemm + report.gemv + report.memory + report.conv + report.bigvgan {
+                print(String(format: "%-34@ %-30@ median %9.3f ms  %8.2f %@", t.name as NSString, t.shape as NSString,
+                             t.medianSeconds * 1000, t.rate, t.unit as NSString))
+            }
+        }
+    }
+
+    /// manifests/bigvgan_v2_22khz_80band_256x.config.json next to the binary's repo, if present.
+    static func defaultBigVGANConfig() -> String? {
+        let candidates = ["manifests/bigvgan_v2_22khz_80band_256x.config.json", "../shared/data/indextts2/bigvgan_config.json"]
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
+}
