@@ -17,13 +17,7 @@ extension Tensor {
             Tensors.parallelFor(rows, minChunk: Swift.max(1, 8192 / Swift.max(n, 1))) { r in
                 for row in r {
                     let x = src + row * n, y = o + row * n
-                    var s = 0.0
-                    for j in 0..<n { s += Double(x[j]) }
-                    let mean = s / Double(n)
-                    var v = 0.0
-                    for j in 0..<n { let d = Double(x[j]) - mean; v += d * d }
-                    let rstd = Float(1 / (v / Double(n) + Double(eps)).squareRoot())
-                    let m = Float(mean)
+                    let (m, rstd) = meanAndInverseStd(x, count: n, eps: eps)
                     for j in 0..<n {
                         var t = (x[j] - m) * rstd
                         if let w { t *= w[j] }
@@ -79,13 +73,7 @@ extension Tensor {
                 for gi in r {
                     let g = gi % groups
                     let x = src + gi * groupSize, y = o + gi * groupSize
-                    var s = 0.0
-                    for j in 0..<groupSize { s += Double(x[j]) }
-                    let mean = s / Double(groupSize)
-                    var v = 0.0
-                    for j in 0..<groupSize { let d = Double(x[j]) - mean; v += d * d }
-                    let rstd = Float(1 / (v / Double(groupSize) + Double(eps)).squareRoot())
-                    let m = Float(mean)
+                    let (m, rstd) = meanAndInverseStd(x, count: groupSize, eps: eps)
                     for ci in 0..<cg {
                         let ch = g * cg + ci
                         let scale = (w?[ch] ?? 1) * rstd
@@ -132,4 +120,16 @@ extension Tensor {
         }
         return out
     }
+}
+
+/// Mean and 1/sqrt(biased variance + eps) of `count` values, accumulated in Double (two passes,
+/// fixed order, so the result never depends on threading). Shared by LayerNorm and GroupNorm.
+@inline(__always)
+private func meanAndInverseStd(_ x: UnsafePointer<Float>, count n: Int, eps: Float) -> (mean: Float, rstd: Float) {
+    var s = 0.0
+    for j in 0..<n { s += Double(x[j]) }
+    let mean = s / Double(n)
+    var v = 0.0
+    for j in 0..<n { let d = Double(x[j]) - mean; v += d * d }
+    return (Float(mean), Float(1 / (v / Double(n) + Double(eps)).squareRoot()))
 }
