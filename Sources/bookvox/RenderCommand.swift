@@ -23,9 +23,13 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Only synthesize and export these chapters this run, e.g. 1 or 1,3-5 (default: all).")
     var chapters: String?
 
+    @Option(help: "Transcript of the --voice clip (Qwen3-TTS: in-context cloning; without it the clip's x-vector is used).")
+    var voiceText: String?
+
     @Flag(help: "Also write a WAV per chapter.")
     var wav = false
 
+    @OptionGroup var model: ModelOptions
     @OptionGroup var bitrate: BitrateOption
     @OptionGroup var output: OutputOptions
 
@@ -33,8 +37,10 @@ struct RenderCommand: ParsableCommand {
         var formats = ExportSettings.defaultFormats
         if wav { formats.insert(.wav) }
         let export = ExportSettings(formats: formats, bitrateKbps: try bitrate.validated() ?? ExportSettings.defaultBitrateKbps)
-        let options = RenderOptions(projectDir: project, engine: engine, voicePath: voice, seed: seed,
+        var options = RenderOptions(projectDir: project, engine: engine, voicePath: voice, seed: seed,
                                     chapters: try chapters.map(ChapterSelection.parse), export: export)
+        model.apply(to: &options)
+        options.voiceText = voiceText
         try withRenderRuntime(quiet: output.quiet) { progress, cancel in
             try RenderSession.render(book: book, options: options, progress: progress, cancel: cancel)
         }

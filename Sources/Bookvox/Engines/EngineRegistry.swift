@@ -5,7 +5,19 @@ import SpeechEngine
 
 public struct EngineOptions: Sendable {
     public var language: String
-    public init(language: String = "en") { self.language = language }
+    /// A model directory to load instead of the installed one (`--model-dir`).
+    public var modelDir: String?
+    /// A preset speaker name (`--speaker`, Qwen3-TTS CustomVoice).
+    public var speaker: String?
+    /// A voice description (`--voice-design`, Qwen3-TTS VoiceDesign).
+    public var voiceDesign: String?
+
+    public init(language: String = "en", modelDir: String? = nil, speaker: String? = nil, voiceDesign: String? = nil) {
+        self.language = language
+        self.modelDir = modelDir
+        self.speaker = speaker
+        self.voiceDesign = voiceDesign
+    }
 }
 
 public struct EngineRegistration: Sendable {
@@ -27,7 +39,7 @@ public struct EngineRegistration: Sendable {
 }
 
 public final class EngineRegistry: @unchecked Sendable {
-    public static let shared = EngineRegistry(registrations: [EspeakRegistration.registration])
+    public static let shared = EngineRegistry(registrations: [EspeakRegistration.registration, Qwen3Registration.registration])
 
     private let lock = NSLock()
     private var byName: [String: EngineRegistration] = [:]
@@ -62,7 +74,7 @@ public final class EngineRegistry: @unchecked Sendable {
             throw BookvoxError.badInput("unknown engine '\(wanted)'. Available: "
                 + registrations.map(\.name).joined(separator: ", ") + ".")
         }
-        guard r.isInstalled() else {
+        guard r.isInstalled() || options.modelDir != nil else {
             throw BookvoxError.badInput("engine '\(wanted)' is not installed. Run `bookvox models download \(wanted)` "
                 + "or use --engine \(EspeakRegistration.name).")
         }

@@ -19,6 +19,19 @@ public struct RenderOptions: Sendable {
     /// File writer for segment audio and exports (tests inject failures here).
     public var writer: FileWriting
     public var registry: EngineRegistry
+    /// Model directory for neural engines (`--model-dir`).
+    public var modelDir: String?
+    /// Transcript of the narrator clip (`--voice-text`; Qwen3-TTS in-context cloning).
+    public var voiceText: String?
+    /// Preset speaker (`--speaker`; Qwen3-TTS CustomVoice).
+    public var speaker: String?
+    /// Voice description (`--voice-design`; Qwen3-TTS VoiceDesign).
+    public var voiceDesign: String?
+
+    /// What the engine factory needs besides the book language.
+    public func engineOptions(language: String) -> EngineOptions {
+        EngineOptions(language: language, modelDir: modelDir, speaker: speaker, voiceDesign: voiceDesign)
+    }
 
     public init(projectDir: String? = nil, engine: String? = nil, voicePath: String? = nil, seed: UInt64? = nil,
                 chapters: Set<Int>? = nil, export: ExportSettings = ExportSettings(), maxTakes: Int = 3, limits: SchedulerLimits = SchedulerLimits(),
