@@ -22,7 +22,28 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the BigVGAN stage.")
     var noBigvgan = false
 
+    @Option(help: "Benchmark an engine's decode paths instead of the kernels: qwen3-tts.")
+    var engine: String?
+
+    @Option(help: "Engine variant (qwen3-tts: 0.6B or 1.7B).")
+    var variant = "0.6B"
+
+    @Option(help: "Segments decoded together for the batched figures.")
+    var batch = 8
+
+    @Option(help: "Frames generated per timed loop.")
+    var frames = 30
+
+    @Flag(help: "Skip the codec decoder stage of an engine benchmark.")
+    var noDecoder = false
+
     func run() throws {
+        if let engine {
+            guard engine == "qwen3-tts" else { throw ValidationError("--engine supports qwen3-tts (got '\(engine)').") }
+            let report = try Qwen3BenchRunner.run(variant: variant, batch: batch, frames: frames, decoder: !noDecoder)
+            print(json ? String(decoding: report.json, as: UTF8.self) : report.lines.joined(separator: "\n"))
+            return
+        }
         var options = BenchOptions(repetitions: repetitions, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
         options.includeBigVGAN = !noBigvgan
         let report = try Bench.run(options)

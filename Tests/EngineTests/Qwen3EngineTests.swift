@@ -181,3 +181,25 @@ final class Qwen3EngineE2EParityTests: XCTestCase {
         }
     }
 }
+
+final class Qwen3EngineBenchTests: XCTestCase {
+    /// The engine benchmark runs end to end (at the tiny checkpoint's sizes here) and reports every figure.
+    func testBenchRunsAtTinySize() throws {
+        let dir = Qwen3E2E.checkpoint
+        var o = Qwen3EngineBenchOptions(size: .small)
+        o.model = try Qwen3TTSConfig.load(path: dir.appendingPathComponent("config.json").path)
+        o.speechTokenizer = try Qwen3SpeechTokenizerConfig(path: dir.appendingPathComponent("speech_tokenizer/config.json").path)
+        o.frames = 4
+        o.promptLength = 6
+        o.batch = 3
+        o.decoderFrames = 5
+        let r = try Qwen3EngineBench.run(o)
+        for v in [r.talkerStepMs, r.codePredictorFrameMs, r.frameMs, r.talkerStepMsBatch, r.codePredictorFrameMsBatch,
+                  r.frameMsBatch, r.prefillSeconds, r.peakMemoryMB] {
+            XCTAssertGreaterThan(v, 0)
+        }
+        XCTAssertGreaterThan(try XCTUnwrap(r.decoderSecondsPerSecond), 0)
+        XCTAssertEqual(try XCTUnwrap(r.rtfBatchAggregate), try XCTUnwrap(r.rtfBatchPerStream) / 3, accuracy: 1e-12)
+        XCTAssertEqual(r.baseline["targetRtfSingle"], 2.5)
+    }
+}
