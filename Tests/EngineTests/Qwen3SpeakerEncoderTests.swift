@@ -103,6 +103,16 @@ final class Qwen3SpeakerEncoderTests: XCTestCase {
         XCTAssertNoThrow(try store.finish())
     }
 
+    /// Same input, same bits: repeated calls (with other work in between) must not drift.
+    func testRepeatedEmbeddingIsBitIdentical() throws {
+        let c = try Fixtures.load(Self.caseName)
+        let speaker = try Qwen3SpeakerParity.encoder(c)
+        let audio = try c.input("audio").array
+        let first = try speaker.embedding(audio24k: audio)
+        _ = try speaker.embedding(audio24k: Array(audio.prefix(30000)))
+        XCTAssertEqual(try speaker.embedding(audio24k: audio), first)
+    }
+
     func testShortAudioAndBadConfigAreRejected() throws {
         let c = try Fixtures.load(Self.caseName)
         let speaker = try Qwen3SpeakerParity.encoder(c)
