@@ -25,10 +25,11 @@ public final class Qwen3SpeechEncoder: @unchecked Sendable {
     public convenience init(modelDirectory directory: URL) throws {
         let dir = Self.tokenizerDirectory(directory)
         let settings = try Qwen3SpeechEncoderSettings(path: dir.appendingPathComponent("config.json").path)
-        let preprocessor = dir.appendingPathComponent("preprocessor_config.json")
-        let extractor = FileManager.default.fileExists(atPath: preprocessor.path)
-            ? try Qwen3EncodecFeatureExtractor(path: preprocessor.path)
-            : Qwen3EncodecFeatureExtractor(samplingRate: settings.inputSampleRate)
+        let extractor = try Qwen3EncodecFeatureExtractor(path: dir.appendingPathComponent("preprocessor_config.json").path)
+        guard extractor.samplingRate == settings.inputSampleRate else {
+            throw Qwen3CodecError.invalidConfig(key: "preprocessor_config.json sampling_rate",
+                                                reason: "\(extractor.samplingRate) differs from input_sample_rate \(settings.inputSampleRate)")
+        }
         let store = try WeightStore(path: dir.appendingPathComponent("model.safetensors").path)
         self.init(encoder: try Self.loadEncoder(settings: settings, store: store), featureExtractor: extractor)
     }
