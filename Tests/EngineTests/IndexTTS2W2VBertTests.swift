@@ -1,6 +1,7 @@
 // w2v-BERT 2.0 (Wav2Vec2BertModel) against indextts2/w2v_bert_tiny, the published-directory loader against the
 // e2e_tiny checkpoint, strict loading, config checks, and hand-computed checks of the relative-key bias and the
 // causal depthwise conv.
+import AudioDSP
 import Foundation
 import XCTest
 @testable import IndexTTS2
@@ -40,6 +41,32 @@ final class IndexTTS2W2VBertTests: XCTestCase {
             let report = try ParityCompare.check(e2e, output: output, got: emb)
             XCTAssertTrue(report.passed, "\(report)")
         }
+    }
+
+    /// Front end to embedding: the Seamless extractor on the e2e 16 kHz audio, then get_emb, matches spk_cond_emb.
+    func testSeamlessFeaturesToSemanticEmbedding() throws {
+        let e2e = try Fixtures.load("indextts2/e2e_tiny")
+        let dir = e2e.directory.appendingPathComponent("checkpoint")
+        let model = try W2VBertModel.load(directory: dir.appendingPathComponent("w2v-bert-2.0"), layerCount: 2)
+        let stats = try W2VBertSemanticStats.load(path: dir.appendingPathComponent("wav2vec2bert_stats.pt").path, hidden: 64)
+        let audio = try e2e.expected("audio_16k").floatTensor(key: "audio_16k").array
+        let features = try SeamlessFeatureExtractor(config: SeamlessFeatureExtractorConfig()).extract(audio)
+        let report = try ParityCompare.check(e2e, output: "spk_cond_emb", got: model.semanticEmbedding(features, stats: stats))
+        XCTAssertTrue(report.passed, "\(report)")
+    }
+
+    /// The padded last frame of the case changes the result when the mask is dropped, so the mask path is live.
+    func testAttentionMaskChangesTheOutput() throws {
+        let c = try Fixtures.load(caseName)
+        let config = try c.decodeConfig(W2VBertConfig.self, key: "w2v_bert")
+        let model = try W2VBertModel(config: config, weights: WeightStore(path: c.weightsURL!.path).root)
+        let x = try c.input("input_features")
+        let valid = try W2VBertModel.validFrames(c.inputInts("attention_mask"), batch: 1, frames: x.shape[1])
+        XCTAssertEqual(valid[0].filter { !$0 }.count, 1)
+        let masked = try model.hiddenState(3, features: x, attentionMask: valid).array
+        let unmasked = try model.hiddenState(3, features: x, attentionMask: nil).array
+        let diff = zip(masked, unmasked).map { abs($0 - $1) }.max() ?? 0
+        XCTAssertGreaterThan(diff, 1e-3)
     }
 
     func testStrictLoadingNamesMissingAndUnreadKeys() throws {
