@@ -217,3 +217,48 @@ final class ModelsDownloadTests: XCTestCase {
         XCTAssertEqual(try s.require(engine: "tiny").directory.standardizedFileURL.path, custom.standardizedFileURL.path)
     }
 }
+
+final class ModelsTransferDetailTests: XCTestCase {
+    func testTokenGoesToTheEndpointHostOnly() throws {
+        let hub = try FakeHub()
+        defer { hub.stop() }
+        let model = FakeModel()
+        model.publish(on: hub)
+        hub.cdnHost = "localhost"
+        let ws = try TestWorkspace()
+        let store = ModelStore(root: ws.root, catalog: ModelCatalog(manifests: [model.manifest]))
+        var o = ModelDownloadOptions(endpoint: URL(string: hub.endpoint)!, token: "hf_secret")
+        o.retryDelay = 0.01
+        try ModelDownloader(store: store, options: o).download(model.manifest)
+        let resolve = hub.requests.filter { $0.path.contains("/resolve/") }
+        let cdn = hub.requests.filter { $0.path.hasPrefix("/cdn/") }
+        XCTAssertFalse(resolve.isEmpty)
+        XCTAssertFalse(cdn.isEmpty)
+        XCTAssertTrue(resolve.allSatisfy { $0.authorization == "Bearer hf_secret" }, "\(resolve)")
+        XCTAssertTrue(cdn.allSatisfy { $0.authorization == nil }, "\(cdn)")
+        XCTAssertEqual(FileManager.default.contents(atPath: store.directory(for: "tiny-model").path + "/weights.bin"), model.big)
+    }
+
+    func testFullDiskIsReportedAsDiskFull() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { throw XCTSkip("no /dev/full") }
+        let part = try PartFile(URL(fileURLWithPath: "/dev/full"))
+        XCTAssertThrowsError(try part.append(Data(repeating: 1, count: 4096))) { error in
+            guard case ModelDownloadError.diskFull = error else { return XCTFail("\(error)") }
+            XCTAssertTrue("\(error)".contains("disk full while writing /dev/full"), "\(error)")
+            XCTAssertTrue("\(error)".contains("re-run"), "\(error)")
+        }
+    }
+
+    func testEndpointAndURLs() throws {
+        let o = try ModelDownloadOptions.standard(endpoint: nil, environment: ["BOOKVOX_HF_ENDPOINT": "http://mirror.test/hf/", "HF_TOKEN": "t"])
+        XCTAssertEqual(o.token, "t")
+        let f = ModelFileSpec(repo: "org/name", revision: "abc", path: "dir/file name.bin", local: "x")
+        XCTAssertEqual(o.url(for: f).absoluteString, "http://mirror.test/hf/org/name/resolve/abc/dir/file%20name.bin")
+        XCTAssertEqual(try ModelDownloadOptions.standard(endpoint: nil, environment: [:]).endpoint.absoluteString,
+                       "https://huggingface.co")
+        XCTAssertThrowsError(try ModelDownloadOptions.standard(endpoint: "file:///tmp", environment: [:]))
+        XCTAssertEqual(ModelStore.defaultRoot(environment: ["HOME": "/home/u"]).path, "/home/u/.local/share/bookvox/models")
+        XCTAssertEqual(ModelStore.defaultRoot(environment: ["HOME": "/home/u", "BOOKVOX_MODELS": "/m"]).path, "/m")
+        XCTAssertEqual(ModelStore.defaultRoot(environment: ["HOME": "/home/u", "XDG_DATA_HOME": "/x"]).path, "/x/bookvox/models")
+    }
+}

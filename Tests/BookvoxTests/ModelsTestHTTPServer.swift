@@ -22,6 +22,7 @@ final class FakeHub: @unchecked Sendable {
         var method: String
         var path: String
         var range: String?
+        var authorization: String?
     }
 
     private let lock = NSLock()
@@ -29,6 +30,8 @@ final class FakeHub: @unchecked Sendable {
     private var drops: [String: [Int]] = [:]  // resolve key → body bytes to send before dropping, per GET
     private var log: [Request] = []
     var ignoreRange = false
+    /// Host name the LFS redirects point at ("localhost" makes the CDN another host than the endpoint).
+    var cdnHost = "127.0.0.1"
     private let listenFD: Int32
     private(set) var port: UInt16 = 0
     private var running = true
@@ -127,7 +130,7 @@ final class FakeHub: @unchecked Sendable {
             guard let colon = l.firstIndex(of: ":") else { continue }
             headers[l[..<colon].lowercased()] = l[l.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        locked { log.append(Request(method: method, path: path, range: headers["range"])) }
+        locked { log.append(Request(method: method, path: path, range: headers["range"], authorization: headers["authorization"])) }
         let key = String((path.removingPercentEncoding ?? path).dropFirst())
         if path.hasPrefix("/cdn/") {
             let sha = String(path.dropFirst(5))
@@ -141,7 +144,7 @@ final class FakeHub: @unchecked Sendable {
         }
         if file.lfs {
             let linked = ["X-Linked-Size": "\(file.data.count)", "X-Linked-ETag": "\"\(file.sha256)\"",
-                          "Location": "\(endpoint)/cdn/\(file.sha256)", "X-Repo-Commit": "0123456789abcdef"]
+                          "Location": "http://\(cdnHost):\(port)/cdn/\(file.sha256)", "X-Repo-Commit": "0123456789abcdef"]
             return send(fd, status: "302 Found", headers: linked, body: Data(), headOnly: method == "HEAD")
         }
         serve(fd, file: file, key: key, method: method, range: headers["range"],

@@ -153,6 +153,10 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
         if let sinkError { throw sinkError }
         if let failure {
             let url = request.url?.absoluteString ?? "?"
+            let code = (failure as NSError).code
+            if Self.connectFailures.contains(code) {
+                throw ModelDownloadError.cannotConnect(url: url, reason: Self.describe(failure))
+            }
             throw ModelDownloadError.network(url: url, reason: Self.describe(failure))
         }
         guard let response else {
@@ -160,6 +164,14 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
         }
         return response
     }
+
+    /// URLError codes meaning no connection was made at all (retrying at once would not help).
+    static let connectFailures: Set<Int> = [
+        NSURLErrorCannotConnectToHost, NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed,
+        NSURLErrorNotConnectedToInternet, NSURLErrorBadURL, NSURLErrorUnsupportedURL, NSURLErrorSecureConnectionFailed,
+        NSURLErrorServerCertificateUntrusted, NSURLErrorServerCertificateHasBadDate, NSURLErrorServerCertificateNotYetValid,
+        NSURLErrorServerCertificateHasUnknownRoot, NSURLErrorClientCertificateRejected,
+    ]
 
     static func describe(_ error: Error) -> String {
         let ns = error as NSError

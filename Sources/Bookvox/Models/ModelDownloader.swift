@@ -98,7 +98,7 @@ public final class ModelDownloader {
                 continue
             }
             let url = options.url(for: f)
-            let info = try http.head(url)
+            let info = try withRetries(f) { try http.head(url) }
             let expected = try reconcile(f, info)
             if let sha = try existingFileMatches(f, at: dest, expected: expected) {
                 record.record(f.local, at: dest, sha256: sha)
@@ -115,6 +115,21 @@ public final class ModelDownloader {
             events(.finished(file: f, size: size, sha256: sha))
         }
         return report
+    }
+
+    /// Runs `body`, retrying (with the backoff) while it fails with a broken transfer.
+    func withRetries<T>(_ f: ModelFileSpec, _ body: () throws -> T) throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try body()
+            } catch let ModelDownloadError.network(url, reason) where attempt < options.maxAttempts {
+                _ = url
+                attempt += 1
+                events(.retry(file: f, attempt: attempt, reason: reason))
+                Thread.sleep(forTimeInterval: options.retryDelay * pow(2, Double(attempt - 2)))
+            }
+        }
     }
 
     /// Expected (size, sha256): the manifest's values, else the server's; both must agree where both exist.

@@ -38,8 +38,10 @@ public enum ModelStoreError: Error, CustomStringConvertible, Equatable {
 }
 
 public enum ModelDownloadError: Error, CustomStringConvertible {
-    /// Could not connect or the transfer broke (after the retries).
+    /// The transfer broke or timed out (after the retries).
     case network(url: String, reason: String)
+    /// No connection could be made (host unknown, refused, offline, TLS failure): not retried.
+    case cannotConnect(url: String, reason: String)
     /// The server has no such file.
     case notFound(url: String, file: String)
     /// 401/403: gated or private repository, or a bad token.
@@ -61,6 +63,9 @@ public enum ModelDownloadError: Error, CustomStringConvertible {
         switch self {
         case let .network(url, reason):
             return "network error downloading \(url): \(reason). Re-run the command to resume."
+        case let .cannotConnect(url, reason):
+            return "network error: cannot connect for \(url): \(reason). Check the network connection and the endpoint "
+                + "(--endpoint, $BOOKVOX_HF_ENDPOINT), then re-run."
         case let .notFound(url, file):
             return "not found (HTTP 404): \(file) at \(url). Check the manifest's repo/revision/path or the --endpoint."
         case let .unauthorized(url, status):
