@@ -262,3 +262,15 @@ final class ModelsTransferDetailTests: XCTestCase {
         XCTAssertEqual(ModelStore.defaultRoot(environment: ["HOME": "/home/u", "XDG_DATA_HOME": "/x"]).path, "/x/bookvox/models")
     }
 }
+
+final class ModelsLockTests: XCTestCase {
+    func testSecondDownloadIntoTheSameDirectoryIsRefused() throws {
+        let ws = try TestWorkspace()
+        let held = try DirectoryLock(ws.root)
+        XCTAssertThrowsError(try DirectoryLock(ws.root)) { error in
+            guard case ModelDownloadError.busy = error else { return XCTFail("\(error)") }
+        }
+        held.release()
+        XCTAssertNoThrow(try DirectoryLock(ws.root).release())
+    }
+}

@@ -86,6 +86,8 @@ public final class ModelDownloader {
     public func download(_ manifest: ModelManifest, into dir: URL? = nil) throws -> ModelDownloadReport {
         let dir = dir ?? store.directory(for: manifest.name)
         try makeDirectory(dir)
+        let lock = try DirectoryLock(dir)
+        defer { lock.release() }
         try store.recordLocation(manifest.name, directory: dir)
         var record = VerifiedRecord.load(from: dir)
         var report = ModelDownloadReport(directory: dir)
@@ -251,3 +253,36 @@ public final class ModelDownloader {
         if free < needed { throw ModelDownloadError.diskFull(path: url.path, needed: needed, available: free) }
     }
 }
+
+/// An exclusive flock on `<dir>/.bookvox-download.lock`, so two downloads never append to one `.part`.
+final class DirectoryLock {
+    private var fd: Int32
+
+    init(_ dir: URL) throws {
+        let path = dir.appendingPathComponent(".bookvox-download.lock").path
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ModelDownloadError.io(path: path, reason: String(cString: strerror(errno))) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let busy = errno == EWOULDBLOCK
+            let reason = String(cString: strerror(errno))
+            release()
+            throw busy ? ModelDownloadError.busy(directory: dir.path) : ModelDownloadError.io(path: path, reason: reason)
+        }
+    }
+
+    deinit { release() }
+
+    func release() {
+        if fd >= 0 {
+            flock(fd, LOCK_UN)
+            _ = closeDescriptor(fd)
+            fd = -1
+        }
+    }
+}
+
+#if canImport(Glibc)
+private let closeDescriptor = Glibc.close
+#else
+private let closeDescriptor = Darwin.close
+#endif

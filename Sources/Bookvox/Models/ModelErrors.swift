@@ -52,6 +52,8 @@ public enum ModelDownloadError: Error, CustomStringConvertible {
     case diskFull(path: String, needed: Int64?, available: Int64?)
     /// A local file could not be written.
     case io(path: String, reason: String)
+    /// Another process is downloading into the same directory.
+    case busy(directory: String)
     /// The manifest and the server disagree on a file's size or sha256 (before downloading).
     case manifestServerMismatch(file: String, what: String, manifest: String, server: String)
     /// The downloaded bytes have the wrong size; the partial file was removed.
@@ -79,6 +81,8 @@ public enum ModelDownloadError: Error, CustomStringConvertible {
             return m + ". Free some space (or use --dir on another disk) and re-run: the download resumes."
         case let .io(path, reason):
             return "cannot write \(path): \(reason)"
+        case let .busy(dir):
+            return "another `bookvox models download` is writing \(dir). Wait for it to finish (or stop it), then re-run."
         case let .manifestServerMismatch(file, what, manifest, server):
             return "\(file): the server reports \(what) \(server) but the manifest expects \(manifest). "
                 + "The manifest or the pinned revision is wrong; nothing was downloaded for this file."
