@@ -87,6 +87,9 @@ final class ModelsDownloadTests: XCTestCase {
         XCTAssertEqual(record.files["aux/model.safetensors"]?.sha256, FakeHub.File(data: model.nested, lfs: true).sha256)
         XCTAssertEqual(try s.verify(model.manifest).map(\.state), [.ok, .ok, .ok])
         XCTAssertEqual(try s.require(model: "tiny-model").directory, s.directory(for: "tiny-model"))
+        // HEAD stops at the hub's redirect (the CDN refuses HEAD, like a URL presigned for GET).
+        XCTAssertFalse(hub.requests.contains { $0.method == "HEAD" && $0.path.hasPrefix("/cdn/") })
+        XCTAssertEqual(hub.requests.filter { $0.method == "HEAD" }.count, 3)
 
         hub.clearLog()
         let again = try downloader(s).download(model.manifest)

@@ -32,6 +32,8 @@ final class FakeHub: @unchecked Sendable {
     var ignoreRange = false
     /// Host name the LFS redirects point at ("localhost" makes the CDN another host than the endpoint).
     var cdnHost = "127.0.0.1"
+    /// The CDN refuses HEAD with 403, as a URL presigned for GET does.
+    var cdnRejectsHead = true
     private let listenFD: Int32
     private(set) var port: UInt16 = 0
     private var running = true
@@ -136,6 +138,9 @@ final class FakeHub: @unchecked Sendable {
             let sha = String(path.dropFirst(5))
             let hit = locked { files.first { $0.value.lfs && $0.value.sha256 == sha } }
             guard let (resolveKey, file) = hit else { return send(fd, status: "404 Not Found", headers: [:], body: Data()) }
+            if method == "HEAD" && cdnRejectsHead {
+                return send(fd, status: "403 Forbidden", headers: [:], body: Data(), headOnly: true)
+            }
             return serve(fd, file: file, key: resolveKey, method: method, range: headers["range"], extra: [:])
         }
         guard let file = locked({ files[key] }) else {

@@ -36,11 +36,15 @@ final class HTTPTransfer: @unchecked Sendable {
         self.idleTimeout = idleTimeout
     }
 
-    /// HEAD `url` (following redirects as HEAD); returns the reported size and sha256.
+    /// HEAD `url`; returns the reported size and sha256. Like huggingface_hub, a redirect that carries
+    /// X-Linked-Size is not followed (the CDN URL is signed for GET, a HEAD there may be refused);
+    /// other redirects (renamed repos, mirrors) are followed as HEAD.
     func head(_ url: URL) throws -> RemoteFileInfo {
         let d = TaskDelegate(transfer: self, method: "HEAD", range: nil, sink: nil)
         let response = try d.run(request(url, method: "HEAD", range: nil))
-        try Self.check(status: response.statusCode, url: url)
+        let stoppedAtLinked = (300...399).contains(response.statusCode) && d.linkedSize != nil
+        if !stoppedAtLinked { try Self.check(status: response.statusCode, url: url) }
+        if stoppedAtLinked { return RemoteFileInfo(size: d.linkedSize, sha256: d.linkedSHA256) }
         let size = d.linkedSize ?? (response.expectedContentLength >= 0 ? response.expectedContentLength : nil)
             ?? Self.header(response, "Content-Length").flatMap { Int64($0) }
         return RemoteFileInfo(size: size, sha256: d.linkedSHA256)
@@ -188,7 +192,7 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
         collect(response)
-        guard let url = request.url else { return completionHandler(nil) }
+        guard let url = request.url, !(method == "HEAD" && linkedSize != nil) else { return completionHandler(nil) }
         // Rebuild the request: same method and Range; the token only for the endpoint's host.
         completionHandler(transfer.request(url, method: method, range: range))
     }
