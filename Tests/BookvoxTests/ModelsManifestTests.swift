@@ -55,6 +55,33 @@ final class ModelsManifestTests: XCTestCase {
         }
     }
 
+    /// The real manifest's repo → local mapping, exercised end to end: the hub serves the tiny
+    /// checkpoint's files under the real repos/revisions/paths (sizes and hashes swapped for the tiny
+    /// files'), and the download recreates the checkpoint layout that the engine tests load.
+    func testDownloadRecreatesTheTestCheckpointLayout() throws {
+        let real = try ModelCatalog.builtin().manifest(named: "indextts2")
+        let checkpoint = Fixtures.caseDir("indextts2/e2e_tiny/checkpoint")
+        let hub = try FakeHub()
+        defer { hub.stop() }
+        var m = real
+        for i in m.files.indices {
+            let data = try Data(contentsOf: checkpoint.appendingPathComponent(m.files[i].local))
+            hub.add(repo: m.files[i].repo, revision: m.files[i].revision, path: m.files[i].path, data: data, lfs: data.count > 4096)
+            m.files[i].size = Int64(data.count)
+            m.files[i].sha256 = FakeHub.File(data: data, lfs: true).sha256
+        }
+        let ws = try TestWorkspace()
+        let store = ModelStore(root: ws.root, catalog: ModelCatalog(manifests: [m]))
+        var o = ModelDownloadOptions(endpoint: URL(string: hub.endpoint)!)
+        o.retryDelay = 0.01
+        try ModelDownloader(store: store, options: o).download(m)
+        let installed = try store.require(engine: "indextts2")
+        for f in m.files {
+            XCTAssertEqual(FileManager.default.contents(atPath: installed.url(f.local).path),
+                           FileManager.default.contents(atPath: checkpoint.appendingPathComponent(f.local).path), f.local)
+        }
+    }
+
     func testInvalidManifestsAreRejected() {
         let bad = #"{"schema":1,"name":"x","engine":"e","rank":0,"summary":"s","files":[{"repo":"r","revision":"v","path":"a","local":"../a"}]}"#
         XCTAssertThrowsError(try ModelManifest.decode(Data(bad.utf8), origin: "bad.json")) { error in

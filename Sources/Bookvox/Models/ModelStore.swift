@@ -184,3 +184,11 @@ public struct ModelStore: Sendable {
 
     public func isInstalled(engine: String) -> Bool { installed(engine: engine) != nil }
 }
+
+extension ModelStore {
+    /// For `EngineRegistration.isInstalled`: whether the standard store (environment at call time)
+    /// has a complete model for `engine`.
+    public static func installedCheck(engine: String) -> @Sendable () -> Bool {
+        { (try? ModelStore.standard())?.isInstalled(engine: engine) ?? false }
+    }
+}
