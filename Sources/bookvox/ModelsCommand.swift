@@ -49,19 +49,19 @@ struct ModelsList: ParsableCommand {
             let checks = store.quickCheck(m, in: dir)
             let total = m.totalSize
             let size = (total.exact ? "" : "≈") + ModelsCLI.bytes(total.bytes)
-            print("\(m.name)  [\(m.engine)]  \(Self.state(checks, dir: dir))  \(size)  \(dir.path)")
+            print("\(m.name)  [\(m.engine)]  \(Self.state(checks, name: m.name))  \(size)  \(dir.path)")
             print("    \(m.summary)")
         }
     }
 
-    static func state(_ checks: [ModelFileCheck], dir: URL) -> String {
+    static func state(_ checks: [ModelFileCheck], name: String) -> String {
         let needed = checks.filter(\.file.required)
         let bad = needed.filter { $0.state != .ok && $0.state != .unchecked }
         if bad.isEmpty { return "installed" }
         if bad.count == needed.count && !checks.contains(where: { if case .partial = $0.state { return true } else { return false } }) {
             return "not installed"
         }
-        return "incomplete (\(bad.count) of \(needed.count) files missing or wrong; run `bookvox models download`)"
+        return "incomplete (\(bad.count) of \(needed.count) files missing or wrong; run `bookvox models download \(name)`)"
     }
 }
 
