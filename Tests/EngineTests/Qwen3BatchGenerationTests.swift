@@ -56,33 +56,42 @@ private func assertSameTrace(_ a: Qwen3GenerationTrace, _ b: Qwen3GenerationTrac
 final class Qwen3BatchGenerationTests: XCTestCase {
     /// The projection kernel gives every row the same bits whatever the batch size and row slot.
     func testRowKernelIsBatchInvariant() {
+        for portable in [false, true] { checkRowKernel(portable: portable) }
+    }
+
+    private func checkRowKernel(portable: Bool) {
         var rng = SeededRNG(seed: 5)
         for (n, k) in [(37, 29), (96, 32), (130, 67), (1088, 48)] {
             let w = Tensor(shape: [n, k], data: (0..<(n * k)).map { _ in rng.nextFloat() - 0.5 })
             let bias = Tensor(shape: [n], data: (0..<n).map { _ in rng.nextFloat() })
             let x = (0..<(9 * k)).map { _ in rng.nextFloat() - 0.5 }
-            var alone = [Float](repeating: 0, count: 9 * n)
-            for r in 0..<9 {
-                x.withUnsafeBufferPointer { xb in
-                    alone.withUnsafeMutableBufferPointer {
-                        Qwen3RowKernel.linear(xb.baseAddress! + r * k, rows: 1, weight: w, bias: bias, out: $0.baseAddress! + r * n)
+            let prior = (0..<(9 * n)).map { _ in rng.nextFloat() }
+            for accumulate in [false, true] {
+                var alone = accumulate ? prior : [Float](repeating: 0, count: 9 * n)
+                for r in 0..<9 {
+                    x.withUnsafeBufferPointer { xb in
+                        alone.withUnsafeMutableBufferPointer {
+                            Qwen3RowKernel.linear(xb.baseAddress! + r * k, rows: 1, weight: w, bias: bias, out: $0.baseAddress! + r * n,
+                                                  accumulate: accumulate, portable: portable)
+                        }
                     }
                 }
-            }
-            for rows in 1...9 {
-                var batch = [Float](repeating: 0, count: rows * n)
-                x.withUnsafeBufferPointer { xb in
-                    batch.withUnsafeMutableBufferPointer {
-                        Qwen3RowKernel.linear(xb.baseAddress!, rows: rows, weight: w, bias: bias, out: $0.baseAddress!)
+                for rows in 1...9 {
+                    var batch = accumulate ? Array(prior[0..<(rows * n)]) : [Float](repeating: 0, count: rows * n)
+                    x.withUnsafeBufferPointer { xb in
+                        batch.withUnsafeMutableBufferPointer {
+                            Qwen3RowKernel.linear(xb.baseAddress!, rows: rows, weight: w, bias: bias, out: $0.baseAddress!,
+                                                  accumulate: accumulate, portable: portable)
+                        }
                     }
+                    XCTAssertEqual(batch, Array(alone[0..<(rows * n)]), "n \(n) k \(k) rows \(rows) portable \(portable)")
                 }
-                XCTAssertEqual(batch, Array(alone[0..<(rows * n)]), "n \(n) k \(k) rows \(rows)")
-            }
-            // Matches a Double reference to float accuracy.
-            for j in [0, n / 2, n - 1] {
-                var ref = Double(bias.pointer[j])
-                for i in 0..<k { ref += Double(w.pointer[j * k + i]) * Double(x[i]) }
-                XCTAssertEqual(Double(alone[j]), ref, accuracy: 1e-5)
+                // Matches a Double reference to float accuracy.
+                for j in [0, n / 2, n - 1] {
+                    var ref = Double(bias.pointer[j]) + (accumulate ? Double(prior[j]) : 0)
+                    for i in 0..<k { ref += Double(w.pointer[j * k + i]) * Double(x[i]) }
+                    XCTAssertEqual(Double(alone[j]), ref, accuracy: 1e-5)
+                }
             }
         }
     }

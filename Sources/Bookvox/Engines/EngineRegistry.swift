@@ -75,8 +75,10 @@ public final class EngineRegistry: @unchecked Sendable {
                 + registrations.map(\.name).joined(separator: ", ") + ".")
         }
         guard r.isInstalled() || options.modelDir != nil else {
-            throw BookvoxError.badInput("engine '\(wanted)' is not installed. Run `bookvox models download \(wanted)` "
-                + "or use --engine \(EspeakRegistration.name).")
+            // The download name of the engine's preferred model (e.g. qwen3-tts-1.7b-base), else the engine name.
+            let model = (try? ModelStore.standard())?.catalog.manifests(forEngine: wanted).first?.name ?? wanted
+            throw BookvoxError.badInput("engine '\(wanted)' is not installed. Run `bookvox models download \(model)` "
+                + "(or pass --model-dir DIR) or use --engine \(EspeakRegistration.name).")
         }
         return try r.make(options)
     }
