@@ -16,6 +16,8 @@ public enum Qwen3BenchRunner {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         func f(_ v: Double?, _ digits: Int = 1) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "-" }
+        let cpuFigures: [String] = r.cpu.keys.sorted().map { key in "\(key) \(f(r.cpu[key], 1))" }
+        let cpuLine = "process CPU time (all threads): \(cpuFigures.joined(separator: ", ")); load average \(f(r.loadAverage, 2))"
         let lines = [
             "Qwen3-TTS \(r.variant) (random weights), \(r.threads) threads, prompt \(r.promptLength), \(r.frames) frames",
             "batch 1: talker step \(f(r.talkerStepMs)) ms, code predictor \(f(r.codePredictorFrameMs)) ms/frame, "
@@ -25,6 +27,7 @@ public enum Qwen3BenchRunner {
             "decoder \(f(r.decoderSecondsPerSecond, 3)) s per s of audio",
             "RTF single \(f(r.rtfSingle, 2)), batch \(r.batch) \(f(r.rtfBatchPerStream, 2)) per stream / "
                 + "\(f(r.rtfBatchAggregate, 3)) aggregate; peak memory \(f(r.peakMemoryMB, 0)) MB",
+            cpuLine,
         ]
         return (try encoder.encode(r), lines)
     }

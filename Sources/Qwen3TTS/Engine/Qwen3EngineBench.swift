@@ -44,6 +44,11 @@ public struct Qwen3EngineBenchReport: Codable, Sendable {
     public var rtfBatchPerStream: Double?
     public var rtfBatchAggregate: Double?
     public var peakMemoryMB: Double
+    /// Process CPU time of the same figures (all threads): on a shared, loaded machine the wall figures above
+    /// include waiting for a core; CPU time / threads approximates an idle machine.
+    public var cpu: [String: Double]
+    /// 1-minute load average when the report was made.
+    public var loadAverage: Double?
     public var baseline: [String: Double]
 }
 
@@ -66,6 +71,8 @@ public enum Qwen3EngineBench {
         }
 
         // Stage timings at attention length ≈ promptLength.
+        var cpu: [String: Double] = [:]
+        let suffix = { (b: Int) in b == 1 ? "" : "Batch" }
         func stages(_ b: Int) throws -> (talker: Double, predictor: Double, prefill: Double) {
             let prompts = (0..<b).map { _ in prompt() }
             let states = prompts.map { _ in talker.makeState(capacity: o.promptLength + 64) }
@@ -75,7 +82,7 @@ public enum Qwen3EngineBench {
             let rows = scaled([b, h], 0.05, &rng)
             var out = [Float](repeating: 0, count: b * h), logits = [Float](repeating: 0, count: b * talker.vocab)
             let steps = try (0..<8).map { _ in
-                try seconds {
+                try measure {
                     try out.withUnsafeMutableBufferPointer { ob in
                         try talker.decoder.forwardBatch(rows.pointer, segments: states.map { Qwen3BatchSegment(state: $0, rows: 1) },
                                                         scratch: scratch, output: ob.baseAddress!)
@@ -88,36 +95,39 @@ public enum Qwen3EngineBench {
             let cpState = Qwen3CodePredictorBatchState(predictor: talker.codePredictor)
             let hidden = scaled([b, h], 1, &rng), code0 = scaled([b, h], 0.05, &rng)
             let frames = try (0..<4).map { _ in
-                try seconds {
+                try measure {
                     _ = try talker.codePredictor.predictBatch(hidden: (0..<b).map { hidden.pointer + $0 * h },
                                                               code0Embedding: (0..<b).map { code0.pointer + $0 * h },
                                                               state: cpState) { _, _, l in Logits.argmax(l) }
                 }
             }
-            return (median(steps), median(frames), prefill)
+            cpu["talkerStepMs" + suffix(b)] = median(steps.map(\.cpu)) * 1e3
+            cpu["codePredictorFrameMs" + suffix(b)] = median(frames.map(\.cpu)) * 1e3
+            return (median(steps.map(\.wall)), median(frames.map(\.wall)), prefill)
         }
 
-        // The whole loop (prefill + frames, sampling as released); per frame after removing the prefill.
-        func loop(_ b: Int, prefill: Double) throws -> Double {
+        // The whole loop with the released sampling: median interval between batched talker steps (one frame each:
+        // code predictor + talker step + processors + sampling), as baseline.md's "full frame".
+        func loop(_ b: Int) throws -> Double {
             var samplers = (0..<b).map { SeededTokenSampler(seed: o.seed &+ UInt64($0)) }
-            var made = 0
-            let t = try seconds {
-                let r = try generator.generate(prompts: (0..<b).map { _ in prompt() }, maxFrames: Array(repeating: o.frames, count: b),
-                                               samplers: &samplers)
-                made = r.map { res -> Int in
-                    if case let .failure(Qwen3TTSError.frameCapReached(_, codes)) = res { return codes.count }
-                    return (try? res.get().count) ?? 0
-                }.max() ?? 0
-            }
-            return (t - prefill) / Double(Swift.max(made, 1))
+            var stamps: [UInt64] = [], cpuStamps: [Double] = []
+            _ = try generator.generate(prompts: (0..<b).map { _ in prompt() }, maxFrames: Array(repeating: o.frames, count: b),
+                                       samplers: &samplers, onStep: {
+                                           stamps.append(DispatchTime.now().uptimeNanoseconds)
+                                           cpuStamps.append(processCPUSeconds())
+                                       })
+            let intervals = zip(stamps.dropFirst(), stamps).map { Double($0 - $1) * 1e-9 }
+            let cpuIntervals = zip(cpuStamps.dropFirst(), cpuStamps).map { $0 - $1 }
+            cpu["frameMs" + suffix(b)] = cpuIntervals.isEmpty ? 0 : median(cpuIntervals) * 1e3
+            return intervals.isEmpty ? 0 : median(intervals)
         }
 
         log.info("Qwen3-TTS \(o.size.rawValue): batch 1")
         let one = try stages(1)
-        let frame1 = try loop(1, prefill: one.prefill)
+        let frame1 = try loop(1)
         log.info("Qwen3-TTS \(o.size.rawValue): batch \(o.batch)")
         let many = try stages(o.batch)
-        let frameB = try loop(o.batch, prefill: many.prefill)
+        let frameB = try loop(o.batch)
 
         var decoderSPS: Double?
         if o.includeDecoder {
@@ -127,8 +137,9 @@ public enum Qwen3EngineBench {
             var crng = SeededRNG(seed: o.seed &+ 10)
             let codes = (0..<o.decoderFrames).map { _ in (0..<st.decoderConfig.numQuantizers).map { _ in Int(crng.next() % UInt64(st.decoderConfig.codebookSize)) } }
             _ = try decoder.decode(frames: Array(codes.prefix(4)))
-            let t = try seconds { _ = try decoder.decode(frames: codes, decodeUpsampleRate: st.decodeUpsampleRate) }
-            decoderSPS = t / (Double(o.decoderFrames) / 12.5)
+            let t = try measure { _ = try decoder.decode(frames: codes, decodeUpsampleRate: st.decodeUpsampleRate) }
+            decoderSPS = t.wall / (Double(o.decoderFrames) / 12.5)
+            cpu["decoderSecondsPerSecond"] = t.cpu / (Double(o.decoderFrames) / 12.5)
         }
         let single = decoderSPS.map { 12.5 * frame1 + $0 + one.prefill / 10 }
         let batch = decoderSPS.map { 12.5 * frameB + Double(o.batch) * $0 + many.prefill / 10 }
@@ -139,7 +150,7 @@ public enum Qwen3EngineBench {
             prefillSeconds: one.prefill, talkerStepMsBatch: many.talker * 1e3, codePredictorFrameMsBatch: many.predictor * 1e3,
             frameMsBatch: frameB * 1e3, prefillSecondsBatch: many.prefill, decoderSecondsPerSecond: decoderSPS,
             rtfSingle: single, rtfBatchPerStream: batch, rtfBatchAggregate: batch.map { $0 / Double(o.batch) },
-            peakMemoryMB: peakMemoryMB(),
+            peakMemoryMB: peakMemoryMB(), cpu: cpu, loadAverage: loadAverage(),
             baseline: small
                 ? ["pytorchTalkerStepMs": 124, "pytorchCodePredictorFrameMs": 356, "pytorchFrameMs": 478, "pytorchRtfSingle": 6.8,
                    "pytorchRtfBatch8PerStream": 20.1, "pytorchDecoderSecondsPerSecond": 0.71, "targetRtfSingle": 2.5,
@@ -212,6 +223,28 @@ public enum Qwen3EngineBench {
     }
 
     static func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+
+    static func measure(_ body: () throws -> Void) throws -> (wall: Double, cpu: Double) {
+        let c0 = processCPUSeconds()
+        let w = try seconds(body)
+        return (w, processCPUSeconds() - c0)
+    }
+
+    /// CPU seconds used by every thread of this process so far.
+    static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    static func loadAverage() -> Double? {
+        #if os(Linux)
+        guard let s = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
+        return s.split(separator: " ").first.flatMap { Double($0) }
+        #else
+        return nil
+        #endif
+    }
 
     /// Peak resident set size of this process (Linux: VmHWM; elsewhere getrusage).
     static func peakMemoryMB() -> Double {

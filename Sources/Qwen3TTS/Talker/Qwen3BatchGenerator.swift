@@ -28,9 +28,11 @@ public struct Qwen3BatchGenerator: Sendable {
 
     /// Frames (F, groups) until EOS for every prompt. `maxFrames[i]` caps prompt i (reaching it fails that item with
     /// `Qwen3TTSError.frameCapReached`); `samplers[i]` makes every draw of prompt i; `traces[i]` records it.
-    /// Errors of one item (bad prompt, cap, sampler) fail only that item.
+    /// Errors of one item (bad prompt, cap, sampler) fail only that item. `onStep` is called after every batched
+    /// talker step (benchmarks time the interval between calls).
     public func generate<S: TokenSampler>(prompts: [Qwen3Prompt], maxFrames: [Int], samplers: inout [S],
-                                          traces: [Qwen3GenerationTrace?]? = nil) throws -> [Result<[[Int]], Error>] {
+                                          traces: [Qwen3GenerationTrace?]? = nil,
+                                          onStep: (() -> Void)? = nil) throws -> [Result<[[Int]], Error>] {
         let n = prompts.count, h = talker.hidden, vocab = talker.vocab
         guard maxFrames.count == n, samplers.count == n, traces.map({ $0.count == n }) ?? true else {
             throw Qwen3TTSError.shape(what: "frame caps / samplers / traces per prompt", expected: [n],
@@ -176,6 +178,7 @@ public struct Qwen3BatchGenerator: Sendable {
                 logits[i] = Array(stepLogits[(b * vocab)..<((b + 1) * vocab)])
             }
             active = next
+            onStep?()
         }
         return results.map { $0 ?? .failure(Qwen3TTSError.config("batch item finished without a result")) }
     }
