@@ -134,8 +134,17 @@ final class IndexTTS2W2VBertTests: XCTestCase {
             tensors["\(name).bias"] = Tensor(zeros: [2])
         }
         let attention = try W2VBertRelativeKeyAttention(WeightStore(tensors: tensors, source: "hand").root, config: config)
-        let q = Tensor(shape: [1, 2, 5, 1], repeating: 1) // (B, h, T, d)
-        let bias = attention.relativeKeyBias(q, scale: 1) // (1, 2, 5, 5)
+        XCTAssertEqual(attention.linearQKV.weight.shape, [6, 2])
+        // q = 1 (T = 5, d = 1): the per-head projection q·Eᵀ is E in every row.
+        let (t, r) = (5, attention.leftMax + attention.rightMax + 1)
+        let proj = (0..<t).flatMap { _ in attention.distanceEmbedding.array } // (T, R)
+        var scores = [Float](repeating: 0, count: t * t) // (T, T)
+        scores.withUnsafeMutableBufferPointer { s in
+            proj.withUnsafeBufferPointer { p in
+                W2VBertRelativeKeyAttention.addRelative(s.baseAddress!, proj: p.baseAddress!, t: t, r: r,
+                                                        leftMax: attention.leftMax, rightMax: attention.rightMax)
+            }
+        }
         let expected: [Float] = [
             3, 4, 4, 4, 4,
             2, 3, 4, 4, 4,
@@ -143,8 +152,7 @@ final class IndexTTS2W2VBertTests: XCTestCase {
             1, 1, 2, 3, 4,
             1, 1, 1, 2, 3,
         ]
-        XCTAssertEqual(Array(bias.array[0..<25]), expected)
-        XCTAssertEqual(Array(bias.array[25..<50]), expected)
+        XCTAssertEqual(scores, expected)
     }
 
     /// The conv module's depthwise conv is causal: changing frames ≥ t0 leaves the outputs of frames < t0 unchanged,
