@@ -39,7 +39,7 @@ struct W2VBertConvolutionModule: Sendable {
         let glu = W2VBertConvolutionModule.glu(ab) // (B, T, H)
         let conv = depthwise(glu.transposed(1, 2)) // (B, H, T)
         var y = depthwiseNorm(conv.transposed(1, 2)) // (B, T, H)
-        activation.apply(&y)
+        W2VBertFeedForward.activate(activation, &y)
         return pointwise2(y) // (B, T, H)
     }
 

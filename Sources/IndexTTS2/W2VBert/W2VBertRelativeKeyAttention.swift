@@ -60,7 +60,7 @@ struct W2VBertRelativeKeyAttention: Sendable {
                     if let keyValid {
                         for j in 0..<t where !keyValid[bi][j] { for i in 0..<t { scores[i * t + j] = -.infinity } }
                     }
-                    for i in 0..<t { Tensor.softmaxRow(scores + i * t, t) }
+                    for i in 0..<t { VectorMath.softmaxRow(scores + i * t, t) }
                     // context[:, head] (T, d) = P (T, T) · v (T, d)
                     BLAS.rawSgemm(false, false, t, d, t, 1, scores, t, v, 3 * c, 0, out + bi * t * c + hh * d, c)
                 }
