@@ -171,4 +171,15 @@ final class IndexTTS2W2VBertTests: XCTestCase {
         XCTAssertEqual(Array(a[0..<(t0 * h)]), Array(b[0..<(t0 * h)]), "frames before t0 must not see later frames")
         XCTAssertNotEqual(Array(a[(t0 * h)...]), Array(b[(t0 * h)...]))
     }
+
+    /// The row-layout causal depthwise conv equals Conv1d(groups = H, left pad k − 1) run on (B, H, T).
+    func testCausalDepthwiseMatchesGroupedConv1d() {
+        let (b, t, h, k) = (2, 37, 12, 7)
+        let x = Tensor(shape: [b, t, h], data: (0..<(b * t * h)).map { Float(sin(Double($0) * 0.61)) })
+        let w = Tensor(shape: [h, 1, k], data: (0..<(h * k)).map { Float(cos(Double($0) * 1.3)) })
+        let rows = W2VBertConvolutionModule.causalDepthwise(x, weight: w.reshaped([h, k]).transposed(0, 1)) // (B, T, H)
+        let reference = x.transposed(1, 2).conv1d(weight: w, bias: nil, spec: Conv1dSpec(padLeft: k - 1, padRight: 0, groups: h))
+        let diff = zip(rows.array, reference.transposed(1, 2).array).map { abs($0 - $1) }.max()!
+        XCTAssertLessThanOrEqual(diff, 1e-6)
+    }
 }
