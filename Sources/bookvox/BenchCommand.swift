@@ -2,6 +2,7 @@
 import ArgumentParser
 import Bookvox
 import Foundation
+import IndexTTS2
 import Neural
 
 struct BenchCommand: ParsableCommand {
@@ -22,7 +23,15 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the BigVGAN stage.")
     var noBigvgan = false
 
+    @Flag(help: "Time only w2v-BERT 2.0 through layer 17 (real config, random weights, 10 s of features).")
+    var w2vBert = false
+
     func run() throws {
+        if w2vBert {
+            let t = try W2VBertBench.run(repetitions: repetitions)
+            print("\(t.name) \(t.shape): median \(String(format: "%.3f s (min %.3f), %.1f", t.medianSeconds, t.minSeconds, t.rate)) \(t.unit)")
+            return
+        }
         var options = BenchOptions(repetitions: repetitions, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
         options.includeBigVGAN = !noBigvgan
         let report = try Bench.run(options)
