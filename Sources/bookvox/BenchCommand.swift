@@ -2,6 +2,7 @@
 import ArgumentParser
 import Bookvox
 import Foundation
+import IndexTTS2
 import Neural
 
 struct BenchCommand: ParsableCommand {
@@ -37,11 +38,19 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the codec decoder stage of an engine benchmark.")
     var noDecoder = false
 
+    @Flag(help: "Time only w2v-BERT 2.0 through layer 17 (real config, random weights, 10 s of features).")
+    var w2vBert = false
+
     func run() throws {
         if let engine {
             guard engine == "qwen3-tts" else { throw ValidationError("--engine supports qwen3-tts (got '\(engine)').") }
             let report = try Qwen3BenchRunner.run(variant: variant, batch: batch, frames: frames, decoder: !noDecoder)
             print(json ? String(decoding: report.json, as: UTF8.self) : report.lines.joined(separator: "\n"))
+            return
+        }
+        if w2vBert {
+            let t = try W2VBertBench.run(repetitions: repetitions)
+            print("\(t.name) \(t.shape): median \(String(format: "%.3f s (min %.3f), %.1f", t.medianSeconds, t.minSeconds, t.rate)) \(t.unit)")
             return
         }
         var options = BenchOptions(repetitions: repetitions, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
