@@ -1,32 +1,59 @@
 // transformers `Conv1D` (GPT-2's projections): y = x · W + b with W stored (in, out) = [K, N], the
-// transpose of nn.Linear. The layout used at run time is a load-time choice (see GPTBench for the
-// measurements behind the default):
-//   .inputMajor   keep [K, N]: sgemm(NoTrans, NoTrans); one row → sgemv(Trans) over [K, N]
-//   .outputMajor  transpose once to [N, K] at load: sgemm(NoTrans, Trans) / sgemv(NoTrans) via LinearKernel
-//   .outputMajorRows  [N, K] with the small-M row kernel (`SmallMKernel`) for ≤ 4 rows, sgemm above
+// transpose of nn.Linear. How the product runs is a load-time choice (`Conv1DKernel`); `GPTBench`
+// measures every variant, and the default is the fastest one there (see GPTBench's header).
 import Foundation
 import Neural
 import Tensors
 
-public enum Conv1DLayout: String, Sendable, CaseIterable, Codable {
-    case inputMajor, outputMajor, outputMajorRows
+public enum Conv1DKernel: String, Sendable, CaseIterable, Codable {
+    /// Keep [K, N]; one sgemm(NoTrans, NoTrans) for any row count.
+    case inputMajorGEMM
+    /// Keep [K, N]; one sgemv(Trans) per row (few rows), sgemm above `SmallMKernel.maxRows`.
+    case inputMajorGEMV
+    /// Keep [K, N]; `SmallMKernel.inputMajor` (row-block axpy over contiguous runs of W) for few rows.
+    case inputMajorRows
+    /// Transpose to [N, K] at load; one sgemm(NoTrans, Trans).
+    case outputMajorGEMM
+    /// Transpose to [N, K] at load; one sgemv(NoTrans) per row for few rows.
+    case outputMajorGEMV
+    /// Transpose to [N, K] at load; `SmallMKernel.outputMajor` (each weight row dotted with every input row).
+    case outputMajorRows
+
+    public var transposesAtLoad: Bool {
+        switch self {
+        case .inputMajorGEMM, .inputMajorGEMV, .inputMajorRows: return false
+        case .outputMajorGEMM, .outputMajorGEMV, .outputMajorRows: return true
+        }
+    }
+
+    /// The same product family for a weight already stored [N, K] (nn.Linear, e.g. mel_head).
+    public var outputMajorEquivalent: Conv1DKernel {
+        switch self {
+        case .inputMajorGEMM, .outputMajorGEMM: return .outputMajorGEMM
+        case .inputMajorGEMV, .outputMajorGEMV: return .outputMajorGEMV
+        case .inputMajorRows, .outputMajorRows: return .outputMajorRows
+        }
+    }
+
+    /// The default for decoding (fastest M = 3 variant measured by GPTBench on the 2-core Zen 5 VM).
+    public static let decodeDefault: Conv1DKernel = .outputMajorRows
 }
 
 struct Conv1DProjection: @unchecked Sendable {
     let inFeatures: Int
     let outFeatures: Int
-    let layout: Conv1DLayout
-    /// [K, N] for .inputMajor, [N, K] otherwise.
+    let kernel: Conv1DKernel
+    /// [K, N], or [N, K] when the kernel transposes at load.
     let weight: Tensor
     let bias: Tensor // (N)
 
     /// Loads `weight` (in, out) and `bias` (out) from `scope`.
-    init(_ scope: WeightScope, inFeatures k: Int, outFeatures n: Int, layout: Conv1DLayout) throws {
+    init(_ scope: WeightScope, inFeatures k: Int, outFeatures n: Int, kernel: Conv1DKernel) throws {
         inFeatures = k
         outFeatures = n
-        self.layout = layout
+        self.kernel = kernel
         let w = try scope.tensor("weight", shape: [k, n]) // (K, N)
-        weight = layout == .inputMajor ? w : Conv1DProjection.transpose(w)
+        weight = kernel.transposesAtLoad ? Conv1DProjection.transpose(w) : w
         bias = try scope.tensor("bias", shape: [n])
     }
 
@@ -37,8 +64,7 @@ struct Conv1DProjection: @unchecked Sendable {
         let src = w.pointer
         t.withUnsafeMutableBufferPointer { dst in
             let d = dst.baseAddress!
-            // Tiles keep both sides cache-friendly for the 1280 × 5120 matrices.
-            let tile = 64
+            let tile = 64 // both sides stay cache-friendly for the 1280 × 5120 matrices
             for k0 in stride(from: 0, to: k, by: tile) {
                 for n0 in stride(from: 0, to: n, by: tile) {
                     for kk in k0..<min(k0 + tile, k) {
@@ -61,22 +87,26 @@ struct Conv1DProjection: @unchecked Sendable {
         } else {
             for r in 0..<rows { (out + r * n).update(from: bias.pointer, count: n) }
         }
-        let w = weight.pointer
-        switch layout {
-        case .inputMajor:
-            if rows == 1 {
-                BLAS.sgemv(trans: true, m: k, n: n, a: w, lda: n, x: x, beta: 1, y: out)
-            } else {
-                BLAS.sgemm(m: rows, n: n, k: k, a: x, lda: k, b: w, ldb: n, beta: 1, c: out, ldc: n)
-            }
-        case .outputMajor:
-            LinearKernel.product(m: rows, n: n, k: k, x: x, w: w, y: out, accumulate: true, strategy: .gemm)
-        case .outputMajorRows:
-            if rows <= SmallMKernel.maxRows {
-                SmallMKernel.product(rows: rows, n: n, k: k, x: x, w: w, y: out)
-            } else {
-                LinearKernel.product(m: rows, n: n, k: k, x: x, w: w, y: out, accumulate: true, strategy: .gemm)
-            }
+        Conv1DProjection.product(kernel, rows: rows, n: n, k: k, x: x, w: weight.pointer, y: out)
+    }
+
+    /// y (rows, N) += x (rows, K) · W, W laid out for `kernel`.
+    static func product(_ kernel: Conv1DKernel, rows: Int, n: Int, k: Int, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                        y: UnsafeMutablePointer<Float>) {
+        let few = rows <= SmallMKernel.maxRows
+        switch kernel {
+        case .inputMajorGEMV where few:
+            for r in 0..<rows { BLAS.sgemv(trans: true, m: k, n: n, a: w, lda: n, x: x + r * k, beta: 1, y: y + r * n) }
+        case .inputMajorRows where few:
+            SmallMKernel.inputMajor(rows: rows, n: n, k: k, x: x, w: w, y: y)
+        case .inputMajorGEMM, .inputMajorGEMV, .inputMajorRows:
+            BLAS.sgemm(m: rows, n: n, k: k, a: x, lda: k, b: w, ldb: n, beta: 1, c: y, ldc: n)
+        case .outputMajorGEMV where few:
+            for r in 0..<rows { BLAS.sgemv(m: n, n: k, a: w, lda: k, x: x + r * k, beta: 1, y: y + r * n) }
+        case .outputMajorRows where few:
+            SmallMKernel.outputMajor(rows: rows, n: n, k: k, x: x, w: w, y: y)
+        case .outputMajorGEMM, .outputMajorGEMV, .outputMajorRows:
+            BLAS.sgemm(transB: true, m: rows, n: n, k: k, a: x, lda: k, b: w, ldb: k, beta: 1, c: y, ldc: n)
         }
     }
 }

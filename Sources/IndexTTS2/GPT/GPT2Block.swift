@@ -17,16 +17,16 @@ struct GPT2Block: @unchecked Sendable {
     let fc: Conv1DProjection      // H → inner
     let mlpProj: Conv1DProjection // inner → H
 
-    init(_ scope: WeightScope, shape s: GPT2Shape, layout: Conv1DLayout) throws {
+    init(_ scope: WeightScope, shape s: GPT2Shape, kernel: Conv1DKernel) throws {
         shape = s
         ln1Weight = try scope.scope("ln_1").tensor("weight", shape: [s.hidden])
         ln1Bias = try scope.scope("ln_1").tensor("bias", shape: [s.hidden])
         ln2Weight = try scope.scope("ln_2").tensor("weight", shape: [s.hidden])
         ln2Bias = try scope.scope("ln_2").tensor("bias", shape: [s.hidden])
-        attn = try Conv1DProjection(scope.scope("attn.c_attn"), inFeatures: s.hidden, outFeatures: 3 * s.hidden, layout: layout)
-        attnProj = try Conv1DProjection(scope.scope("attn.c_proj"), inFeatures: s.hidden, outFeatures: s.hidden, layout: layout)
-        fc = try Conv1DProjection(scope.scope("mlp.c_fc"), inFeatures: s.hidden, outFeatures: s.inner, layout: layout)
-        mlpProj = try Conv1DProjection(scope.scope("mlp.c_proj"), inFeatures: s.inner, outFeatures: s.hidden, layout: layout)
+        attn = try Conv1DProjection(scope.scope("attn.c_attn"), inFeatures: s.hidden, outFeatures: 3 * s.hidden, kernel: kernel)
+        attnProj = try Conv1DProjection(scope.scope("attn.c_proj"), inFeatures: s.hidden, outFeatures: s.hidden, kernel: kernel)
+        fc = try Conv1DProjection(scope.scope("mlp.c_fc"), inFeatures: s.hidden, outFeatures: s.inner, kernel: kernel)
+        mlpProj = try Conv1DProjection(scope.scope("mlp.c_proj"), inFeatures: s.inner, outFeatures: s.hidden, kernel: kernel)
     }
 
     /// Updates the residual stream `x` ((sequences · rows), hidden), sequence-major, in place. The new

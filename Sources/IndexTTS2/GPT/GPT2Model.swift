@@ -9,22 +9,22 @@ import Tensors
 
 public final class GPT2Model: @unchecked Sendable {
     public let shape: GPT2Shape
-    public let layout: Conv1DLayout
+    public let kernel: Conv1DKernel
     let blocks: [GPT2Block]
     let lnFWeight: Tensor, lnFBias: Tensor
 
     /// Loads `h.0…h.<layers−1>` and `ln_f` from `scope` (e.g. the "gpt" scope of gpt.pth). The MLP width
     /// comes from `h.0.mlp.c_fc.weight`.
     public init(_ scope: WeightScope, hidden: Int, heads: Int, layers: Int, eps: Float = 1e-5,
-                layout: Conv1DLayout = .outputMajorRows) throws {
+                kernel: Conv1DKernel = .decodeDefault) throws {
         guard let fcShape = scope.shape(of: "h.0.mlp.c_fc.weight"), fcShape.count == 2, fcShape[0] == hidden else {
             throw GPTError.badConfig("expected \(scope.key("h.0.mlp.c_fc.weight")) of shape (\(hidden), inner), found "
                 + "\(scope.shape(of: "h.0.mlp.c_fc.weight").map { "\($0)" } ?? "nothing")")
         }
         shape = GPT2Shape(hidden: hidden, heads: heads, layers: layers, inner: fcShape[1], eps: eps)
-        self.layout = layout
+        self.kernel = kernel
         let s = shape
-        blocks = try (0..<layers).map { try GPT2Block(scope.scope("h.\($0)"), shape: s, layout: layout) }
+        blocks = try (0..<layers).map { try GPT2Block(scope.scope("h.\($0)"), shape: s, kernel: kernel) }
         lnFWeight = try scope.scope("ln_f").tensor("weight", shape: [hidden])
         lnFBias = try scope.scope("ln_f").tensor("bias", shape: [hidden])
     }

@@ -49,6 +49,8 @@ public struct GPTGenerationResult: Sendable {
     /// Per step, per row (beam): raw logits and processed scores (empty unless recorded).
     public let stepLogits: [[[Float]]]
     public let stepScores: [[[Float]]]
+    /// Beam search, recorded: the candidate flat indices (beam · V + token) each step kept, in score order.
+    public let stepCandidates: [[Int]]
     /// Beam search only: HF sequences_scores and beam_indices (unpadded) of the returned sequence.
     public let sequenceScore: Float?
     public let beamIndices: [Int]?
@@ -79,7 +81,7 @@ extension UnifiedVoiceGPT {
         let processors = try s.processors(promptLength: prefix.fakeInputIds.count)
         var logits = try prefill(prefix, state: state) // (V)
         var history = prefix.fakeInputIds
-        var stepLogits: [[[Float]]] = [], stepScores: [[[Float]]] = []
+        var stepLogits: [[[Float]]] = [], stepScores: [[[Float]]] = [], stepCandidates: [[Int]] = []
         var x = [Float](repeating: 0, count: beams * d), rowLogits = [Float](repeating: 0, count: beams * v)
 
         if beams == 1 {
@@ -95,7 +97,8 @@ extension UnifiedVoiceGPT {
                 logits = Array(rowLogits[0..<v])
             }
             let codes = Array(history.dropFirst(p + 1))
-            return finish(codes: codes, stepLogits: stepLogits, stepScores: stepScores, score: nil, beamIndices: nil, options: options)
+            return finish(codes: codes, stepLogits: stepLogits, stepScores: stepScores, stepCandidates: [], score: nil,
+                          beamIndices: nil, options: options)
         }
 
         var search = try BeamSearch(prompt: history, config: BeamSearchConfig(
@@ -104,7 +107,11 @@ extension UnifiedVoiceGPT {
         var rows = Array(repeating: logits, count: beams) // the prefill is shared: identical rows
         while true {
             let step = try search.step(logits: rows, processors: processors, sampler: &sampler)
-            if options.recordSteps { stepLogits.append(rows); stepScores.append(step.processedScores) }
+            if options.recordSteps {
+                stepLogits.append(rows)
+                stepScores.append(step.processedScores)
+                stepCandidates.append(step.candidateIndices)
+            }
             if search.isFinished { break }
             state.reorder(step.sourceBeams)
             let position = search.histories[0].count - p
@@ -116,10 +123,11 @@ extension UnifiedVoiceGPT {
         }
         let result = try search.finalize()
         return finish(codes: Array(result.sequence.dropFirst(p + 1)), stepLogits: stepLogits, stepScores: stepScores,
-                      score: result.score, beamIndices: result.beamIndices, options: options)
+                      stepCandidates: stepCandidates, score: result.score, beamIndices: result.beamIndices, options: options)
     }
 
-    private func finish(codes: [Int], stepLogits: [[[Float]]], stepScores: [[[Float]]], score: Float?, beamIndices: [Int]?,
+    private func finish(codes: [Int], stepLogits: [[[Float]]], stepScores: [[[Float]]], stepCandidates: [[Int]],
+                        score: Float?, beamIndices: [Int]?,
                         options: GPTGenerationOptions) -> GPTGenerationResult {
         let stop = config.stopMelToken
         let trimmed = codes.firstIndex(of: stop).map { Array(codes[..<$0]) } ?? codes
@@ -128,7 +136,7 @@ extension UnifiedVoiceGPT {
             UnifiedVoiceGPT.logger.warning("GPT generation reached the \(options.maxGenerateLength)-code cap without a stop code; the segment may be truncated")
         }
         return GPTGenerationResult(codes: codes, trimmed: trimmed, hitLengthCap: capped, stepLogits: stepLogits,
-                                   stepScores: stepScores, sequenceScore: score, beamIndices: beamIndices,
+                                   stepScores: stepScores, stepCandidates: stepCandidates, sequenceScore: score, beamIndices: beamIndices,
                                    startToken: config.startMelToken)
     }
 

@@ -1,16 +1,32 @@
-// y (rows, N) += x (rows, K) · Wᵀ for W stored [N, K] row-major and a handful of rows (beam decoding,
-// M = 3): each weight row is read from memory once and dotted with every input row while it sits in L1,
-// so the step streams the weights once (like one GEMM) without GEMM's packing. Output columns are split
-// over the worker threads; every output element is one fixed-order dot product, so results do not
-// depend on the thread count.
+// y (rows, N) += x (rows, K) · W for a handful of rows (beam decoding: M = 3), written so each weight is
+// read from memory once — like one GEMM, without GEMM's packing of a 3-row panel:
+//   outputMajor  W stored [N, K]: each weight row is dotted with every input row while it sits in L1.
+//   inputMajor   W stored [K, N] (Conv1D as checkpointed): per block of output columns, y rows stay in L1
+//                while the weight rows' contiguous runs stream through (y[r] += x[r, k] · W[k, block]).
+// Output columns are split over the worker threads; every output element is produced by a fixed-order
+// computation that does not depend on the split, so results do not depend on the thread count.
 import Foundation
 import Tensors
 
 enum SmallMKernel {
     static let maxRows = 4
+    /// Output columns per block of the input-major kernel (2 KiB runs of a weight row).
+    static let columnBlock = 512
 
-    static func product(rows: Int, n: Int, k: Int, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
-                        y: UnsafeMutablePointer<Float>) {
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    private static func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+    }
+
+    // MARK: W [N, K]
+
+    static func outputMajor(rows: Int, n: Int, k: Int, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                            y: UnsafeMutablePointer<Float>) {
         precondition(rows >= 1 && rows <= maxRows, "small-M kernel takes 1…\(maxRows) rows, got \(rows)")
         Tensors.parallelFor(n, minChunk: 64) { cols in
             if rows == 3 && k % 16 == 0 {
@@ -22,11 +38,6 @@ enum SmallMKernel {
                 }
             }
         }
-    }
-
-    @inline(__always)
-    private static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
     }
 
     /// y[0], y[n], y[2n] += x_r · w for the three rows of x (k a multiple of 16).
@@ -65,5 +76,44 @@ enum SmallMKernel {
         var s = (s0 + s1).sum()
         while j < k { s += a[j] * b[j]; j += 1 }
         return s
+    }
+
+    // MARK: W [K, N]
+
+    static func inputMajor(rows: Int, n: Int, k: Int, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                           y: UnsafeMutablePointer<Float>) {
+        precondition(rows >= 1 && rows <= maxRows, "small-M kernel takes 1…\(maxRows) rows, got \(rows)")
+        let blocks = (n + columnBlock - 1) / columnBlock
+        Tensors.parallelFor(blocks) { range in
+            for blk in range {
+                let c0 = blk * columnBlock, width = min(columnBlock, n - c0)
+                let vec = width / 8 * 8
+                for kk in 0..<k {
+                    let wr = w + kk * n + c0
+                    if rows == 3 {
+                        let s0 = SIMD8<Float>(repeating: x[kk]), s1 = SIMD8<Float>(repeating: x[k + kk])
+                        let s2 = SIMD8<Float>(repeating: x[2 * k + kk])
+                        let y0 = y + c0, y1 = y + n + c0, y2 = y + 2 * n + c0
+                        var j = 0
+                        while j < vec {
+                            let wv = load(wr + j)
+                            store(load(y0 + j) + s0 * wv, y0 + j)
+                            store(load(y1 + j) + s1 * wv, y1 + j)
+                            store(load(y2 + j) + s2 * wv, y2 + j)
+                            j += 8
+                        }
+                        while j < width {
+                            y0[j] += x[kk] * wr[j]; y1[j] += x[k + kk] * wr[j]; y2[j] += x[2 * k + kk] * wr[j]
+                            j += 1
+                        }
+                    } else {
+                        for r in 0..<rows {
+                            let a = x[r * k + kk], yr = y + r * n + c0
+                            for j in 0..<width { yr[j] += a * wr[j] }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

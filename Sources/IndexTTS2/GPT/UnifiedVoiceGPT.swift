@@ -27,7 +27,7 @@ public final class UnifiedVoiceGPT: @unchecked Sendable {
     }
 
     public init(config: UnifiedVoiceConfig, conditioning: GPTConditioningConfig, weights scope: WeightScope,
-                layout: Conv1DLayout = .outputMajorRows) throws {
+                kernel: Conv1DKernel = .decodeDefault) throws {
         try config.validate()
         guard conditioning.modelDim == config.modelDim else {
             throw GPTError.badConfig("conditioning model_dim \(conditioning.modelDim) differs from the GPT's \(config.modelDim)")
@@ -35,9 +35,9 @@ public final class UnifiedVoiceGPT: @unchecked Sendable {
         self.config = config
         conditioner = try GPTConditioner(config: conditioning, weights: scope)
         gpt = try GPT2Model(scope.scope("gpt"), hidden: config.modelDim, heads: config.heads, layers: config.layers,
-                            eps: config.layerNormEps, layout: layout)
+                            eps: config.layerNormEps, kernel: kernel)
         embeddings = try UnifiedVoiceEmbeddings(scope, config: config)
-        heads = try UnifiedVoiceHeads(scope, config: config)
+        heads = try UnifiedVoiceHeads(scope, config: config, kernel: kernel)
         UnifiedVoiceGPT.logger.debug("UnifiedVoice GPT: \(config.layers) layers, dim \(config.modelDim), \(config.heads) heads, inner \(gpt.shape.inner)")
     }
 

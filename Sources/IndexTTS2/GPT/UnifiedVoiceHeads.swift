@@ -10,8 +10,11 @@ struct UnifiedVoiceHeads: @unchecked Sendable {
     let finalNormWeight: Tensor, finalNormBias: Tensor
     let melHead: Linear // (V, D)
     let eps: Float
+    /// How mel_head's product runs (an [N, K] kernel).
+    let kernel: Conv1DKernel
 
-    init(_ scope: WeightScope, config c: UnifiedVoiceConfig) throws {
+    init(_ scope: WeightScope, config c: UnifiedVoiceConfig, kernel: Conv1DKernel) throws {
+        self.kernel = kernel.outputMajorEquivalent
         finalNormWeight = try scope.scope("final_norm").tensor("weight", shape: [c.modelDim])
         finalNormBias = try scope.scope("final_norm").tensor("bias", shape: [c.modelDim])
         melHead = try Linear(scope.scope("mel_head"), inFeatures: c.modelDim, outFeatures: c.numberMelCodes)
@@ -31,7 +34,6 @@ struct UnifiedVoiceHeads: @unchecked Sendable {
     func melLogits(_ x: UnsafePointer<Float>, rows: Int, out: UnsafeMutablePointer<Float>) {
         let v = vocab, d = melHead.inFeatures
         for r in 0..<rows { (out + r * v).update(from: melHead.bias!.pointer, count: v) }
-        let strategy: SmallMStrategy = .gemm
-        LinearKernel.product(m: rows, n: v, k: d, x: x, w: melHead.weight.pointer, y: out, accumulate: true, strategy: strategy)
+        Conv1DProjection.product(kernel, rows: rows, n: v, k: d, x: x, w: melHead.weight.pointer, y: out)
     }
 }
