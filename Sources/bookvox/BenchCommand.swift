@@ -33,6 +33,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Comma-separated Conv1D kernels for --indextts2-gpt (default: all).")
     var gptKernels: String?
 
+    @Flag(help: "With --indextts2-gpt: only the M = 3 Conv1D product measurements.")
+    var gptProductsOnly = false
+
     func run() throws {
         if indextts2GPT { return try runGPT() }
         var options = BenchOptions(repetitions: repetitions, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
@@ -67,6 +70,7 @@ struct BenchCommand: ParsableCommand {
             }
         }
         options.productRepetitions = repetitions
+        options.productsOnly = gptProductsOnly
         let timings = try GPTBench.run(config: config, options: options)
         if json {
             let encoder = JSONEncoder()

@@ -39,6 +39,8 @@ public struct GPTBenchOptions: Sendable {
     public var sweep = 16
     public var productRepetitions = 10
     public var includeExtras = true
+    /// Only the M = 3 product measurements (no model is built).
+    public var productsOnly = false
     public var seed: UInt64 = 20_261_121
     public init() {}
 }
@@ -49,6 +51,7 @@ public enum GPTBench {
     public static func run(config c: UnifiedVoiceConfig, options o: GPTBenchOptions = GPTBenchOptions()) throws -> [GPTBenchTiming] {
         var rng = SeededRNG(seed: o.seed)
         var out = products(hidden: c.modelDim, options: o, rng: &rng)
+        if o.productsOnly { return out }
         let tensors = try weights(c, rng: &rng)
         for (i, kernel) in o.kernels.enumerated() {
             let store = WeightStore(tensors: tensors, source: "bench")
