@@ -79,8 +79,8 @@ struct BenchCommand: ParsableCommand {
         } else {
             print("IndexTTS2 GPT (\(config.layers) layers, dim \(config.modelDim), \(config.heads) heads), threads \(Tensors.threadCount)")
             for t in timings {
-                print(String(format: "%-72@ median %9.2f ms  min %9.2f ms  n %3d  %6.1f GB/s", t.name as NSString, t.medianSeconds * 1000,
-                             t.minSeconds * 1000, t.runs, t.gigabytesPerSecond))
+                print(String(format: "%-72@ median %9.2f ms  min %9.2f ms  n %3d  %6.1f GB/s  cpu %9.2f ms", t.name as NSString,
+                             t.medianSeconds * 1000, t.minSeconds * 1000, t.runs, t.gigabytesPerSecond, t.medianCPUSeconds * 1000))
             }
         }
     }

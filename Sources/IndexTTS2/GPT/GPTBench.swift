@@ -24,6 +24,9 @@ public struct GPTBenchTiming: Codable, Sendable {
     public var runs: Int
     /// Weight bytes streamed per call divided by the median time (0 when not meaningful).
     public var gigabytesPerSecond: Double
+    /// Median CPU time of the process (all threads) per call: on a machine shared with other work, CPU
+    /// time / threads estimates the wall time the call would take alone.
+    public var medianCPUSeconds: Double
 }
 
 public struct GPTBenchOptions: Sendable {
@@ -83,7 +86,10 @@ public enum GPTBench {
             var y = [Float](repeating: 0, count: 3 * n)
             for kernel in o.kernels {
                 let w = kernel.transposesAtLoad ? transposed.pointer : stored.pointer
+                var cpu: [Double] = []
                 let samples = time(o.productRepetitions) {
+                    let c0 = cpuTime()
+                    defer { cpu.append(cpuTime() - c0) }
                     y.withUnsafeMutableBufferPointer { yb in
                         for i in 0..<o.sweep {
                             Conv1DProjection.product(kernel, rows: 3, n: n, k: k, x: x.pointer, w: w + i * k * n, y: yb.baseAddress!)
@@ -91,7 +97,7 @@ public enum GPTBench {
                     }
                 }
                 out.append(timing("M=3 \(label) K=\(k) N=\(n) ×\(o.sweep) \(kernel.rawValue)", samples,
-                                  bytes: Double(o.sweep * k * n * 4)))
+                                  cpu: Array(cpu.dropFirst()), bytes: Double(o.sweep * k * n * 4)))
             }
         }
         return out
@@ -112,8 +118,9 @@ public enum GPTBench {
         var sampler = SeededTokenSampler(seed: o.seed)
         var x = [Float](repeating: 0, count: beams * d), logits = [Float](repeating: 0, count: beams * v)
         var tokens = [Int](repeating: 0, count: beams)
-        var forward: [Double] = [], full: [Double] = []
+        var forward: [Double] = [], full: [Double] = [], cpuForward: [Double] = [], cpuFull: [Double] = []
         while state.length < o.window.upperBound {
+            let c0 = cpuTime()
             let t0 = DispatchTime.now().uptimeNanoseconds
             try x.withUnsafeMutableBufferPointer { xb in
                 for b in 0..<beams { try emb.melRow(tokens[b], position: state.length - start + 1, into: xb.baseAddress! + b * d) }
@@ -123,6 +130,7 @@ public enum GPTBench {
                 logits.withUnsafeMutableBufferPointer { heads.melLogits(xb.baseAddress!, rows: beams, out: $0.baseAddress!) }
             }
             let t1 = DispatchTime.now().uptimeNanoseconds
+            let c1 = cpuTime()
             let rows = (0..<beams).map { Array(logits[$0 * v..<($0 + 1) * v]) }
             let step = try search.step(logits: rows, processors: processors, sampler: &sampler)
             state.reorder(step.sourceBeams)
@@ -130,11 +138,13 @@ public enum GPTBench {
             let t2 = DispatchTime.now().uptimeNanoseconds
             forward.append(Double(t1 - t0) * 1e-9)
             full.append(Double(t2 - t0) * 1e-9)
+            cpuForward.append(c1 - c0)
+            cpuFull.append(cpuTime() - c0)
             if search.isFinished { break }
         }
         let w = "\(o.window.lowerBound)–\(state.length)"
-        return [timing("3-beam step forward (\(kernel.rawValue), attention \(w))", forward, bytes: bytes),
-                timing("3-beam full step (\(kernel.rawValue), attention \(w))", full, bytes: bytes)]
+        return [timing("3-beam step forward (\(kernel.rawValue), attention \(w))", forward, cpu: cpuForward, bytes: bytes),
+                timing("3-beam full step (\(kernel.rawValue), attention \(w))", full, cpu: cpuFull, bytes: bytes)]
     }
 
     /// 1-beam step in the window, prefill of promptLength positions, latent pass.
@@ -148,9 +158,10 @@ public enum GPTBench {
             var prefix = uniform([o.window.lowerBound, d], fanIn: 1, rng: &rng)
             try prefix.withUnsafeMutableBufferPointer { try gpt.forward($0.baseAddress!, sequences: 1, rows: o.window.lowerBound, state: state) }
             var x = [Float](repeating: 0, count: d)
-            var samples: [Double] = []
+            var samples: [Double] = [], cpu: [Double] = []
             var token = 0
             while state.length < o.window.upperBound {
+                let c0 = cpuTime()
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 try x.withUnsafeMutableBufferPointer { xb in
                     try emb.melRow(token, position: state.length - o.window.lowerBound + 1, into: xb.baseAddress!)
@@ -161,17 +172,21 @@ public enum GPTBench {
                 }
                 token = Logits.argmax(logits) % c.startMelToken
                 samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
+                cpu.append(cpuTime() - c0)
             }
-            out.append(timing("1-beam step forward+argmax (\(kernel.rawValue))", samples, bytes: bytes))
+            out.append(timing("1-beam step forward+argmax (\(kernel.rawValue))", samples, cpu: cpu, bytes: bytes))
         }
         for (label, rows) in [("prefill", o.promptLength), ("latent pass", o.latentLength)] {
             let input = uniform([rows, d], fanIn: 1, rng: &rng)
+            var cpu: [Double] = []
             let samples = try time(2) {
+                let c0 = cpuTime()
                 let state = gpt.makeState(batch: 1, capacity: rows)
                 var x = input
                 try x.withUnsafeMutableBufferPointer { try gpt.forward($0.baseAddress!, sequences: 1, rows: rows, state: state) }
+                cpu.append(cpuTime() - c0)
             }
-            out.append(timing("\(label) \(rows) positions (\(kernel.rawValue))", samples, bytes: 0))
+            out.append(timing("\(label) \(rows) positions (\(kernel.rawValue))", samples, cpu: Array(cpu.dropFirst()), bytes: 0))
         }
         return out
     }
@@ -226,11 +241,19 @@ public enum GPTBench {
         }
     }
 
-    static func timing(_ name: String, _ samples: [Double], bytes: Double) -> GPTBenchTiming {
-        let sorted = samples.sorted()
+    /// CPU seconds used by the whole process so far (all threads).
+    static func cpuTime() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    static func timing(_ name: String, _ samples: [Double], cpu: [Double], bytes: Double) -> GPTBenchTiming {
+        let sorted = samples.sorted(), cpuSorted = cpu.sorted()
         let median = sorted.isEmpty ? .nan : sorted[sorted.count / 2]
         let t = GPTBenchTiming(name: name, medianSeconds: median, minSeconds: sorted.first ?? .nan, runs: samples.count,
-                               gigabytesPerSecond: bytes > 0 ? bytes / median * 1e-9 : 0)
+                               gigabytesPerSecond: bytes > 0 ? bytes / median * 1e-9 : 0,
+                               medianCPUSeconds: cpuSorted.isEmpty ? .nan : cpuSorted[cpuSorted.count / 2])
         log.info("\(name): median \(String(format: "%.2f", median * 1e3)) ms, \(String(format: "%.1f", t.gigabytesPerSecond)) GB/s")
         return t
     }
