@@ -15,7 +15,7 @@ public enum IndexTTS2Parity {
             "indextts2/campplus_tiny": runCAMPPlus,
             "indextts2/semantic_codec_tiny": runSemanticCodec,
             "indextts2/conformer_perceiver_tiny": runConformerPerceiver,
-        ]
+        ].merging(IndexTTS2S2MelParity.cases) { a, _ in a }
     }
 
     /// A value computed for one case output.
