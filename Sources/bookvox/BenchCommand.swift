@@ -32,9 +32,19 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Full CFM runs for the S2Mel stage (0 times only single estimator calls).")
     var s2melCfmRuns = 1
 
+    @Flag(help: "Run only the IndexTTS2 S2Mel stage.")
+    var s2melOnly = false
+
     func run() throws {
         var options = BenchOptions(repetitions: repetitions, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
         options.includeBigVGAN = !noBigvgan
+        if s2melOnly {
+            options.includeGEMM = false
+            options.includeGEMV = false
+            options.includeMemory = false
+            options.includeConv = false
+            options.includeBigVGAN = false
+        }
         let report = try Bench.run(options)
         var s2mel: [S2MelBenchTiming] = []
         if !noS2mel, let path = s2melConfig ?? Self.defaultIndexTTS2Config() {
@@ -56,8 +66,8 @@ struct BenchCommand: ParsableCommand {
             }
             for t in s2mel {
                 let ratio = t.ratioToPyTorch.map { String(format: "  %.2fx PyTorch", $0) } ?? ""
-                print(String(format: "%-34@ %-30@ median %9.3f ms%@", t.name as NSString, t.shape as NSString,
-                             t.medianSeconds * 1000, ratio as NSString))
+                print(String(format: "%-34@ %-30@ median %9.3f ms  (CPU/thread %9.3f ms)%@", t.name as NSString, t.shape as NSString,
+                             t.medianSeconds * 1000, t.cpuSecondsPerThread * 1000, ratio as NSString))
             }
         }
     }
