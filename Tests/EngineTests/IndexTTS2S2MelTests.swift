@@ -138,4 +138,19 @@ final class IndexTTS2S2MelKernelTests: XCTestCase {
             XCTAssertEqual(a.reduce(0, +), 1, accuracy: 1e-5)
         }
     }
+
+    /// The release (SIMD) SwiGLU and WaveNet gate agree with the libm versions the debug build runs.
+    func testSIMDGatesMatchScalar() {
+        var rng = SeededRNG(seed: 11)
+        let n = 45
+        let a = (0..<n).map { _ in rng.nextGaussian() * 4 }, b = (0..<n).map { _ in rng.nextGaussian() * 4 }
+        let ga = (0..<n).map { _ in rng.nextGaussian() }, gb = (0..<n).map { _ in rng.nextGaussian() }
+        var simd = [Float](repeating: 0, count: n), scalar = simd
+        DiTKernels.swiGLURowSIMD(a, b, &simd, n)
+        DiTKernels.swiGLURowScalar(a, b, &scalar, 0, n)
+        for (x, y) in zip(simd, scalar) { XCTAssertEqual(x, y, accuracy: 1e-6 + 1e-6 * abs(y)) }
+        DiTKernels.gatedTanhSigmoidSIMD(a, ga, b, gb, &simd, n)
+        DiTKernels.gatedTanhSigmoidScalar(a, ga, b, gb, &scalar, 0, n)
+        for (x, y) in zip(simd, scalar) { XCTAssertEqual(x, y, accuracy: 2e-7) }
+    }
 }

@@ -94,19 +94,30 @@ enum DiTKernels {
 
     @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
 
-    /// y[j] = tanh(a[j] + ga[j]) · sigmoid(b[j] + gb[j]) for j < n (WaveNet's gated activation).
-    /// Release: tanh(u) = 1 − 2/(e^{2u} + 1) and sigmoid(v) = 1/(1 + e^{−v}) on the SIMD exp (absolute error
-    /// ~1e-7); debug: libm.
+    /// y[j] = tanh(a[j] + ga[j]) · sigmoid(b[j] + gb[j]) for j < n (WaveNet's gated activation); SIMD in release,
+    /// libm in debug.
     @inline(__always)
     static func gatedTanhSigmoid(_ a: UnsafePointer<Float>, _ ga: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                                  _ gb: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        var j = 0
         #if DEBUG
-        while j < n { y[j] = tanhf(a[j] + ga[j]) * sigmoid(b[j] + gb[j]); j += 1 }
+        gatedTanhSigmoidScalar(a, ga, b, gb, y, 0, n)
+        #else
+        gatedTanhSigmoidSIMD(a, ga, b, gb, y, n)
         #endif
+    }
+
+    static func gatedTanhSigmoidScalar(_ a: UnsafePointer<Float>, _ ga: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                       _ gb: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ from: Int, _ n: Int) {
+        for j in from..<n { y[j] = tanhf(a[j] + ga[j]) * sigmoid(b[j] + gb[j]) }
+    }
+
+    /// tanh(u) = 1 − 2/(e^{2u} + 1), sigmoid(v) = 1/(1 + e^{−v}) on the SIMD exp (absolute error ~1e-7).
+    static func gatedTanhSigmoidSIMD(_ a: UnsafePointer<Float>, _ ga: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                     _ gb: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         let ar = UnsafeRawPointer(a), gar = UnsafeRawPointer(ga), br = UnsafeRawPointer(b), gbr = UnsafeRawPointer(gb)
         let yr = UnsafeMutableRawPointer(y)
         let one = V(repeating: 1), two = V(repeating: 2)
+        var j = 0
         while j + 8 <= n {
             let u = ar.loadUnaligned(fromByteOffset: j * 4, as: V.self) + gar.loadUnaligned(fromByteOffset: j * 4, as: V.self)
             let v = br.loadUnaligned(fromByteOffset: j * 4, as: V.self) + gbr.loadUnaligned(fromByteOffset: j * 4, as: V.self)
@@ -115,7 +126,34 @@ enum DiTKernels {
             yr.storeBytes(of: th * sg, toByteOffset: j * 4, as: V.self)
             j += 8
         }
-        while j < n { y[j] = tanhf(a[j] + ga[j]) * sigmoid(b[j] + gb[j]); j += 1 }
+        gatedTanhSigmoidScalar(a, ga, b, gb, y, j, n)
+    }
+
+    /// y[j] = silu(a[j]) · b[j] for j < n; SIMD in release, libm in debug.
+    @inline(__always)
+    static func swiGLURow(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        #if DEBUG
+        swiGLURowScalar(a, b, y, 0, n)
+        #else
+        swiGLURowSIMD(a, b, y, n)
+        #endif
+    }
+
+    static func swiGLURowScalar(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                                _ from: Int, _ n: Int) {
+        for j in from..<n { y[j] = (a[j] / (1 + expf(-a[j]))) * b[j] }
+    }
+
+    static func swiGLURowSIMD(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        let ar = UnsafeRawPointer(a), br = UnsafeRawPointer(b), yr = UnsafeMutableRawPointer(y)
+        var j = 0
+        while j + 8 <= n {
+            let av = ar.loadUnaligned(fromByteOffset: j * 4, as: V.self)
+            let bv = br.loadUnaligned(fromByteOffset: j * 4, as: V.self)
+            yr.storeBytes(of: av / (V(repeating: 1) + exp(-av)) * bv, toByteOffset: j * 4, as: V.self)
+            j += 8
+        }
+        swiGLURowScalar(a, b, y, j, n)
     }
 
     /// rows × [a (n) ‖ b (n)] → rows × (silu(a) ⊙ b)
@@ -126,19 +164,8 @@ enum DiTKernels {
             let o = ob.baseAddress!
             Tensors.parallelFor(rows, minChunk: 8) { r in
                 for row in r {
-                    let a = src + row * 2 * n, b = a + n, y = o + row * n
-                    let ar = UnsafeRawPointer(a), br = UnsafeRawPointer(b), yr = UnsafeMutableRawPointer(y)
-                    var j = 0
-                    #if DEBUG
-                    while j < n { y[j] = (a[j] / (1 + expf(-a[j]))) * b[j]; j += 1 }
-                    #endif
-                    while j + 8 <= n {
-                        let av = ar.loadUnaligned(fromByteOffset: j * 4, as: V.self)
-                        let bv = br.loadUnaligned(fromByteOffset: j * 4, as: V.self)
-                        yr.storeBytes(of: av / (V(repeating: 1) + exp(-av)) * bv, toByteOffset: j * 4, as: V.self)
-                        j += 8
-                    }
-                    while j < n { y[j] = (a[j] / (1 + exp(-a[j]))) * b[j]; j += 1 }
+                    let a = src + row * 2 * n
+                    swiGLURow(a, a + n, o + row * n, n)
                 }
             }
         }
