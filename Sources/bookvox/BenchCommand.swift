@@ -8,7 +8,7 @@ import Neural
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure GEMM, GEMV, memory bandwidth, convolutions and BigVGAN (real config, random weights).",
+        abstract: "Measure GEMM, GEMV, memory bandwidth, convolutions, BigVGAN and IndexTTS2 S2Mel (real configs, random weights).",
         discussion: "Run from a release build (swift build -c release). Figures compare with ../shared/perf/baseline.md.")
 
     @Flag(help: "Print the report as JSON.")
@@ -65,7 +65,9 @@ struct BenchCommand: ParsableCommand {
                              t.medianSeconds * 1000, t.rate, t.unit as NSString))
             }
             for t in s2mel {
-                let ratio = t.ratioToPyTorch.map { String(format: "  %.2fx PyTorch", $0) } ?? ""
+                let ratio = t.pytorchSeconds.map {
+                    String(format: "  vs PyTorch: wall %.2fx, CPU/thread %.2fx", t.medianSeconds / $0, t.cpuSecondsPerThread / $0)
+                } ?? ""
                 print(String(format: "%-34@ %-30@ median %9.3f ms  (CPU/thread %9.3f ms)%@", t.name as NSString, t.shape as NSString,
                              t.medianSeconds * 1000, t.cpuSecondsPerThread * 1000, ratio as NSString))
             }

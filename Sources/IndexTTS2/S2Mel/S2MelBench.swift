@@ -38,7 +38,10 @@ public struct S2MelBenchTiming: Codable, Sendable {
     public var cpuSecondsPerThread: Double
     /// The PyTorch median of the same measurement on the baseline VM (baseline.md §4.3), when there is one.
     public var pytorchSeconds: Double?
+    /// Wall-time ratio to PyTorch (only meaningful on an otherwise idle machine).
     public var ratioToPyTorch: Double? { pytorchSeconds.map { medianSeconds / $0 } }
+    /// CPU-time-per-thread ratio to PyTorch (robust to other processes sharing the cores).
+    public var cpuRatioToPyTorch: Double? { pytorchSeconds.map { cpuSecondsPerThread / $0 } }
 }
 
 public enum S2MelBench {
