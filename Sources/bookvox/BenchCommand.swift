@@ -4,11 +4,12 @@ import Bookvox
 import Foundation
 import IndexTTS2
 import Neural
+import Tensors
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure GEMM, GEMV, memory bandwidth, convolutions and BigVGAN (real config, random weights).",
+        abstract: "Measure GEMM, GEMV, memory bandwidth, convolutions, BigVGAN and IndexTTS2 S2Mel (real configs, random weights).",
         discussion: "Run from a release build (swift build -c release). Figures compare with ../shared/perf/baseline.md.")
 
     @Flag(help: "Print the report as JSON.")
@@ -38,8 +39,32 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the codec decoder stage of an engine benchmark.")
     var noDecoder = false
 
+    @Flag(name: .customLong("indextts2-gpt"), help: "Only benchmark the IndexTTS2 GPT decode step (real config.yaml sizes, random weights).")
+    var indextts2GPT = false
+
+    @Option(help: "IndexTTS2 config.yaml for --indextts2-gpt; default: the repo's copy (as for S2Mel).")
+    var gptConfig: String?
+
+    @Option(help: "Comma-separated Conv1D kernels for --indextts2-gpt (default: all).")
+    var gptKernels: String?
+
+    @Flag(help: "With --indextts2-gpt: only the M = 3 Conv1D product measurements.")
+    var gptProductsOnly = false
+
     @Flag(help: "Time only w2v-BERT 2.0 through layer 17 (real config, random weights, 10 s of features).")
     var w2vBert = false
+
+    @Option(help: "IndexTTS2 config.yaml whose s2mel block sizes the S2Mel stage; default: the repo's copy.")
+    var s2melConfig: String?
+
+    @Flag(help: "Skip the IndexTTS2 S2Mel stage (DiT estimator call and full 25-step CFM).")
+    var noS2mel = false
+
+    @Option(help: "Full CFM runs for the S2Mel stage (0 times only single estimator calls).")
+    var s2melCfmRuns = 1
+
+    @Flag(help: "Run only the IndexTTS2 S2Mel stage.")
+    var s2melOnly = false
 
     func run() throws {
         if let engine {
@@ -48,6 +73,7 @@ struct BenchCommand: ParsableCommand {
             print(json ? String(decoding: report.json, as: UTF8.self) : report.lines.joined(separator: "\n"))
             return
         }
+        if indextts2GPT { return try runGPT() }
         if w2vBert {
             let t = try W2VBertBench.run(repetitions: repetitions)
             print("\(t.name) \(t.shape): median \(String(format: "%.3f s (min %.3f), %.1f", t.medianSeconds, t.minSeconds, t.rate)) \(t.unit)")
@@ -55,18 +81,76 @@ struct BenchCommand: ParsableCommand {
         }
         var options = BenchOptions(repetitions: repetitions, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
         options.includeBigVGAN = !noBigvgan
+        if s2melOnly {
+            options.includeGEMM = false
+            options.includeGEMV = false
+            options.includeMemory = false
+            options.includeConv = false
+            options.includeBigVGAN = false
+        }
         let report = try Bench.run(options)
+        var s2mel: [S2MelBenchTiming] = []
+        if !noS2mel, let path = s2melConfig ?? Self.defaultIndexTTS2Config() {
+            var o = S2MelBenchOptions(configPath: path)
+            o.cfmRuns = s2melCfmRuns
+            s2mel = try S2MelBench.run(o)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            var object = try JSONSerialization.jsonObject(with: try encoder.encode(report)) as? [String: Any] ?? [:]
+            object["s2mel"] = try JSONSerialization.jsonObject(with: try encoder.encode(s2mel))
+            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
         } else {
             print("threads \(report.threads), BLAS \(report.blas)")
             for t in report.gemm + report.gemv + report.memory + report.conv + report.bigvgan {
                 print(String(format: "%-34@ %-30@ median %9.3f ms  %8.2f %@", t.name as NSString, t.shape as NSString,
                              t.medianSeconds * 1000, t.rate, t.unit as NSString))
             }
+            for t in s2mel {
+                let ratio = t.pytorchSeconds.map {
+                    String(format: "  vs PyTorch: wall %.2fx, CPU/thread %.2fx", t.medianSeconds / $0, t.cpuSecondsPerThread / $0)
+                } ?? ""
+                print(String(format: "%-34@ %-30@ median %9.3f ms  (CPU/thread %9.3f ms)%@", t.name as NSString, t.shape as NSString,
+                             t.medianSeconds * 1000, t.cpuSecondsPerThread * 1000, ratio as NSString))
+            }
         }
+    }
+
+    func runGPT() throws {
+        guard let path = gptConfig ?? Self.defaultIndexTTS2Config() else {
+            throw ValidationError("no IndexTTS2 config.yaml found; pass --gpt-config")
+        }
+        let (config, _) = try UnifiedVoiceConfig.load(configYAML: path)
+        var options = GPTBenchOptions()
+        if let list = gptKernels {
+            options.kernels = try list.split(separator: ",").map { name in
+                guard let k = Conv1DKernel(rawValue: String(name)) else {
+                    throw ValidationError("unknown kernel '\(name)'; choose from \(Conv1DKernel.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return k
+            }
+        }
+        options.productRepetitions = repetitions
+        options.productsOnly = gptProductsOnly
+        let timings = try GPTBench.run(config: config, options: options)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(timings), as: UTF8.self))
+        } else {
+            print("IndexTTS2 GPT (\(config.layers) layers, dim \(config.modelDim), \(config.heads) heads), threads \(Tensors.threadCount)")
+            for t in timings {
+                print(String(format: "%-72@ median %9.2f ms  min %9.2f ms  n %3d  %6.1f GB/s  cpu %9.2f ms", t.name as NSString,
+                             t.medianSeconds * 1000, t.minSeconds * 1000, t.runs, t.gigabytesPerSecond, t.medianCPUSeconds * 1000))
+            }
+        }
+    }
+
+    /// IndexTTS2's config.yaml (for the S2Mel sizes), if present.
+    static func defaultIndexTTS2Config() -> String? {
+        let candidates = ["Tests/Data/indextts2/config.yaml", "../shared/data/indextts2/config.yaml"]
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// manifests/bigvgan_v2_22khz_80band_256x.config.json next to the binary's repo, if present.
