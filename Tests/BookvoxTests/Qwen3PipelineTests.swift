@@ -61,6 +61,24 @@ final class Qwen3PipelineTests: XCTestCase {
         for (name, bytes) in exportsB { XCTAssertEqual(exportsA[name], bytes, "export \(name)") }
     }
 
+    /// Voice cloning in context from the narrator clip and its transcript; a resume re-synthesizes nothing. The
+    /// transcript is part of the voice cache key, so an x-vector profile of the same clip is cached apart.
+    func testInContextCloneRendersAndResumes() throws {
+        let ws = try TestWorkspace()
+        let clip = Fixtures.data.appendingPathComponent("voices/apollo11_24k.wav").path
+        var icl = options(ws.path("icl"), speaker: nil)
+        icl.voicePath = clip
+        icl.voiceText = "That's one small step for man."
+        icl.chapters = [3]
+        let a = try RenderSession.render(book: Self.sampleBook, options: icl, progress: SilentProgress())
+        XCTAssertEqual(a.exportedChapters, [3])
+        XCTAssertEqual(try RenderSession.resume(project: a.project, options: icl, progress: SilentProgress()).synthesized, 0)
+        let store = try JobStore(layout: a.project)
+        XCTAssertEqual(try store.book()?.voiceSha256, try VoiceClip.load(path: clip, transcript: icl.voiceText).sha256)
+        XCTAssertNotEqual(try VoiceClip.load(path: clip, transcript: icl.voiceText).sha256, try VoiceClip.load(path: clip).sha256)
+        XCTAssertFalse(TestWorkspace.snapshot(ws.root.appendingPathComponent("icl/voices")).isEmpty)
+    }
+
     func testMissingModelDirectoryNamesTheFix() throws {
         let ws = try TestWorkspace()
         var o = options(ws.path("p"))

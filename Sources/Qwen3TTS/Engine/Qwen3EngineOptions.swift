@@ -46,7 +46,7 @@ public struct Qwen3VoiceAnalyzers: Sendable {
         self.speakerEmbedder = speakerEmbedder
     }
 
-    /// The analyzers built into this target (see Qwen3VoiceAnalyzers+Standard.swift).
+    /// The speech-tokenizer encoder and the ECAPA speaker encoder of this target (Qwen3VoiceAnalyzers+Standard.swift).
     public static var standard: Qwen3VoiceAnalyzers { Qwen3VoiceAnalyzers(referenceCoder: standardReferenceCoder,
                                                                           speakerEmbedder: standardSpeakerEmbedder) }
 }

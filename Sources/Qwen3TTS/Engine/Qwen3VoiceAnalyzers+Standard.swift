@@ -1,9 +1,17 @@
-// The reference analyzers this build ships. The speech-tokenizer encoder (Qwen3SpeechEncoder) and the ECAPA speaker
-// encoder (Qwen3SpeakerEncoder) are ported on their own branch; until they are merged, this build has none and
-// clone voices fail with an error saying so (preset speakers and voice design work).
+// The reference analyzers this build ships: the speech-tokenizer encoder (Qwen3SpeechEncoder, in-context clones) and
+// the ECAPA speaker encoder (Qwen3SpeakerEncoder, both clone modes), loaded from the model directory on first use.
 import Foundation
 
+extension Qwen3SpeechEncoder: Qwen3ReferenceCoder {}
+extension Qwen3SpeakerEncoder: Qwen3SpeakerEmbedder {}
+
 extension Qwen3VoiceAnalyzers {
-    static func standardReferenceCoder(_ dir: Qwen3ModelDirectory) throws -> Qwen3ReferenceCoder? { nil }
-    static func standardSpeakerEmbedder(_ dir: Qwen3ModelDirectory) throws -> Qwen3SpeakerEmbedder? { nil }
+    static func standardReferenceCoder(_ dir: Qwen3ModelDirectory) throws -> Qwen3ReferenceCoder? {
+        try Qwen3SpeechEncoder(modelDirectory: dir.url)
+    }
+
+    /// Only Base models carry `speaker_encoder.*`.
+    static func standardSpeakerEmbedder(_ dir: Qwen3ModelDirectory) throws -> Qwen3SpeakerEmbedder? {
+        dir.variant.kind == .base ? try Qwen3SpeakerEncoder(modelDirectory: dir.url) : nil
+    }
 }
