@@ -17,29 +17,22 @@ import Tensors
 struct CodecEncoderTransformerLayer: Sendable {
     let inputNorm: LayerNorm
     let postAttentionNorm: LayerNorm
-    let qProj: Linear, kProj: Linear, vProj: Linear, oProj: Linear
+    let attention: CodecSelfAttention
     let fc1: Linear, fc2: Linear
     let attnScale: Tensor // (hidden)
     let mlpScale: Tensor  // (hidden)
-    let heads: Int, kvHeads: Int, headDim: Int
     let act: Activation
 
     init(_ scope: WeightScope, config c: Qwen3CodecEncoderConfig) throws {
         let h = c.hiddenSize
-        heads = c.numAttentionHeads
-        kvHeads = c.numKeyValueHeads
-        headDim = c.headDim
         guard let a = Activation(name: c.hiddenAct) else {
             throw Qwen3CodecError.invalidConfig(key: "encoder_config.hidden_act", reason: "unsupported activation '\(c.hiddenAct)'")
         }
         act = a
         inputNorm = try LayerNorm(scope.scope("input_layernorm"), dim: h, eps: c.normEps)
         postAttentionNorm = try LayerNorm(scope.scope("post_attention_layernorm"), dim: h, eps: c.normEps)
-        let attn = scope.scope("self_attn")
-        qProj = try Linear(attn.scope("q_proj"), inFeatures: h, outFeatures: heads * headDim, bias: c.attentionBias)
-        kProj = try Linear(attn.scope("k_proj"), inFeatures: h, outFeatures: kvHeads * headDim, bias: c.attentionBias)
-        vProj = try Linear(attn.scope("v_proj"), inFeatures: h, outFeatures: kvHeads * headDim, bias: c.attentionBias)
-        oProj = try Linear(attn.scope("o_proj"), inFeatures: heads * headDim, outFeatures: h, bias: c.attentionBias)
+        attention = try CodecSelfAttention(scope.scope("self_attn"), hidden: h, heads: c.numAttentionHeads,
+                                           kvHeads: c.numKeyValueHeads, headDim: c.headDim, bias: c.attentionBias)
         fc1 = try Linear(scope.scope("mlp.fc1"), inFeatures: h, outFeatures: c.intermediateSize, bias: false)
         fc2 = try Linear(scope.scope("mlp.fc2"), inFeatures: c.intermediateSize, outFeatures: h, bias: false)
         attnScale = try scope.tensor("self_attn_layer_scale.scale", shape: [h])
@@ -48,15 +41,7 @@ struct CodecEncoderTransformerLayer: Sendable {
 
     /// x (B, T, hidden) → (B, T, hidden)
     func callAsFunction(_ x: Tensor, rope: RotaryEmbedding, positions: [Int]) -> Tensor {
-        let (bsz, t) = (x.shape[0], x.shape[1])
-        let n = inputNorm(x) // (B, T, hidden)
-        var q = qProj(n).reshaped([bsz, t, heads, headDim]).transposed(1, 2)   // (B, H, T, D)
-        var k = kProj(n).reshaped([bsz, t, kvHeads, headDim]).transposed(1, 2) // (B, Hkv, T, D)
-        let v = vProj(n).reshaped([bsz, t, kvHeads, headDim]).transposed(1, 2) // (B, Hkv, T, D)
-        rope.apply(&q, positions: positions, timeAxis: 2)
-        rope.apply(&k, positions: positions, timeAxis: 2)
-        let ctx = Attention.scaledDotProduct(q: q, k: k, v: v, mask: AttentionMask(causal: true)) // (B, H, T, D)
-        let attnOut = oProj(ctx.transposed(1, 2).reshaped([bsz, t, heads * headDim])) // (B, T, hidden)
+        let attnOut = attention(inputNorm(x), rope: rope, positions: positions, mask: AttentionMask(causal: true)) // (B, T, hidden)
         var h = x
         h.add(attnOut * attnScale)
         var m = fc1(postAttentionNorm(h)) // (B, T, I)

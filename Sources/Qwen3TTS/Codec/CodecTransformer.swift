@@ -15,29 +15,22 @@ import Tensors
 struct CodecTransformerLayer: Sendable {
     let inputNorm: RMSNorm
     let postAttentionNorm: RMSNorm
-    let qProj: Linear, kProj: Linear, vProj: Linear, oProj: Linear
+    let attention: CodecSelfAttention
     let gateProj: Linear, upProj: Linear, downProj: Linear
     let attnScale: Tensor // (hidden)
     let mlpScale: Tensor  // (hidden)
-    let heads: Int, kvHeads: Int, headDim: Int
     let act: Activation
 
     init(_ scope: WeightScope, config c: Qwen3CodecDecoderConfig) throws {
         let h = c.hiddenSize
-        heads = c.numAttentionHeads
-        kvHeads = c.numKeyValueHeads
-        headDim = c.headDim
         guard let a = Activation(name: c.hiddenAct) else {
             throw Qwen3CodecError.invalidConfig(key: "hidden_act", reason: "unsupported activation '\(c.hiddenAct)'")
         }
         act = a
         inputNorm = try RMSNorm(scope.scope("input_layernorm"), dim: h, eps: c.rmsNormEps)
         postAttentionNorm = try RMSNorm(scope.scope("post_attention_layernorm"), dim: h, eps: c.rmsNormEps)
-        let attn = scope.scope("self_attn")
-        qProj = try Linear(attn.scope("q_proj"), inFeatures: h, outFeatures: heads * headDim, bias: c.attentionBias)
-        kProj = try Linear(attn.scope("k_proj"), inFeatures: h, outFeatures: kvHeads * headDim, bias: c.attentionBias)
-        vProj = try Linear(attn.scope("v_proj"), inFeatures: h, outFeatures: kvHeads * headDim, bias: c.attentionBias)
-        oProj = try Linear(attn.scope("o_proj"), inFeatures: heads * headDim, outFeatures: h, bias: c.attentionBias)
+        attention = try CodecSelfAttention(scope.scope("self_attn"), hidden: h, heads: c.numAttentionHeads,
+                                           kvHeads: c.numKeyValueHeads, headDim: c.headDim, bias: c.attentionBias)
         let mlp = scope.scope("mlp")
         gateProj = try Linear(mlp.scope("gate_proj"), inFeatures: h, outFeatures: c.intermediateSize, bias: false)
         upProj = try Linear(mlp.scope("up_proj"), inFeatures: h, outFeatures: c.intermediateSize, bias: false)
@@ -48,16 +41,8 @@ struct CodecTransformerLayer: Sendable {
 
     /// x (B, T, hidden) → (B, T, hidden)
     func callAsFunction(_ x: Tensor, rope: RotaryEmbedding, positions: [Int], window: Int?) -> Tensor {
-        let (bsz, t) = (x.shape[0], x.shape[1])
-        let n = inputNorm(x) // (B, T, hidden)
-        var q = qProj(n).reshaped([bsz, t, heads, headDim]).transposed(1, 2)   // (B, H, T, D)
-        var k = kProj(n).reshaped([bsz, t, kvHeads, headDim]).transposed(1, 2) // (B, Hkv, T, D)
-        let v = vProj(n).reshaped([bsz, t, kvHeads, headDim]).transposed(1, 2) // (B, Hkv, T, D)
-        rope.apply(&q, positions: positions, timeAxis: 2)
-        rope.apply(&k, positions: positions, timeAxis: 2)
         let mask = AttentionMask(causal: true, slidingWindow: window)
-        let ctx = Attention.scaledDotProduct(q: q, k: k, v: v, mask: mask) // (B, H, T, D)
-        let attnOut = oProj(ctx.transposed(1, 2).reshaped([bsz, t, heads * headDim])) // (B, T, hidden)
+        let attnOut = attention(inputNorm(x), rope: rope, positions: positions, mask: mask) // (B, T, hidden)
         var h = x
         h.add(attnOut * attnScale)
         let m = postAttentionNorm(h) // (B, T, hidden)
