@@ -9,33 +9,9 @@
 // `_reorder_cache`, an index_select of every layer's cache — then only copies row tables, never keys or
 // values. With batch 1 every position is shared, so the cache is one contiguous (length, hidden) block.
 import Foundation
+import Tensors
 
-/// An owned, 64-byte aligned Float buffer that only grows (contents are not kept when it grows).
-final class GPTBuffer {
-    private(set) var pointer: UnsafeMutablePointer<Float>
-    private(set) var count: Int
-
-    init(count: Int) {
-        self.count = Swift.max(count, 1)
-        pointer = Self.allocate(self.count)
-    }
-
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
-
-    private static func allocate(_ n: Int) -> UnsafeMutablePointer<Float> {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: n * MemoryLayout<Float>.stride, alignment: 64)
-        let p = raw.bindMemory(to: Float.self, capacity: n)
-        p.initialize(repeating: 0, count: n)
-        return p
-    }
-
-    func reserve(_ n: Int) {
-        guard n > count else { return }
-        UnsafeMutableRawPointer(pointer).deallocate()
-        count = n
-        pointer = Self.allocate(n)
-    }
-}
+typealias GPTBuffer = ScratchBuffer
 
 public final class GPT2State {
     public let shape: GPT2Shape

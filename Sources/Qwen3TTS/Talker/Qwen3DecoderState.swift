@@ -6,34 +6,9 @@
 // Cache layout per layer: keys and values (kvHeads, capacity, headDim), so one head's keys are one
 // contiguous (length, headDim) block for the attention GEMMs.
 import Foundation
+import Tensors
 
-/// An owned, 64-byte aligned Float buffer that only grows.
-final class Qwen3Buffer {
-    private(set) var pointer: UnsafeMutablePointer<Float>
-    private(set) var count: Int
-
-    init(count: Int) {
-        self.count = Swift.max(count, 1)
-        pointer = Self.allocate(self.count)
-    }
-
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
-
-    private static func allocate(_ n: Int) -> UnsafeMutablePointer<Float> {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: n * MemoryLayout<Float>.stride, alignment: 64)
-        let p = raw.bindMemory(to: Float.self, capacity: n)
-        p.initialize(repeating: 0, count: n)
-        return p
-    }
-
-    /// Makes room for `n` floats (contents are not kept).
-    func reserve(_ n: Int) {
-        guard n > count else { return }
-        UnsafeMutableRawPointer(pointer).deallocate()
-        count = n
-        pointer = Self.allocate(n)
-    }
-}
+typealias Qwen3Buffer = ScratchBuffer
 
 public final class Qwen3DecoderState {
     public let shape: Qwen3DecoderShape
