@@ -11,6 +11,7 @@ import Tensors
 public enum Qwen3Parity {
     public static var cases: [String: ParityRunner] {
         ["qwen3tts/talker_tiny": runTalker].merging(Qwen3SpeakerParity.cases) { a, _ in a }
+            .merging(Qwen3E2EParity.cases) { a, _ in a }
     }
 
     struct CaseMode: Decodable {
