@@ -78,11 +78,14 @@ public struct EmotionSettings: Sendable, Equatable {
     /// `--emotion-alpha` (default 1), a Python float in infer_v2.
     public var alpha: Double
 
-    public init(clipPath: String? = nil, vector: EmotionVector? = nil, alpha: Double = 1) throws {
-        guard alpha.isFinite, alpha >= 0 else { throw IndexTTS2ModelError.badEmotion("--emotion-alpha must be ≥ 0, got \(alpha)") }
+    public init(clipPath: String? = nil, vector: EmotionVector? = nil, alpha: Double = 1) {
         self.clipPath = clipPath
         self.vector = vector
         self.alpha = alpha
+    }
+
+    public func validate() throws {
+        guard alpha.isFinite, alpha >= 0 else { throw IndexTTS2ModelError.badEmotion("--emotion-alpha must be ≥ 0, got \(alpha)") }
     }
 
     /// The clip actually used (a vector discards it, as infer_v2 does).

@@ -19,6 +19,9 @@ public struct SemanticEmbedder: Sendable {
     /// infer_v2 `get_emb`: `hidden_states[17]`.
     public static let releaseHiddenStateIndex = 17
 
+    /// The hidden state get_emb reads from a model with `layers` encoder layers: 17, or layers − 1 when fewer.
+    public static func hiddenStateIndex(layers: Int) -> Int { max(0, min(releaseHiddenStateIndex, layers - 1)) }
+
     public let extractor: SeamlessFeatureExtractor
     public let model: SemanticHiddenStates
     public let layer: Int
@@ -35,7 +38,7 @@ public struct SemanticEmbedder: Sendable {
         }
         self.extractor = extractor
         self.model = model
-        layer = min(Self.releaseHiddenStateIndex, model.encoderLayers - 1)
+        layer = Self.hiddenStateIndex(layers: model.encoderLayers)
         self.mean = mean.array
         std = variance.array.map { $0.squareRoot() }
     }
