@@ -29,7 +29,10 @@ let package = Package(
         .systemLibrary(name: "CEbur128", path: "Sources/CShims/CEbur128", pkgConfig: "libebur128"),
         .systemLibrary(name: "CSoxr", path: "Sources/CShims/CSoxr", pkgConfig: "soxr"),
 
-        .target(name: "Tensors", dependencies: [.target(name: "COpenBLAS", condition: linuxOnly)]),
+        // Hand-vectorized kernels with run-time CPU dispatch (AVX2/FMA).
+        .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+
+        .target(name: "Tensors", dependencies: ["CKernels", .target(name: "COpenBLAS", condition: linuxOnly)]),
         .target(name: "Neural", dependencies: ["Tensors", .product(name: "Logging", package: "swift-log")]),
         .target(name: "AudioDSP", dependencies: [
             "Tensors", "Neural", "CFFTW", "CSndfile", "CLame", "CEbur128", "CSoxr",

@@ -10,7 +10,7 @@ import Tensors
 
 public enum Qwen3Parity {
     public static var cases: [String: ParityRunner] {
-        ["qwen3tts/talker_tiny": runTalker]
+        ["qwen3tts/talker_tiny": runTalker].merging(Qwen3SpeakerParity.cases) { a, _ in a }
     }
 
     struct CaseMode: Decodable {

@@ -67,6 +67,10 @@ public enum BLAS {
     static func rawSgemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
                          _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
                          _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+        // Direct callers (conv1d's im2col tiles) must also run on the pinned single-threaded OpenBLAS: an unpinned
+        // OpenBLAS splits the product its own way, so a process's first convolutions rounded differently from
+        // later ones (up to 7.6e-6 on the speaker encoder's block0) until some `sgemm` pinned it.
+        Tensors.configureBLAS()
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

@@ -4,6 +4,7 @@
 // Cody–Waite reduction r = x − j·π/2, then the Cephes minimax polynomials on
 // [−π/4, π/4] (≈1 ulp for |x| ≤ 8192). A block holding |x| > 8192 or a non-finite value
 // is computed with the C library's sinf instead, so accuracy never silently degrades.
+import CKernels
 import Foundation
 
 public enum VectorMath {
@@ -13,6 +14,8 @@ public enum VectorMath {
     static let dp3: Float = 7.549_789_954_891_882_16e-8
     static let magic: Float = 12_582_912 // 1.5 · 2²³: adding it rounds to an integer in the low mantissa bits
     static let rangeLimit: Float = 8192
+    /// AVX2 + FMA available: the hot loops run in CKernels (this Swift code is built for baseline x86-64).
+    static let hasAVX2FMA = bv_has_avx2_fma() != 0
 
     /// sin(a) for |a| ≤ rangeLimit, branch-free so the loop vectorizes; `q & 1` odd → cos branch.
     @inline(__always)
@@ -61,6 +64,10 @@ public enum VectorMath {
 
     /// Snake / SnakeBeta: y[i] = x[i] + invBeta · sin(alpha · x[i])².
     public static func snake(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, alpha: Float, invBeta: Float) {
+        if hasAVX2FMA {
+            bv_snake_avx2(x, y, n, alpha, invBeta) // same reduction and polynomials, 8 lanes with FMA
+            return
+        }
         var lo = 0
         while lo < n {
             let hi = Swift.min(n, lo + blockSize)
@@ -78,6 +85,24 @@ public enum VectorMath {
                 }
             }
             lo = hi
+        }
+    }
+
+    /// out[i] = Σ_t taps[t] · sources[t][i] for i in 0..<n: an FIR whose taps each read from their own
+    /// (already offset) source pointer. AVX2/FMA through CKernels where available.
+    public static func weightedSum(_ sources: UnsafePointer<UnsafePointer<Float>>, _ taps: UnsafePointer<Float>,
+                                   _ count: Int, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+        guard n > 0 else { return }
+        if hasAVX2FMA {
+            sources.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: count) { srcs in
+                bv_weighted_sum_avx2(srcs, taps, Int32(count), out, n)
+            }
+            return
+        }
+        out.update(repeating: 0, count: n)
+        for t in 0..<count {
+            let f = taps[t], src = sources[t]
+            for i in 0..<n { out[i] += f * src[i] }
         }
     }
 }

@@ -20,6 +20,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Book seed (default: the book's front matter `seed`, else 1234).")
     var seed: UInt64?
 
+    @Option(help: "Only synthesize and export these chapters this run, e.g. 1 or 1,3-5 (default: all).")
+    var chapters: String?
+
     @Flag(help: "Also write a WAV per chapter.")
     var wav = false
 
@@ -30,7 +33,8 @@ struct RenderCommand: ParsableCommand {
         var formats = ExportSettings.defaultFormats
         if wav { formats.insert(.wav) }
         let export = ExportSettings(formats: formats, bitrateKbps: try bitrate.validated() ?? ExportSettings.defaultBitrateKbps)
-        let options = RenderOptions(projectDir: project, engine: engine, voicePath: voice, seed: seed, export: export)
+        let options = RenderOptions(projectDir: project, engine: engine, voicePath: voice, seed: seed,
+                                    chapters: try chapters.map(ChapterSelection.parse), export: export)
         try withRenderRuntime(quiet: output.quiet) { progress, cancel in
             try RenderSession.render(book: book, options: options, progress: progress, cancel: cancel)
         }

@@ -8,12 +8,15 @@ struct ResumeCommand: ParsableCommand {
     @Argument(help: "Project directory (default: the single *.bookvox directory here).")
     var project: String?
 
+    @Option(help: "Only synthesize and export these chapters this run, e.g. 1 or 1,3-5 (default: all).")
+    var chapters: String?
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let layout = try ProjectLayout.locate(project)
         try withRenderRuntime(quiet: output.quiet) { progress, cancel in
-            try RenderSession.resume(project: layout, options: RenderOptions(), progress: progress, cancel: cancel)
+            try RenderSession.resume(project: layout, options: RenderOptions(chapters: try chapters.map(ChapterSelection.parse)), progress: progress, cancel: cancel)
         }
     }
 }

@@ -121,4 +121,27 @@ final class MathOpsTests: XCTestCase {
             XCTAssertEqual(snake[i], x + 0.8 * s * s, accuracy: 1e-6 * Swift.max(1, abs(x)), "snake(\(x))")
         }
     }
+
+    func testWeightedSumMatchesTheDirectSum() {
+        // 5 taps each reading its own offset window of one signal; lengths cover the 16-, 8- and 1-wide paths.
+        let signal: [Float] = (0..<200).map { Float(($0 * 37) % 23) * 0.173 - 1.9 }
+        let taps: [Float] = [0.25, -1.5, 3.0, 0.125, -0.75]
+        let offsets = [0, 3, 1, 7, 2]
+        for n in [0, 1, 7, 8, 15, 16, 31, 150] {
+            var out = [Float](repeating: .nan, count: n)
+            signal.withUnsafeBufferPointer { s in
+                let sources = offsets.map { UnsafePointer(s.baseAddress! + $0) }
+                sources.withUnsafeBufferPointer { src in taps.withUnsafeBufferPointer { t in
+                    out.withUnsafeMutableBufferPointer { o in
+                        VectorMath.weightedSum(src.baseAddress!, t.baseAddress!, taps.count, o.baseAddress!, n)
+                    }
+                } }
+            }
+            for i in 0..<n {
+                let expected = zip(taps, offsets).reduce(Float(0)) { $0 + $1.0 * signal[i + $1.1] }
+                XCTAssertEqual(out[i], expected, accuracy: 2e-5, "n=\(n) i=\(i)")
+            }
+        }
+    }
 }
+

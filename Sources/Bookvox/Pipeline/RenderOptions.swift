@@ -10,6 +10,8 @@ public struct RenderOptions: Sendable {
     public var voicePath: String?
     /// Book seed (`--seed`); default: front matter, else the project's, else BookPlan.defaultSeed.
     public var seed: UInt64?
+    /// Chapters to synthesize and export in this run (`--chapters 1,3-5`); nil = the whole book.
+    public var chapters: Set<Int>?
     public var export: ExportSettings
     /// Takes tried per segment in one run before it is marked failed.
     public var maxTakes: Int
@@ -19,12 +21,13 @@ public struct RenderOptions: Sendable {
     public var registry: EngineRegistry
 
     public init(projectDir: String? = nil, engine: String? = nil, voicePath: String? = nil, seed: UInt64? = nil,
-                export: ExportSettings = ExportSettings(), maxTakes: Int = 3, limits: SchedulerLimits = SchedulerLimits(),
+                chapters: Set<Int>? = nil, export: ExportSettings = ExportSettings(), maxTakes: Int = 3, limits: SchedulerLimits = SchedulerLimits(),
                 writer: FileWriting = AtomicFileWriter(), registry: EngineRegistry = .shared) {
         self.projectDir = projectDir
         self.engine = engine
         self.voicePath = voicePath
         self.seed = seed
+        self.chapters = chapters
         self.export = export
         self.maxTakes = maxTakes
         self.limits = limits

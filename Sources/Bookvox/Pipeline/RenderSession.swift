@@ -113,8 +113,18 @@ public enum RenderSession {
                 + verified.requeued.prefix(10).joined(separator: ", "))
         }
         let profile = try prepareVoice(engine: engine, voice: voice, store: store, writer: options.writer)
-        let all = try store.segments()
-        let pending = try store.pendingSegments().filter { keys?.contains($0.key) ?? true }
+        let all = try store.segments().filter { options.chapters?.contains($0.chapter) ?? true }
+        if let wanted = options.chapters {
+            let known = Set(try store.chapters().map(\.number))
+            let unknown = wanted.subtracting(known).sorted()
+            if !unknown.isEmpty {
+                throw BookvoxError.badInput("no chapter \(unknown.map(String.init).joined(separator: ", ")) in this book; "
+                    + "it has chapters \(known.min() ?? 0)-\(known.max() ?? 0) (`bookvox plan BOOK` lists them).")
+            }
+        }
+        let pending = try store.pendingSegments().filter {
+            (keys?.contains($0.key) ?? true) && (options.chapters?.contains($0.chapter) ?? true)
+        }
         let total = all.count
         let counter = Counter(start: all.filter { $0.state.hasAudio }.count)
         progress.begin(total: total, alreadyDone: counter.value)
@@ -146,12 +156,13 @@ public enum RenderSession {
         let result = scheduler.run(jobs)
         exportQueue.sync {}
         if !result.cancelled, result.fatal == nil {
-            let chapters = keys.map { ks in Set(all.filter { ks.contains($0.key) }.map(\.chapter)) }
+            var chapters = keys.map { ks in Set(all.filter { ks.contains($0.key) }.map(\.chapter)) }
+            if let only = options.chapters { chapters = chapters.map { $0.intersection(only) } ?? only }
             for ch in try store.chapters() where chapters?.contains(ch.number) ?? true {
                 exportChapter(ch.number)
             }
             exportQueue.sync {}
-            if keys == nil { try exporter.removeStaleExports() }
+            if keys == nil, options.chapters == nil { try exporter.removeStaleExports() }
         }
         progress.finish()
         let status = result.fatal != nil || exported.error != nil ? "failed"

@@ -104,7 +104,7 @@ enum BenchMachine {
         #if canImport(Accelerate)
         return "Accelerate"
         #else
-        return "OpenBLAS (cblas)"
+        return "OpenBLAS (cblas), kernels \(BLASCoreSelection.currentCore ?? "?")"
         #endif
     }
 }

@@ -128,11 +128,11 @@ struct Activation1dPlan {
             let b = Swift.max(Swift.min(jHi + 1, length - off), a)
             for j in jLo..<a { buf[j - jLo] = upSample(x, j, taps, off) }
             if b > a {
-                for t in 0..<nt {
-                    let f = taps[t]
-                    let src = x + (off - t)
-                    let dst = buf - jLo
-                    for j in a..<b { dst[j] += f * src[j] }
+                withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: nt) { sources in
+                    for t in 0..<nt { sources[t] = x + (off - t + a) }
+                    taps.withUnsafeBufferPointer { tp in
+                        VectorMath.weightedSum(sources.baseAddress!, tp.baseAddress!, nt, buf + (a - jLo), b - a)
+                    }
                 }
             }
             if b <= jHi { for j in b...jHi { buf[j - jLo] = upSample(x, j, taps, off) } }
@@ -147,11 +147,14 @@ struct Activation1dPlan {
         let ibRaw = (upLength - downTaps.count + downPadLeft) / r + 1 // first i with r·i + K − 1 − padLeft ≥ upLength
         let ib = Swift.max(Swift.min(i1, ibRaw), ia)
         if ib > ia {
-            for k in 0..<downTaps.count {
-                let f = downTaps[k]
-                let src = scratch + downPhase[k] * scratchStride + (downShift[k] - jLo)
-                let dst = acc - i0
-                for i in ia..<ib { dst[i] += f * src[i] }
+            let nk = downTaps.count
+            withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: nk) { sources in
+                for k in 0..<nk {
+                    sources[k] = UnsafePointer(scratch + (downPhase[k] * scratchStride + downShift[k] - jLo + ia))
+                }
+                downTaps.withUnsafeBufferPointer { tp in
+                    VectorMath.weightedSum(sources.baseAddress!, tp.baseAddress!, nk, acc + (ia - i0), ib - ia)
+                }
             }
         }
         for i in i0..<i1 where i < ia || i >= ib {

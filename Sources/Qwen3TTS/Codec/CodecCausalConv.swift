@@ -16,14 +16,16 @@ struct CodecCausalConv1d: Sendable {
     let effectiveKernel: Int
     let padding: Int
 
-    /// Loads `<scope>.conv.{weight, bias}`.
+    /// Loads `<scope>.conv.{weight, bias}` (no bias key when `bias` is false). `paddingMode` applies to both the
+    /// causal left pad and the extra right pad (Mimi's encoder downsample uses `.replicate`).
     init(_ scope: WeightScope, inChannels: Int, outChannels: Int, kernelSize: Int, dilation: Int = 1,
-         stride: Int = 1, groups: Int = 1) throws {
+         stride: Int = 1, groups: Int = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros) throws {
         self.stride = stride
         effectiveKernel = (kernelSize - 1) * dilation + 1
         padding = effectiveKernel - stride
         conv = try Conv1d(scope.scope("conv"), inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize,
-                          spec: Conv1dSpec(stride: stride, padLeft: 0, padRight: 0, dilation: dilation, groups: groups))
+                          spec: Conv1dSpec(stride: stride, padLeft: 0, padRight: 0, dilation: dilation, groups: groups,
+                                          paddingMode: paddingMode), bias: bias)
     }
 
     /// Right padding that completes the last stride window (Mimi `_get_extra_padding_for_conv1d`).

@@ -12,6 +12,7 @@ public enum Qwen3CodecParity {
 
     public static var cases: [String: ParityRunner] {
         [decoderCase: { c in try compare(c, outputs: try decoderOutputs(c)) }]
+            .merging(Qwen3CodecEncoderParity.cases) { a, _ in a }
     }
 
     struct ChunkConfig: Decodable {

@@ -2,8 +2,8 @@
 //   encode(text): empty → []; a text whose Python-stripped length is 1 goes to SentencePiece as is;
 //   otherwise tokenize_by_CJK_char (indextts.utils.common): strip, isolate every CJK character,
 //   strip and upper-case each part, join with single spaces; then SentencePiece (bpe.model).
-// TextNormalizer (written elsewhere in TextFrontend) is passed in as a closure so that it runs exactly
-// where the original runs it (after the single-character check); without one the text is used as is.
+// TextNormalizer is passed in as a closure so that it runs exactly where the original runs it (after the
+// single-character check): `IndexTTS2TextNormalizer.normalizer(language:)`; without one the text is used as is.
 import Foundation
 
 public final class IndexTTS2TextTokenizer: Sendable {

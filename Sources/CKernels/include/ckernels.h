@@ -1,0 +1,25 @@
+// Hand-vectorized float kernels with run-time CPU dispatch. Swift code is compiled for the
+// baseline x86-64 ISA (SSE2), so loops that need AVX2/FMA to be fast live here, each behind
+// `bv_has_avx2_fma()`; callers keep their portable Swift path for other CPUs.
+#pragma once
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the CPU supports AVX2 and FMA (x86-64 only), else 0.
+int bv_has_avx2_fma(void);
+
+/// Snake / SnakeBeta: y[i] = x[i] + invBeta * sin(alpha * x[i])^2 (y may alias x).
+/// sin uses the Cephes sinf reduction and polynomials (as Tensors.VectorMath); a vector of 8 holding
+/// |alpha*x| > 8192 or a non-finite value is computed with libm sinf. Requires bv_has_avx2_fma().
+void bv_snake_avx2(const float *x, float *y, ptrdiff_t n, float alpha, float invBeta);
+
+/// out[i] = sum over t < count of taps[t] * sources[t][i], for i < n (an FIR whose taps each read
+/// from their own, already offset, source pointer). Requires bv_has_avx2_fma().
+void bv_weighted_sum_avx2(const float *const *sources, const float *taps, int count, float *out, ptrdiff_t n);
+
+#ifdef __cplusplus
+}
+#endif
