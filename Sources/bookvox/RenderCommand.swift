@@ -26,6 +26,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Also write a WAV per chapter.")
     var wav = false
 
+    @OptionGroup var model: ModelOptions
     @OptionGroup var bitrate: BitrateOption
     @OptionGroup var output: OutputOptions
 
@@ -33,8 +34,9 @@ struct RenderCommand: ParsableCommand {
         var formats = ExportSettings.defaultFormats
         if wav { formats.insert(.wav) }
         let export = ExportSettings(formats: formats, bitrateKbps: try bitrate.validated() ?? ExportSettings.defaultBitrateKbps)
-        let options = RenderOptions(projectDir: project, engine: engine, voicePath: voice, seed: seed,
+        var options = RenderOptions(projectDir: project, engine: engine, voicePath: voice, seed: seed,
                                     chapters: try chapters.map(ChapterSelection.parse), export: export)
+        model.apply(to: &options)
         try withRenderRuntime(quiet: output.quiet) { progress, cancel in
             try RenderSession.render(book: book, options: options, progress: progress, cancel: cancel)
         }

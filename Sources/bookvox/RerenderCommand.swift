@@ -15,6 +15,7 @@ struct RerenderCommand: ParsableCommand {
     @Option(help: "Project directory (default: the single *.bookvox directory here).")
     var project: String?
 
+    @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -23,8 +24,10 @@ struct RerenderCommand: ParsableCommand {
 
     func run() throws {
         let layout = try ProjectLayout.locate(project)
+        var options = RenderOptions()
+        model.apply(to: &options)
         try withRenderRuntime(quiet: output.quiet) { progress, cancel in
-            try RenderSession.rerender(project: layout, keys: keys, take: take, options: RenderOptions(),
+            try RenderSession.rerender(project: layout, keys: keys, take: take, options: options,
                                        progress: progress, cancel: cancel)
         }
     }

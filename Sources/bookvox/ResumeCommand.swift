@@ -11,12 +11,15 @@ struct ResumeCommand: ParsableCommand {
     @Option(help: "Only synthesize and export these chapters this run, e.g. 1 or 1,3-5 (default: all).")
     var chapters: String?
 
+    @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let layout = try ProjectLayout.locate(project)
+        var options = RenderOptions(chapters: try chapters.map(ChapterSelection.parse))
+        model.apply(to: &options)
         try withRenderRuntime(quiet: output.quiet) { progress, cancel in
-            try RenderSession.resume(project: layout, options: RenderOptions(chapters: try chapters.map(ChapterSelection.parse)), progress: progress, cancel: cancel)
+            try RenderSession.resume(project: layout, options: options, progress: progress, cancel: cancel)
         }
     }
 }

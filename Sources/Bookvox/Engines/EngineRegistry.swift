@@ -5,7 +5,19 @@ import SpeechEngine
 
 public struct EngineOptions: Sendable {
     public var language: String
-    public init(language: String = "en") { self.language = language }
+    /// A model directory to load instead of the installed one (`--model-dir`).
+    public var modelDir: String?
+    /// IndexTTS2 emotion controls (`--emotion-clip`, `--emotion`, `--emotion-alpha`) and CFM settings.
+    public var emotionClip: String?
+    public var emotion: String?
+    public var emotionAlpha: Double?
+    public var diffusionSteps: Int?
+    public var cfgRate: Double?
+
+    public init(language: String = "en", modelDir: String? = nil) {
+        self.language = language
+        self.modelDir = modelDir
+    }
 }
 
 public struct EngineRegistration: Sendable {
@@ -27,7 +39,8 @@ public struct EngineRegistration: Sendable {
 }
 
 public final class EngineRegistry: @unchecked Sendable {
-    public static let shared = EngineRegistry(registrations: [EspeakRegistration.registration])
+    public static let shared = EngineRegistry(registrations: [EspeakRegistration.registration,
+                                                                         IndexTTS2Registration.registration])
 
     private let lock = NSLock()
     private var byName: [String: EngineRegistration] = [:]
@@ -62,7 +75,7 @@ public final class EngineRegistry: @unchecked Sendable {
             throw BookvoxError.badInput("unknown engine '\(wanted)'. Available: "
                 + registrations.map(\.name).joined(separator: ", ") + ".")
         }
-        guard r.isInstalled() else {
+        guard r.isInstalled() || options.modelDir != nil else {
             throw BookvoxError.badInput("engine '\(wanted)' is not installed. Run `bookvox models download \(wanted)` "
                 + "or use --engine \(EspeakRegistration.name).")
         }

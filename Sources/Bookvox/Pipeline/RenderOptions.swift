@@ -19,6 +19,26 @@ public struct RenderOptions: Sendable {
     /// File writer for segment audio and exports (tests inject failures here).
     public var writer: FileWriting
     public var registry: EngineRegistry
+    /// Model directory for neural engines (`--model-dir`).
+    public var modelDir: String?
+    /// IndexTTS2: a second clip for the emotion (`--emotion-clip`), an 8-category vector (`--emotion
+    /// "happy=0.6,calm=0.2"`), their strength (`--emotion-alpha`), CFM steps and CFG rate.
+    public var emotionClip: String?
+    public var emotion: String?
+    public var emotionAlpha: Double?
+    public var diffusionSteps: Int?
+    public var cfgRate: Double?
+
+    /// What the engine factory needs besides the book language.
+    public func engineOptions(language: String) -> EngineOptions {
+        var o = EngineOptions(language: language, modelDir: modelDir)
+        o.emotionClip = emotionClip
+        o.emotion = emotion
+        o.emotionAlpha = emotionAlpha
+        o.diffusionSteps = diffusionSteps
+        o.cfgRate = cfgRate
+        return o
+    }
 
     public init(projectDir: String? = nil, engine: String? = nil, voicePath: String? = nil, seed: UInt64? = nil,
                 chapters: Set<Int>? = nil, export: ExportSettings = ExportSettings(), maxTakes: Int = 3, limits: SchedulerLimits = SchedulerLimits(),

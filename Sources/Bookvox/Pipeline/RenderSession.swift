@@ -26,7 +26,7 @@ public enum RenderSession {
         let store = try JobStore(layout: layout)
         let old = try store.book()
         let engineName = options.engine ?? old?.engine
-        let engine = try options.registry.make(engineName, options: EngineOptions(language: plan.language))
+        let engine = try options.registry.make(engineName, options: options.engineOptions(language: plan.language))
         let seed = options.seed ?? plan.seed ?? old?.bookSeed ?? BookPlan.defaultSeed
         let usedVoice = try voiceForEngine(engine, voice: voice ?? reloadVoice(old), explicit: voice != nil,
                                            progress: progress)
@@ -50,7 +50,7 @@ public enum RenderSession {
         guard var record = try store.book() else {
             throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded; start with `bookvox render BOOK`.")
         }
-        let engine = try options.registry.make(record.engine, options: EngineOptions(language: record.language))
+        let engine = try options.registry.make(record.engine, options: options.engineOptions(language: record.language))
         let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
         if FileManager.default.fileExists(atPath: record.sourcePath) {
             let plan = try BookPlanner.plan(bookAt: record.sourcePath)
@@ -89,7 +89,7 @@ public enum RenderSession {
             }
             segs.append(seg)
         }
-        let engine = try options.registry.make(record.engine, options: EngineOptions(language: record.language))
+        let engine = try options.registry.make(record.engine, options: options.engineOptions(language: record.language))
         let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
         for seg in segs {
             let newTake = take ?? seg.take + 1
