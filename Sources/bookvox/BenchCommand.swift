@@ -2,7 +2,9 @@
 import ArgumentParser
 import Bookvox
 import Foundation
+import IndexTTS2
 import Neural
+import Tensors
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +24,17 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the BigVGAN stage.")
     var noBigvgan = false
 
+    @Flag(name: .customLong("indextts2-gpt"), help: "Only benchmark the IndexTTS2 GPT decode step (real config.yaml sizes, random weights).")
+    var indextts2GPT = false
+
+    @Option(help: "IndexTTS2 config.yaml for --indextts2-gpt; default: ../shared/data/indextts2/config.yaml or Tests/Data's copy.")
+    var gptConfig: String?
+
+    @Option(help: "Comma-separated Conv1D kernels for --indextts2-gpt (default: all).")
+    var gptKernels: String?
+
     func run() throws {
+        if indextts2GPT { return try runGPT() }
         var options = BenchOptions(repetitions: repetitions, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
         options.includeBigVGAN = !noBigvgan
         let report = try Bench.run(options)
@@ -35,6 +47,36 @@ struct BenchCommand: ParsableCommand {
             for t in report.gemm + report.gemv + report.memory + report.conv + report.bigvgan {
                 print(String(format: "%-34@ %-30@ median %9.3f ms  %8.2f %@", t.name as NSString, t.shape as NSString,
                              t.medianSeconds * 1000, t.rate, t.unit as NSString))
+            }
+        }
+    }
+
+    func runGPT() throws {
+        let candidates = ["../shared/data/indextts2/config.yaml", "Tests/Data/indextts2/config.yaml"]
+        guard let path = gptConfig ?? candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            throw ValidationError("no IndexTTS2 config.yaml found; pass --gpt-config")
+        }
+        let (config, _) = try UnifiedVoiceConfig.load(configYAML: path)
+        var options = GPTBenchOptions()
+        if let list = gptKernels {
+            options.kernels = try list.split(separator: ",").map { name in
+                guard let k = Conv1DKernel(rawValue: String(name)) else {
+                    throw ValidationError("unknown kernel '\(name)'; choose from \(Conv1DKernel.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return k
+            }
+        }
+        options.productRepetitions = repetitions
+        let timings = try GPTBench.run(config: config, options: options)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(timings), as: UTF8.self))
+        } else {
+            print("IndexTTS2 GPT (\(config.layers) layers, dim \(config.modelDim), \(config.heads) heads), threads \(Tensors.threadCount)")
+            for t in timings {
+                print(String(format: "%-72@ median %9.2f ms  min %9.2f ms  n %3d  %6.1f GB/s", t.name as NSString, t.medianSeconds * 1000,
+                             t.minSeconds * 1000, t.runs, t.gigabytesPerSecond))
             }
         }
     }

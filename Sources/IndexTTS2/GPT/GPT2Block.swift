@@ -1,0 +1,113 @@
+// One GPT-2 block — transformers 4.52.1 GPT2Block (pre-LN, no cross-attention):
+//   x += c_proj(Attn(ln_1(x)));  x += mlp.c_proj(gelu_new(mlp.c_fc(ln_2(x))))
+// Attention: c_attn output split q | k | v (each hidden wide, then heads × headDim), scores scaled by
+// 1/√headDim (scale_attn_weights, no per-layer scaling), causal over the cached positions.
+// Keys: ln_1.{weight,bias}, attn.c_attn.{weight (H, 3H), bias}, attn.c_proj.{weight (H, H), bias},
+// ln_2.*, mlp.c_fc.{weight (H, inner), bias}, mlp.c_proj.{weight (inner, H), bias}.
+import Foundation
+import Neural
+import Tensors
+
+struct GPT2Block: @unchecked Sendable {
+    let shape: GPT2Shape
+    let ln1Weight: Tensor, ln1Bias: Tensor
+    let ln2Weight: Tensor, ln2Bias: Tensor
+    let attn: Conv1DProjection    // H → 3H
+    let attnProj: Conv1DProjection // H → H
+    let fc: Conv1DProjection      // H → inner
+    let mlpProj: Conv1DProjection // inner → H
+
+    init(_ scope: WeightScope, shape s: GPT2Shape, kernel: Conv1DKernel) throws {
+        shape = s
+        ln1Weight = try scope.scope("ln_1").tensor("weight", shape: [s.hidden])
+        ln1Bias = try scope.scope("ln_1").tensor("bias", shape: [s.hidden])
+        ln2Weight = try scope.scope("ln_2").tensor("weight", shape: [s.hidden])
+        ln2Bias = try scope.scope("ln_2").tensor("bias", shape: [s.hidden])
+        attn = try Conv1DProjection(scope.scope("attn.c_attn"), inFeatures: s.hidden, outFeatures: 3 * s.hidden, kernel: kernel)
+        attnProj = try Conv1DProjection(scope.scope("attn.c_proj"), inFeatures: s.hidden, outFeatures: s.hidden, kernel: kernel)
+        fc = try Conv1DProjection(scope.scope("mlp.c_fc"), inFeatures: s.hidden, outFeatures: s.inner, kernel: kernel)
+        mlpProj = try Conv1DProjection(scope.scope("mlp.c_proj"), inFeatures: s.inner, outFeatures: s.hidden, kernel: kernel)
+    }
+
+    /// Updates the residual stream `x` ((sequences · rows), hidden), sequence-major, in place. The new
+    /// positions are state.length..<state.length + rows; keys/values go to the rows `state.newRow` names.
+    func forward(_ x: UnsafeMutablePointer<Float>, sequences: Int, rows: Int, layer: Int, shared: Bool, state: GPT2State) {
+        let s = shape, total = sequences * rows, h3 = 3 * s.hidden
+        let normed = state.normed.pointer, qkv = state.qkv.pointer
+        GPT2Kernels.layerNorm(x, rows: total, width: s.hidden, weight: ln1Weight.pointer, bias: ln1Bias.pointer, eps: s.eps, out: normed)
+        attn.apply(normed, rows: total, out: qkv) // (total, q|k|v)
+        let start = state.length
+        for b in 0..<sequences {
+            for r in 0..<rows {
+                let src = qkv + (b * rows + r) * h3
+                let dst = state.newRow(b, start + r, shared: shared)
+                state.keyRow(layer, dst).update(from: src + s.hidden, count: s.hidden)
+                state.valueRow(layer, dst).update(from: src + 2 * s.hidden, count: s.hidden)
+            }
+        }
+        if shared {
+            attendShared(rows: rows, start: start, layer: layer, state: state)
+        } else {
+            attendPerSequence(sequences: sequences, rows: rows, start: start, layer: layer, state: state)
+        }
+        attnProj.apply(state.context.pointer, rows: total, out: x, accumulate: true)
+        GPT2Kernels.layerNorm(x, rows: total, width: s.hidden, weight: ln2Weight.pointer, bias: ln2Bias.pointer, eps: s.eps, out: normed)
+        fc.apply(normed, rows: total, out: state.inner.pointer) // (total, inner)
+        GPT2Kernels.geluNew(state.inner.pointer, count: total * s.inner)
+        mlpProj.apply(state.inner.pointer, rows: total, out: x, accumulate: true)
+    }
+
+    /// One sequence whose positions are physical rows (shared prefix or batch 1): per head,
+    /// scores (rows, keys) = scale · q · kᵀ, causal mask, softmax, context = P · v (GEMMs).
+    private func attendShared(rows: Int, start: Int, layer: Int, state: GPT2State) {
+        let s = shape, d = s.headDim, keys = start + rows, h3 = 3 * s.hidden
+        let scale = 1 / Float(d).squareRoot()
+        let kBase = state.keyRow(layer, 0), vBase = state.valueRow(layer, 0)
+        let qkv = state.qkv.pointer, context = state.context.pointer, scoreBase = state.scores.pointer
+        Tensors.parallelFor(s.heads) { heads in
+            for h in heads {
+                let scores = scoreBase + h * rows * keys
+                BLAS.sgemm(transB: true, m: rows, n: keys, k: d, alpha: scale, a: qkv + h * d, lda: h3,
+                           b: kBase + h * d, ldb: s.hidden, c: scores, ldc: keys)
+                for r in 0..<rows {
+                    let row = scores + r * keys
+                    let visible = start + r + 1
+                    if visible < keys { (row + visible).update(repeating: -.infinity, count: keys - visible) }
+                    Tensor.softmaxRow(row, keys)
+                }
+                BLAS.sgemm(m: rows, n: d, k: keys, a: scores, lda: keys, b: vBase + h * d, ldb: s.hidden,
+                           c: context + h * d, ldc: s.hidden)
+            }
+        }
+    }
+
+    /// Every sequence with its own rows (beams after the prefix): keys gathered through the row tables.
+    private func attendPerSequence(sequences: Int, rows: Int, start: Int, layer: Int, state: GPT2State) {
+        let s = shape, d = s.headDim, h3 = 3 * s.hidden, keys = start + rows
+        let scale = 1 / Float(d).squareRoot()
+        let qkv = state.qkv.pointer, context = state.context.pointer, scoreBase = state.scores.pointer
+        // Physical rows of every (sequence, position), resolved once per call by GPT2Model.
+        state.gatherTable.withUnsafeBufferPointer { tb in
+            let t = tb.baseAddress!
+            Tensors.parallelFor(sequences * s.heads) { pairs in
+                for pair in pairs {
+                    let b = pair / s.heads, h = pair % s.heads
+                    let scores = scoreBase + pair * keys
+                    for r in 0..<rows {
+                        let q = qkv + (b * rows + r) * h3 + h * d
+                        let visible = start + r + 1
+                        for p in 0..<visible {
+                            scores[p] = GPT2Kernels.dot(q, state.keyRow(layer, t[b * keys + p]) + h * d, d) * scale
+                        }
+                        Tensor.softmaxRow(scores, visible)
+                        let out = context + (b * rows + r) * s.hidden + h * d
+                        out.update(repeating: 0, count: d)
+                        for p in 0..<visible {
+                            GPT2Kernels.axpy(scores[p], state.valueRow(layer, t[b * keys + p]) + h * d, out, d)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

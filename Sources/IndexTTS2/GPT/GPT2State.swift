@@ -1,0 +1,153 @@
+// Per-generation state of the GPT-2 backbone: a KV cache preallocated for `capacity` positions of
+// `batch` sequences (beams), written in place, plus scratch buffers that only grow. A decode step
+// allocates nothing.
+//
+// Cache layout per layer: keys and values are (physicalRows, hidden) matrices (a row holds every head of
+// one position, head h at columns h·headDim…). Positions written while every sequence is identical (the
+// prefix, run once) are *shared*: position p lives in row p. After that, each sequence writes its own
+// rows (row = shared + step·batch + b) and keeps a row table (position → row). Beam reordering — HF's
+// `_reorder_cache`, an index_select of every layer's cache — then only copies row tables, never keys or
+// values. With batch 1 every position is shared, so the cache is one contiguous (length, hidden) block.
+import Foundation
+
+/// An owned, 64-byte aligned Float buffer that only grows (contents are not kept when it grows).
+final class GPTBuffer {
+    private(set) var pointer: UnsafeMutablePointer<Float>
+    private(set) var count: Int
+
+    init(count: Int) {
+        self.count = Swift.max(count, 1)
+        pointer = Self.allocate(self.count)
+    }
+
+    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+
+    private static func allocate(_ n: Int) -> UnsafeMutablePointer<Float> {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: n * MemoryLayout<Float>.stride, alignment: 64)
+        let p = raw.bindMemory(to: Float.self, capacity: n)
+        p.initialize(repeating: 0, count: n)
+        return p
+    }
+
+    func reserve(_ n: Int) {
+        guard n > count else { return }
+        UnsafeMutableRawPointer(pointer).deallocate()
+        count = n
+        pointer = Self.allocate(n)
+    }
+}
+
+public final class GPT2State {
+    public let shape: GPT2Shape
+    /// Sequences (beams) held.
+    public let batch: Int
+    /// Positions each sequence can hold.
+    public let capacity: Int
+    /// Positions written so far (the same for every sequence).
+    public private(set) var length = 0
+    /// Positions 0..<sharedLength are common to every sequence (rows 0..<sharedLength).
+    public private(set) var sharedLength = 0
+
+    let keys: [GPTBuffer]   // per layer (physicalRows, hidden)
+    let values: [GPTBuffer] // per layer (physicalRows, hidden)
+    /// Per sequence: physical row of position sharedLength + i, for i < length − sharedLength.
+    private var rowTables: [[Int32]]
+
+    /// (sequence, position) → physical row for the call in progress (per-sequence attention).
+    private(set) var gatherTable: [Int] = []
+
+    private(set) var rowCapacity = 0
+    let normed = GPTBuffer(count: 1)  // rows · hidden
+    let qkv = GPTBuffer(count: 1)     // rows · 3·hidden
+    let context = GPTBuffer(count: 1) // rows · hidden
+    let inner = GPTBuffer(count: 1)   // rows · inner
+    let scores = GPTBuffer(count: 1)  // heads · rows · capacity (shared path) or batch · heads · capacity
+
+    public init(shape: GPT2Shape, batch: Int, capacity: Int) {
+        precondition(batch > 0 && capacity > 0, "GPT-2 state needs a positive batch and capacity")
+        self.shape = shape
+        self.batch = batch
+        self.capacity = capacity
+        let perLayer = capacity * batch * shape.hidden
+        keys = (0..<shape.layers).map { _ in GPTBuffer(count: perLayer) }
+        values = (0..<shape.layers).map { _ in GPTBuffer(count: perLayer) }
+        rowTables = Array(repeating: [], count: batch)
+        for b in 0..<batch { rowTables[b].reserveCapacity(capacity) }
+    }
+
+    public func reset() {
+        length = 0
+        sharedLength = 0
+        for b in 0..<batch { rowTables[b].removeAll(keepingCapacity: true) }
+    }
+
+    /// Whether a call for `sequences` sequences writes shared rows (one sequence while none has diverged).
+    func writesShared(sequences: Int) -> Bool { batch == 1 || (sequences == 1 && length == sharedLength) }
+
+    /// Physical row of position `p` of sequence `b`.
+    @inline(__always) func row(_ b: Int, _ p: Int) -> Int {
+        p < sharedLength ? p : Int(rowTables[b][p - sharedLength])
+    }
+
+    /// Physical rows for `count` new positions of each of `sequences` sequences; records them and advances.
+    /// Returns the first row when shared (rows are consecutive), else row = shared + step·batch + b.
+    func commit(sequences: Int, rows count: Int) {
+        if writesShared(sequences: sequences) {
+            sharedLength += count
+        } else {
+            precondition(sequences == batch, "after the shared prefix every call must carry all \(batch) sequences, got \(sequences)")
+            for i in 0..<count {
+                let step = length + i - sharedLength
+                for b in 0..<batch { rowTables[b].append(Int32(sharedLength + step * batch + b)) }
+            }
+        }
+        length += count
+    }
+
+    /// The physical row a not-yet-committed position `p` of sequence `b` will get.
+    @inline(__always) func newRow(_ b: Int, _ p: Int, shared: Bool) -> Int {
+        shared ? p : sharedLength + (p - sharedLength) * batch + b
+    }
+
+    /// Fills `gatherTable` for a per-sequence call adding `rows` positions to each sequence.
+    func prepareGather(rows: Int) {
+        let keys = length + rows
+        gatherTable.removeAll(keepingCapacity: true)
+        for b in 0..<batch {
+            for p in 0..<keys { gatherTable.append(p < length ? row(b, p) : newRow(b, p, shared: false)) }
+        }
+    }
+
+    /// Makes sure `length + rows` positions fit.
+    func checkCapacity(_ rows: Int) throws {
+        guard length + rows <= capacity else {
+            throw GPTError.tooLong(what: "the KV cache", needed: length + rows, limit: capacity)
+        }
+    }
+
+    /// Sizes the scratch for `rows` rows in one call whose attention spans up to `keys` positions.
+    func reserve(rows: Int, keys: Int) {
+        let s = shape
+        if rows > rowCapacity {
+            normed.reserve(rows * s.hidden)
+            qkv.reserve(rows * 3 * s.hidden)
+            context.reserve(rows * s.hidden)
+            inner.reserve(rows * s.inner)
+            rowCapacity = rows
+        }
+        scores.reserve(s.heads * rows * keys)
+    }
+
+    /// Sequence b continues old sequence `sources[b]` (beam reordering; HF `_reorder_cache`).
+    public func reorder(_ sources: [Int]) {
+        precondition(sources.count == batch && sources.allSatisfy { $0 >= 0 && $0 < batch },
+                     "reorder needs \(batch) sequence indices in 0..<\(batch), got \(sources)")
+        if sources == Array(0..<batch) { return }
+        let old = rowTables
+        for b in 0..<batch { rowTables[b] = old[sources[b]] }
+    }
+
+    /// Key row of (layer, physical row): hidden values, head h at h·headDim.
+    @inline(__always) func keyRow(_ layer: Int, _ r: Int) -> UnsafeMutablePointer<Float> { keys[layer].pointer + r * shape.hidden }
+    @inline(__always) func valueRow(_ layer: Int, _ r: Int) -> UnsafeMutablePointer<Float> { values[layer].pointer + r * shape.hidden }
+}

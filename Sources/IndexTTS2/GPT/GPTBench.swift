@@ -1,0 +1,234 @@
+// Decode-speed benchmark of the IndexTTS2 GPT at a given config (the real 24 × 1280 one from config.yaml,
+// or a tiny one in tests), with seeded random weights (uniform with the variance of N(0, 1/fan_in);
+// timing only, never a model). Compares with shared/perf/baseline.md §4.1 (PyTorch, same VM):
+// 3-beam full step 360 ms (forward only 343 ms), 1-beam full step 111 ms, prefill 97 positions 2.06 s
+// (3 identical rows), latent pass 348 positions 2.37 s. Target: ≤ 0.35 × the 3-beam step.
+//
+// What is timed:
+//   products  one M = 3 product per Conv1D shape of a block, for every `Conv1DKernel`, sweeping distinct
+//             weight matrices so every call streams from DRAM (GB/s = weight bytes / time)
+//   decode    per kernel: a shared prefill of `window.lowerBound` positions, then 3-beam steps until the
+//             attention length reaches `window.upperBound`; "forward" = embed + GPT-2 + heads,
+//             "full step" adds infer_v2's beam sampling (log_softmax, repetition penalty over the history,
+//             temperature, top-k, top-p, 6 draws, scorer) and the cache reorder. Median over the window.
+//   extras    (first kernel) 1-beam step, prefill of `promptLength` positions, latent pass of 348 positions.
+import Foundation
+import Logging
+import Neural
+import Tensors
+
+public struct GPTBenchTiming: Codable, Sendable {
+    public var name: String
+    public var medianSeconds: Double
+    public var minSeconds: Double
+    public var runs: Int
+    /// Weight bytes streamed per call divided by the median time (0 when not meaningful).
+    public var gigabytesPerSecond: Double
+}
+
+public struct GPTBenchOptions: Sendable {
+    public var kernels: [Conv1DKernel] = [.outputMajorRows, .outputMajorGEMM, .outputMajorGEMV,
+                                          .inputMajorRows, .inputMajorGEMM, .inputMajorGEMV]
+    /// Attention lengths over which decode steps are timed (baseline window: 280–320).
+    public var window: Range<Int> = 280..<320
+    /// Prefix length of the prefill / 1-beam measurements (baseline: 34 + 62 + 1 = 97).
+    public var promptLength = 97
+    /// Latent-pass length (baseline: 34 + 62 + 252 = 348).
+    public var latentLength = 348
+    /// Distinct matrices per product measurement.
+    public var sweep = 16
+    public var productRepetitions = 10
+    public var includeExtras = true
+    public var seed: UInt64 = 20_261_121
+    public init() {}
+}
+
+public enum GPTBench {
+    static let log = Logger(label: "bookvox.indextts2.gpt-bench")
+
+    public static func run(config c: UnifiedVoiceConfig, options o: GPTBenchOptions = GPTBenchOptions()) throws -> [GPTBenchTiming] {
+        var rng = SeededRNG(seed: o.seed)
+        var out = products(hidden: c.modelDim, options: o, rng: &rng)
+        let tensors = try weights(c, rng: &rng)
+        for (i, kernel) in o.kernels.enumerated() {
+            let store = WeightStore(tensors: tensors, source: "bench")
+            let gpt = try GPT2Model(store.scope("gpt"), hidden: c.modelDim, heads: c.heads, layers: c.layers, kernel: kernel)
+            let heads = try UnifiedVoiceHeads(store.root, config: c, kernel: kernel)
+            let emb = try UnifiedVoiceEmbeddings(store.root, config: c)
+            let bytes = Double(gpt.shape.blockWeightCount + c.numberMelCodes * c.modelDim) * 4
+            out += try decode(gpt, heads: heads, embeddings: emb, config: c, kernel: kernel, options: o, bytes: bytes, rng: &rng)
+            if i == 0 && o.includeExtras {
+                out += try extras(gpt, heads: heads, embeddings: emb, config: c, kernel: kernel, options: o, bytes: bytes, rng: &rng)
+            }
+        }
+        return out
+    }
+
+    /// M = 3 products for the four Conv1D shapes of a block, every kernel.
+    static func products(hidden h: Int, options o: GPTBenchOptions, rng: inout SeededRNG) -> [GPTBenchTiming] {
+        var out: [GPTBenchTiming] = []
+        for (k, n, label) in [(h, 3 * h, "c_attn"), (h, h, "attn.c_proj"), (h, 4 * h, "c_fc"), (4 * h, h, "mlp.c_proj")] {
+            let stored = uniform([o.sweep, k, n], fanIn: k, rng: &rng) // [K, N] each
+            var transposed = Tensor(zeros: [o.sweep, n, k])
+            transposed.withUnsafeMutableBufferPointer { t in
+                for i in 0..<o.sweep {
+                    let one = Conv1DProjection.transpose(Tensor(shape: [k, n], data: Array(UnsafeBufferPointer(start: stored.pointer + i * k * n, count: k * n))))
+                    (t.baseAddress! + i * k * n).update(from: one.pointer, count: k * n)
+                }
+            }
+            let x = uniform([3, k], fanIn: 1, rng: &rng)
+            var y = [Float](repeating: 0, count: 3 * n)
+            for kernel in o.kernels {
+                let w = kernel.transposesAtLoad ? transposed.pointer : stored.pointer
+                let samples = time(o.productRepetitions) {
+                    y.withUnsafeMutableBufferPointer { yb in
+                        for i in 0..<o.sweep {
+                            Conv1DProjection.product(kernel, rows: 3, n: n, k: k, x: x.pointer, w: w + i * k * n, y: yb.baseAddress!)
+                        }
+                    }
+                }
+                out.append(timing("M=3 \(label) K=\(k) N=\(n) ×\(o.sweep) \(kernel.rawValue)", samples,
+                                  bytes: Double(o.sweep * k * n * 4)))
+            }
+        }
+        return out
+    }
+
+    /// Shared prefill to window.lowerBound, then 3-beam steps across the window.
+    static func decode(_ gpt: GPT2Model, heads: UnifiedVoiceHeads, embeddings emb: UnifiedVoiceEmbeddings, config c: UnifiedVoiceConfig,
+                       kernel: Conv1DKernel, options o: GPTBenchOptions, bytes: Double, rng: inout SeededRNG) throws -> [GPTBenchTiming] {
+        let beams = 3, d = c.modelDim, v = c.numberMelCodes, start = o.window.lowerBound
+        let state = gpt.makeState(batch: beams, capacity: o.window.upperBound + 1)
+        var prefix = uniform([start, d], fanIn: 1, rng: &rng)
+        try prefix.withUnsafeMutableBufferPointer { try gpt.forward($0.baseAddress!, sequences: 1, rows: start, state: state) }
+        let options = GPTGenerationOptions.inferV2(stopToken: c.stopMelToken)
+        let processors = try options.settings.processors(promptLength: start)
+        var search = try BeamSearch(prompt: Array(repeating: 1, count: start - 1) + [c.startMelToken], config: BeamSearchConfig(
+            numBeams: beams, lengthPenalty: 0, eosTokenIds: [c.stopMelToken], padTokenId: c.stopMelToken,
+            maxLength: o.window.upperBound + 2, doSample: true))
+        var sampler = SeededTokenSampler(seed: o.seed)
+        var x = [Float](repeating: 0, count: beams * d), logits = [Float](repeating: 0, count: beams * v)
+        var tokens = [Int](repeating: 0, count: beams)
+        var forward: [Double] = [], full: [Double] = []
+        while state.length < o.window.upperBound {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            try x.withUnsafeMutableBufferPointer { xb in
+                for b in 0..<beams { try emb.melRow(tokens[b], position: state.length - start + 1, into: xb.baseAddress! + b * d) }
+                try gpt.forward(xb.baseAddress!, sequences: beams, rows: 1, state: state)
+                gpt.finalLayerNorm(xb.baseAddress!, rows: beams, out: xb.baseAddress!)
+                heads.finalNorm(xb.baseAddress!, rows: beams, out: xb.baseAddress!)
+                logits.withUnsafeMutableBufferPointer { heads.melLogits(xb.baseAddress!, rows: beams, out: $0.baseAddress!) }
+            }
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            let rows = (0..<beams).map { Array(logits[$0 * v..<($0 + 1) * v]) }
+            let step = try search.step(logits: rows, processors: processors, sampler: &sampler)
+            state.reorder(step.sourceBeams)
+            tokens = step.tokens
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            forward.append(Double(t1 - t0) * 1e-9)
+            full.append(Double(t2 - t0) * 1e-9)
+            if search.isFinished { break }
+        }
+        let w = "\(o.window.lowerBound)–\(state.length)"
+        return [timing("3-beam step forward (\(kernel.rawValue), attention \(w))", forward, bytes: bytes),
+                timing("3-beam full step (\(kernel.rawValue), attention \(w))", full, bytes: bytes)]
+    }
+
+    /// 1-beam step in the window, prefill of promptLength positions, latent pass.
+    static func extras(_ gpt: GPT2Model, heads: UnifiedVoiceHeads, embeddings emb: UnifiedVoiceEmbeddings, config c: UnifiedVoiceConfig,
+                       kernel: Conv1DKernel, options o: GPTBenchOptions, bytes: Double, rng: inout SeededRNG) throws -> [GPTBenchTiming] {
+        let d = c.modelDim, v = c.numberMelCodes
+        var out: [GPTBenchTiming] = []
+        var logits = [Float](repeating: 0, count: v)
+        do {
+            let state = gpt.makeState(batch: 1, capacity: o.window.upperBound + 1)
+            var prefix = uniform([o.window.lowerBound, d], fanIn: 1, rng: &rng)
+            try prefix.withUnsafeMutableBufferPointer { try gpt.forward($0.baseAddress!, sequences: 1, rows: o.window.lowerBound, state: state) }
+            var x = [Float](repeating: 0, count: d)
+            var samples: [Double] = []
+            var token = 0
+            while state.length < o.window.upperBound {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                try x.withUnsafeMutableBufferPointer { xb in
+                    try emb.melRow(token, position: state.length - o.window.lowerBound + 1, into: xb.baseAddress!)
+                    try gpt.forward(xb.baseAddress!, sequences: 1, rows: 1, state: state)
+                    gpt.finalLayerNorm(xb.baseAddress!, rows: 1, out: xb.baseAddress!)
+                    heads.finalNorm(xb.baseAddress!, rows: 1, out: xb.baseAddress!)
+                    logits.withUnsafeMutableBufferPointer { heads.melLogits(xb.baseAddress!, rows: 1, out: $0.baseAddress!) }
+                }
+                token = Logits.argmax(logits) % c.startMelToken
+                samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
+            }
+            out.append(timing("1-beam step forward+argmax (\(kernel.rawValue))", samples, bytes: bytes))
+        }
+        for (label, rows) in [("prefill", o.promptLength), ("latent pass", o.latentLength)] {
+            let input = uniform([rows, d], fanIn: 1, rng: &rng)
+            let samples = try time(2) {
+                let state = gpt.makeState(batch: 1, capacity: rows)
+                var x = input
+                try x.withUnsafeMutableBufferPointer { try gpt.forward($0.baseAddress!, sequences: 1, rows: rows, state: state) }
+            }
+            out.append(timing("\(label) \(rows) positions (\(kernel.rawValue))", samples, bytes: 0))
+        }
+        return out
+    }
+
+    /// Random checkpoint-layout weights for the GPT-2 blocks, the heads and the embeddings the bench uses.
+    static func weights(_ c: UnifiedVoiceConfig, rng: inout SeededRNG) throws -> [String: Tensor] {
+        let h = c.modelDim, inner = 4 * h
+        var t: [String: Tensor] = [:]
+        for l in 0..<c.layers {
+            let p = "gpt.h.\(l)."
+            for ln in ["ln_1", "ln_2"] {
+                t[p + ln + ".weight"] = Tensor(shape: [h], repeating: 1)
+                t[p + ln + ".bias"] = Tensor(zeros: [h])
+            }
+            for (name, k, n) in [("attn.c_attn", h, 3 * h), ("attn.c_proj", h, h), ("mlp.c_fc", h, inner), ("mlp.c_proj", inner, h)] {
+                t[p + name + ".weight"] = uniform([k, n], fanIn: k, rng: &rng)
+                t[p + name + ".bias"] = Tensor(zeros: [n])
+            }
+        }
+        t["gpt.ln_f.weight"] = Tensor(shape: [h], repeating: 1)
+        t["gpt.ln_f.bias"] = Tensor(zeros: [h])
+        t["final_norm.weight"] = Tensor(shape: [h], repeating: 1)
+        t["final_norm.bias"] = Tensor(zeros: [h])
+        t["mel_head.weight"] = uniform([c.numberMelCodes, h], fanIn: h, rng: &rng)
+        var bias = Tensor(zeros: [c.numberMelCodes])
+        bias[flat: c.stopMelToken] = -100 // fixed-length generation, as the baseline's random model
+        t["mel_head.bias"] = bias
+        t["text_head.weight"] = Tensor(zeros: [c.textVocab, h])
+        t["text_head.bias"] = Tensor(zeros: [c.textVocab])
+        t["text_embedding.weight"] = Tensor(zeros: [c.textVocab, h])
+        t["mel_embedding.weight"] = uniform([c.numberMelCodes, h], fanIn: 1, rng: &rng)
+        t["text_pos_embedding.emb.weight"] = Tensor(zeros: [c.textPositions, h])
+        t["mel_pos_embedding.emb.weight"] = uniform([c.melPositions, h], fanIn: 50, rng: &rng)
+        t["speed_emb.weight"] = Tensor(zeros: [2, h])
+        return t
+    }
+
+    /// Uniform with the variance of N(0, 1/fanIn).
+    static func uniform(_ shape: [Int], fanIn: Int, rng: inout SeededRNG) -> Tensor {
+        let a = (3 / Float(max(fanIn, 1))).squareRoot()
+        var t = Tensor(zeros: shape)
+        t.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = (2 * rng.nextFloat() - 1) * a } }
+        return t
+    }
+
+    static func time(_ runs: Int, _ body: () throws -> Void) rethrows -> [Double] {
+        try body() // warm-up
+        return try (0..<max(runs, 1)).map { _ in
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            try body()
+            return Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9
+        }
+    }
+
+    static func timing(_ name: String, _ samples: [Double], bytes: Double) -> GPTBenchTiming {
+        let sorted = samples.sorted()
+        let median = sorted.isEmpty ? .nan : sorted[sorted.count / 2]
+        let t = GPTBenchTiming(name: name, medianSeconds: median, minSeconds: sorted.first ?? .nan, runs: samples.count,
+                               gigabytesPerSecond: bytes > 0 ? bytes / median * 1e-9 : 0)
+        log.info("\(name): median \(String(format: "%.2f", median * 1e3)) ms, \(String(format: "%.1f", t.gigabytesPerSecond)) GB/s")
+        return t
+    }
+}
