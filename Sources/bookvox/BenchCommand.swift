@@ -33,20 +33,42 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Comma-separated Conv1D kernels for --indextts2-gpt (default: all).")
     var gptKernels: String?
 
+    @Option(help: "IndexTTS2 config.yaml whose s2mel block sizes the S2Mel stage; default: the repo's copy.")
+    var s2melConfig: String?
+
+    @Flag(help: "Skip the IndexTTS2 S2Mel stage (DiT estimator call and full 25-step CFM).")
+    var noS2mel = false
+
+    @Option(help: "Full CFM runs for the S2Mel stage (0 times only single estimator calls).")
+    var s2melCfmRuns = 1
+
     func run() throws {
         if indextts2GPT { return try runGPT() }
         var options = BenchOptions(repetitions: repetitions, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
         options.includeBigVGAN = !noBigvgan
         let report = try Bench.run(options)
+        var s2mel: [S2MelBenchTiming] = []
+        if !noS2mel, let path = s2melConfig ?? Self.defaultIndexTTS2Config() {
+            var o = S2MelBenchOptions(configPath: path)
+            o.cfmRuns = s2melCfmRuns
+            s2mel = try S2MelBench.run(o)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            var object = try JSONSerialization.jsonObject(with: try encoder.encode(report)) as? [String: Any] ?? [:]
+            object["s2mel"] = try JSONSerialization.jsonObject(with: try encoder.encode(s2mel))
+            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
         } else {
             print("threads \(report.threads), BLAS \(report.blas)")
             for t in report.gemm + report.gemv + report.memory + report.conv + report.bigvgan {
                 print(String(format: "%-34@ %-30@ median %9.3f ms  %8.2f %@", t.name as NSString, t.shape as NSString,
                              t.medianSeconds * 1000, t.rate, t.unit as NSString))
+            }
+            for t in s2mel {
+                let ratio = t.ratioToPyTorch.map { String(format: "  %.2fx PyTorch", $0) } ?? ""
+                print(String(format: "%-34@ %-30@ median %9.3f ms%@", t.name as NSString, t.shape as NSString,
+                             t.medianSeconds * 1000, ratio as NSString))
             }
         }
     }
@@ -79,6 +101,12 @@ struct BenchCommand: ParsableCommand {
                              t.minSeconds * 1000, t.runs, t.gigabytesPerSecond))
             }
         }
+    }
+
+    /// IndexTTS2's config.yaml (for the S2Mel sizes), if present.
+    static func defaultIndexTTS2Config() -> String? {
+        let candidates = ["Tests/Data/indextts2/config.yaml", "../shared/data/indextts2/config.yaml"]
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// manifests/bigvgan_v2_22khz_80band_256x.config.json next to the binary's repo, if present.

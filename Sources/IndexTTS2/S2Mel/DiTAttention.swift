@@ -1,0 +1,110 @@
+// gpt_fast Attention as the DiT runs it (indextts/s2mel/modules/gpt_fast/model.py), self-attention only:
+//   [q ‖ k ‖ v] = wqkv(x) (D → 3D, no bias), heads of D/H; RoPE on q and k; SDPA (scale 1/√head_dim,
+//   bidirectional: the boolean mask is all true because x_lens = T); wo (D → D, no bias).
+// RoPE is gpt_fast's interleaved-pair layout: (x_{2m}, x_{2m+1}) rotated by pos·base^(−2m/head_dim),
+// positions 0..T−1 over prompt + generated frames (`DiTRoPE`).
+// The product runs in place on the qkv buffer (strided heads, no copies), in blocks of query rows so each
+// block's score matrix stays in cache; blocks run in parallel. Keys: wqkv.weight, wo.weight.
+import Neural
+import Tensors
+
+/// cos / sin tables of gpt_fast's `precompute_freqs_cis` for positions 0..<T (float32 angles).
+struct DiTRoPE {
+    let length: Int
+    let half: Int
+    let cos: [Float]
+    let sin: [Float]
+
+    init(length: Int, headDim: Int, base: Float) {
+        let rope = RotaryEmbedding(rotaryDim: headDim, base: base, layout: .interleaved)
+        (cos, sin) = rope.tables(positions: Array(0..<length))
+        self.length = length
+        half = headDim / 2
+    }
+}
+
+struct DiTAttention: Sendable {
+    let wqkv: Tensor // (3D, D)
+    let wo: Tensor   // (D, D)
+    let heads: Int
+    let headDim: Int
+
+    init(_ scope: WeightScope, dim: Int, heads: Int) throws {
+        wqkv = try scope.scope("wqkv").tensor("weight", shape: [3 * dim, dim])
+        wo = try scope.scope("wo").tensor("weight", shape: [dim, dim])
+        self.heads = heads
+        headDim = dim / heads
+    }
+
+    /// x (B, T, D) → (B, T, D)
+    func callAsFunction(_ x: Tensor, rope: DiTRoPE) -> Tensor {
+        let (bsz, t, d) = (x.shape[0], x.shape[1], x.shape[2])
+        precondition(rope.length == t, "RoPE table for \(rope.length) positions, sequence of \(t)")
+        var qkv = x.linear(weight: wqkv) // (B, T, 3D)
+        applyRoPE(&qkv, rope: rope)
+        let y = attend(qkv, batch: bsz, length: t, dim: d) // (B, T, D)
+        return y.linear(weight: wo) // (B, T, D)
+    }
+
+    /// Rotates the q and k parts of every (B, T) row in place.
+    func applyRoPE(_ qkv: inout Tensor, rope: DiTRoPE) {
+        let (rows, t) = (qkv.shape[0] * qkv.shape[1], qkv.shape[1])
+        let width = qkv.shape[2], half = rope.half, hd = headDim
+        let pairsPerRow = 2 * (width / 3) / 2 // q and k: 2D values = D pairs
+        rope.cos.withUnsafeBufferPointer { cb in
+            rope.sin.withUnsafeBufferPointer { sb in
+                qkv.withUnsafeMutableBufferPointer { qb in
+                    let base = qb.baseAddress!
+                    Tensors.parallelFor(rows, minChunk: 64) { r in
+                        for row in r {
+                            let c = cb.baseAddress! + (row % t) * half, s = sb.baseAddress! + (row % t) * half
+                            let p = base + row * width
+                            for pair in 0..<pairsPerRow {
+                                let m = pair % (hd / 2)
+                                let a = p[2 * pair], b = p[2 * pair + 1]
+                                p[2 * pair] = a * c[m] - b * s[m]
+                                p[2 * pair + 1] = b * c[m] + a * s[m]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// softmax(q kᵀ / √hd) v for every (batch, head), reading q, k, v in place from qkv (B, T, 3D)
+    /// and writing heads side by side into (B, T, D).
+    func attend(_ qkv: Tensor, batch bsz: Int, length t: Int, dim d: Int) -> Tensor {
+        let hd = headDim, h = heads, ld = 3 * d
+        let scale = 1 / Float(hd).squareRoot()
+        // Query rows per block: keep each score GEMM under BLAS's parallel threshold (it runs on this worker).
+        let blockRows = Swift.max(1, Swift.min(t, ((1 << 21) - 1) / Swift.max(t * hd, 1)))
+        let blocks = (t + blockRows - 1) / blockRows
+        var out = Tensor(zeros: [bsz, t, d]) // (B, T, D)
+        let src = qkv.pointer
+        out.withUnsafeMutableBufferPointer { ob in
+            let o = ob.baseAddress!
+            Tensors.parallelFor(bsz * h * blocks) { items in
+                let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * t)
+                defer { scores.deallocate() }
+                for item in items {
+                    let bh = item / blocks, blk = item % blocks
+                    let (b, head) = (bh / h, bh % h)
+                    let r0 = blk * blockRows, rows = Swift.min(blockRows, t - r0)
+                    let batchBase = src + b * t * ld
+                    let q = batchBase + r0 * ld + head * hd
+                    let k = batchBase + d + head * hd
+                    let v = batchBase + 2 * d + head * hd
+                    // scores (rows, T) = scale · q (rows, hd) · kᵀ
+                    BLAS.sgemm(transB: true, m: rows, n: t, k: hd, alpha: scale, a: q, lda: ld, b: k, ldb: ld,
+                               c: scores, ldc: t)
+                    for i in 0..<rows { DiTKernels.softmaxRow(scores + i * t, t) }
+                    // out (rows, hd) = P (rows, T) · v (T, hd)
+                    BLAS.sgemm(m: rows, n: hd, k: t, a: scores, lda: t, b: v, ldb: ld,
+                               c: o + (b * t + r0) * d + head * hd, ldc: d)
+                }
+            }
+        }
+        return out
+    }
+}
