@@ -29,6 +29,11 @@ public enum ToleranceOverrides {
             // tolerance.
             "input_features": Override(atol: 3e-3, rtol: 1e-3,
                                        reason: "1-ulp audio_16k differences amplified by per-bin CMVN in near-empty mel bins above the resampler cutoff"),
+            // campplus_feat (Kaldi fbank − time mean) of the same chained audio_16k: the log of near-empty mel bins
+            // above the cutoff turns the 1.2e-7 audio differences into up to 2.7e-3 (cf. fbank_campplus "feat",
+            // 1.5e-3 even on the reference's own audio). style, computed from it, passes at 6.9e-7.
+            "campplus_feat": Override(atol: 3e-3, rtol: 1e-3,
+                                      reason: "1-ulp audio_16k differences amplified by the log of near-empty mel bins above the resampler cutoff"),
         ],
     ]
 
