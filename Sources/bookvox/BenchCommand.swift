@@ -42,7 +42,14 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Full CFM runs for the S2Mel stage (0 times only single estimator calls).")
     var s2melCfmRuns = 1
 
+    @Option(help: "Benchmark one engine's stages at released sizes with random weights: indextts2.")
+    var engine: String?
+
     func run() throws {
+        if let engine {
+            guard engine == "indextts2" else { throw ValidationError("--engine supports indextts2 (got '\(engine)').") }
+            return try runIndexTTS2()
+        }
         if indextts2GPT { return try runGPT() }
         var options = BenchOptions(repetitions: repetitions, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
         options.includeBigVGAN = !noBigvgan
@@ -100,6 +107,24 @@ struct BenchCommand: ParsableCommand {
                 print(String(format: "%-72@ median %9.2f ms  min %9.2f ms  n %3d  %6.1f GB/s", t.name as NSString, t.medianSeconds * 1000,
                              t.minSeconds * 1000, t.runs, t.gigabytesPerSecond))
             }
+        }
+    }
+
+    func runIndexTTS2() throws {
+        guard let config = s2melConfig ?? gptConfig ?? Self.defaultIndexTTS2Config() else {
+            throw ValidationError("no IndexTTS2 config.yaml found; pass --s2mel-config")
+        }
+        var o = IndexTTS2BenchRunner.Options(configPath: config, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
+        o.repetitions = max(1, min(repetitions, 5))
+        o.includeS2Mel = !noS2mel
+        o.includeBigVGAN = !noBigvgan
+        let report = try IndexTTS2BenchRunner.run(o)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(IndexTTS2BenchRunner.lines(report).joined(separator: "\n"))
         }
     }
 
