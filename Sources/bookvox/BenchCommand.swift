@@ -45,6 +45,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Benchmark one engine's stages at released sizes with random weights: indextts2.")
     var engine: String?
 
+    @Flag(help: "With --engine indextts2: skip the GPT decode stage.")
+    var noGpt = false
+
     func run() throws {
         if let engine {
             guard engine == "indextts2" else { throw ValidationError("--engine supports indextts2 (got '\(engine)').") }
@@ -117,6 +120,7 @@ struct BenchCommand: ParsableCommand {
         var o = IndexTTS2BenchRunner.Options(configPath: config, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
         o.repetitions = max(1, min(repetitions, 5))
         o.includeS2Mel = !noS2mel
+        o.includeGPT = !noGpt
         o.includeBigVGAN = !noBigvgan
         let report = try IndexTTS2BenchRunner.run(o)
         if json {
