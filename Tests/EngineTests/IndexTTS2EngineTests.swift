@@ -73,6 +73,15 @@ final class IndexTTS2EngineTests: XCTestCase {
         }
     }
 
+    func testProfileFromAnotherModelIsRefused() throws {
+        let e = try engine()
+        var profile = try e.prepareVoice(try voice())
+        profile.metadata["modelHash"] = "0123456789abcdef"
+        XCTAssertThrowsError(try e.generate(SegmentRequest(key: "1.4", text: "Hello world.", seed: 1), voice: profile)) {
+            XCTAssertTrue("\($0)".contains("another IndexTTS2 model"), "\($0)")
+        }
+    }
+
     func testEmotionVectorChangesEmovecAndIdentity() throws {
         let plain = try engine()
         let happy = try engine { $0.emotion = EmotionSettings(vector: try! EmotionVector(parsing: "happy=0.6,calm=0.2")) }

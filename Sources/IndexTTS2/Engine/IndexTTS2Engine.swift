@@ -67,6 +67,19 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
         ])
     }
 
+    /// The voice's tensors, refusing a cached profile prepared by another model or engine version.
+    func speaker(_ voice: VoiceProfile) throws -> SpeakerConditioning {
+        if let h = voice.metadata["modelHash"], h != modelHash {
+            throw IndexTTS2ModelError.badVoice("the cached voice profile \(voice.voiceHash) was prepared with another IndexTTS2 model "
+                + "(\(h), loaded: \(modelHash)); delete it from the project's voices/ directory so it is prepared again")
+        }
+        if let v = voice.metadata["engineVersion"], v != version {
+            throw IndexTTS2ModelError.badVoice("the cached voice profile \(voice.voiceHash) was prepared by engine version \(v) "
+                + "(this is \(version)); delete it from the project's voices/ directory so it is prepared again")
+        }
+        return try SpeakerConditioning(profile: voice)
+    }
+
     /// get_emovec of the emotion clip (prepared once per engine).
     func clipEmovec() throws -> Tensor? {
         guard let path = options.emotion.effectiveClip else { return nil }
@@ -96,7 +109,7 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
     // MARK: generate
 
     public func generate(_ request: SegmentRequest, voice: VoiceProfile) throws -> GeneratedCodes {
-        let speaker = try SpeakerConditioning(profile: voice)
+        let speaker = try speaker(voice)
         let conds = try conditioningRows(speaker)
         let pieces = textPieces(request.text)
         var sampler = SeededTokenSampler(seed: request.seed)
@@ -130,7 +143,7 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
     public func render(_ codes: GeneratedCodes, request: SegmentRequest, voice: VoiceProfile) throws -> AudioBuffer {
         let pieces = try splitCodes(codes, request: request)
         if pieces.isEmpty { return AudioBuffer(samples: [], sampleRate: sampleRate) }
-        let speaker = try SpeakerConditioning(profile: voice)
+        let speaker = try speaker(voice)
         let conds = try conditioningRows(speaker)
         var rng = SeededRNG(seed: Self.noiseSeed(request.seed))
         let gap = [Float](repeating: 0, count: sampleRate * options.intervalSilenceMs / 1000)

@@ -4,8 +4,9 @@
 //   speaker path: librosa soxr → 22.05 kHz, sinc → 16 kHz, Seamless features, w2v-BERT 2.0 (17 of 24 layers,
 //   1024 hidden) + stats, semantic codec quantize (released dims), reference mel, Kaldi fbank + CMN;
 //   emotion path: librosa soxr → 16 kHz, Seamless features, w2v-BERT.
-// CAMPPlus (baseline 87 ms), the prompt length regulator (18 ms) and the conformer/perceiver conditioner are not
-// timed here (no released-size random-weight builders for them yet).
+//   CAMPPlus (DTDNN defaults: growth 32, bn_size 4, init 128, embedding 192) on the fbank.
+// The prompt length regulator (baseline 18 ms) is timed by the S2Mel bench; the conformer/perceiver conditioner
+// that prepareVoice also runs (cached per voice here, recomputed per segment by infer_v2) is not timed yet.
 import AudioDSP
 import Dispatch
 import Foundation
@@ -75,6 +76,10 @@ public enum VoicePrepBench {
         try time("Kaldi fbank + CMN", "\(a16.count)", baseline: 10.7e-3 * scale) {
             _ = KaldiFbank.subtractingTimeMean(try fbank.compute(a16))
         }
+        let campplusConfig = CAMPPlusConfig()
+        let campplus = try CAMPPlus(config: campplusConfig, weights: randomCAMPPlus(campplusConfig, rng: &rng))
+        let feat = KaldiFbank.subtractingTimeMean(try fbank.compute(a16))
+        try time("CAMPPlus", "\(feat.shape)", baseline: 86.6e-3 * scale) { _ = try campplus(feat.reshaped([1] + feat.shape)) }
         try time("emotion path (features + w2v-BERT)", "\(emo16.count)", baseline: (23.7e-3 + 5.07) * scale) {
             _ = try embedder.embed(try embedder.features(emo16))
         }
@@ -125,6 +130,61 @@ public enum VoicePrepBench {
             norm(&t, p + "final_layer_norm", h)
         }
         return WeightStore(tensors: t, source: "random w2v-BERT")
+    }
+
+    static func batchNorm(_ t: inout [String: Tensor], _ key: String, _ c: Int, affine: Bool = true, _ rng: inout SeededRNG) {
+        if affine { norm(&t, key, c) }
+        t[key + ".running_mean"] = uniform([c], fanIn: 100, &rng)
+        t[key + ".running_var"] = Tensor(shape: [c], data: (0..<c).map { _ in 0.5 + rng.nextFloat() })
+    }
+
+    /// Random CAMPPlus weights (FCM head, TDNN, CAM dense blocks, transits, dense) for `c` and the original architecture.
+    static func randomCAMPPlus(_ c: CAMPPlusConfig, rng: inout SeededRNG) -> WeightStore {
+        var t: [String: Tensor] = [:]
+        let arch = CAMPPlusArchitecture.original, m = arch.fcmChannels
+        t["head.conv1.weight"] = uniform([m, 1, 3, 3], fanIn: 9, &rng)
+        batchNorm(&t, "head.bn1", m, &rng)
+        for (li, blocks) in arch.fcmBlocks.enumerated() {
+            for b in 0..<blocks {
+                let p = "head.layer\(li + 1).\(b)."
+                t[p + "conv1.weight"] = uniform([m, m, 3, 3], fanIn: m * 9, &rng)
+                t[p + "conv2.weight"] = uniform([m, m, 3, 3], fanIn: m * 9, &rng)
+                batchNorm(&t, p + "bn1", m, &rng)
+                batchNorm(&t, p + "bn2", m, &rng)
+                if b == 0 {
+                    t[p + "shortcut.0.weight"] = uniform([m, m, 1, 1], fanIn: m, &rng)
+                    batchNorm(&t, p + "shortcut.1", m, &rng)
+                }
+            }
+        }
+        t["head.conv2.weight"] = uniform([m, m, 3, 3], fanIn: m * 9, &rng)
+        batchNorm(&t, "head.bn2", m, &rng)
+        let fcmOut = m * (c.featDim / 8)
+        t["xvector.tdnn.linear.weight"] = uniform([c.initChannels, fcmOut, 5], fanIn: fcmOut * 5, &rng)
+        batchNorm(&t, "xvector.tdnn.nonlinear.batchnorm", c.initChannels, &rng)
+        var channels = c.initChannels
+        let bn = c.bottleneckChannels, g = c.growthRate
+        for (bi, block) in arch.denseBlocks.enumerated() {
+            for i in 0..<block.numLayers {
+                let p = "xvector.block\(bi + 1).tdnnd\(i + 1).", cin = channels + i * g
+                batchNorm(&t, p + "nonlinear1.batchnorm", cin, &rng)
+                t[p + "linear1.weight"] = uniform([bn, cin, 1], fanIn: cin, &rng)
+                batchNorm(&t, p + "nonlinear2.batchnorm", bn, &rng)
+                t[p + "cam_layer.linear_local.weight"] = uniform([g, bn, block.kernelSize], fanIn: bn * block.kernelSize, &rng)
+                linear(&t, p + "cam_layer.linear1", bn / 2, bn, &rng)
+                t[p + "cam_layer.linear1.weight"] = t[p + "cam_layer.linear1.weight"]!.reshaped([bn / 2, bn, 1])
+                linear(&t, p + "cam_layer.linear2", g, bn / 2, &rng)
+                t[p + "cam_layer.linear2.weight"] = t[p + "cam_layer.linear2.weight"]!.reshaped([g, bn / 2, 1])
+            }
+            channels += block.numLayers * g
+            batchNorm(&t, "xvector.transit\(bi + 1).nonlinear.batchnorm", channels, &rng)
+            t["xvector.transit\(bi + 1).linear.weight"] = uniform([channels / 2, channels, 1], fanIn: channels, &rng)
+            channels /= 2
+        }
+        batchNorm(&t, "xvector.out_nonlinear.batchnorm", channels, &rng)
+        t["xvector.dense.linear.weight"] = uniform([c.embeddingSize, channels * 2, 1], fanIn: channels * 2, &rng)
+        batchNorm(&t, "xvector.dense.nonlinear.batchnorm", c.embeddingSize, affine: false, &rng)
+        return WeightStore(tensors: t, source: "random CAMPPlus")
     }
 
     /// Random RepCodec weights (encoder + quantizer; no decoder) at `c`'s sizes.
