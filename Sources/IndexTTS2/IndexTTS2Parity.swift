@@ -17,8 +17,7 @@ public enum IndexTTS2Parity {
             "indextts2/semantic_codec_tiny": runSemanticCodec,
             "indextts2/conformer_perceiver_tiny": runConformerPerceiver,
             "indextts2/w2v_bert_tiny": IndexTTS2W2VBertParity.runW2VBert,
-        ].merging(IndexTTS2GPTParity.cases) { first, _ in first }
-            .merging(IndexTTS2S2MelParity.cases) { a, _ in a }
+        ].merging(IndexTTS2S2MelParity.cases) { a, _ in a }.merging(IndexTTS2GPTParity.cases) { a, _ in a }
     }
 
     /// A value computed for one case output.

@@ -63,8 +63,10 @@ public enum BLAS {
         }
     }
 
+    /// One single-threaded OpenBLAS call, no partitioning: for callers that parallelize over independent
+    /// products themselves (one product per worker keeps results independent of the thread count).
     @inline(__always)
-    static func rawSgemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+    public static func rawSgemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
                          _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
                          _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
         // Direct callers (conv1d's im2col tiles) must also run on the pinned single-threaded OpenBLAS: an unpinned

@@ -9,7 +9,7 @@ import Tensors
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure GEMM, GEMV, memory bandwidth, convolutions and BigVGAN (real config, random weights).",
+        abstract: "Measure GEMM, GEMV, memory bandwidth, convolutions, BigVGAN and IndexTTS2 S2Mel (real configs, random weights).",
         discussion: "Run from a release build (swift build -c release). Figures compare with ../shared/perf/baseline.md.")
 
     @Flag(help: "Print the report as JSON.")
@@ -27,11 +27,17 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("indextts2-gpt"), help: "Only benchmark the IndexTTS2 GPT decode step (real config.yaml sizes, random weights).")
     var indextts2GPT = false
 
-    @Option(help: "IndexTTS2 config.yaml for --indextts2-gpt; default: ../shared/data/indextts2/config.yaml or Tests/Data's copy.")
+    @Option(help: "IndexTTS2 config.yaml for --indextts2-gpt; default: the repo's copy (as for S2Mel).")
     var gptConfig: String?
 
     @Option(help: "Comma-separated Conv1D kernels for --indextts2-gpt (default: all).")
     var gptKernels: String?
+
+    @Flag(help: "With --indextts2-gpt: only the M = 3 Conv1D product measurements.")
+    var gptProductsOnly = false
+
+    @Flag(help: "Time only w2v-BERT 2.0 through layer 17 (real config, random weights, 10 s of features).")
+    var w2vBert = false
 
     @Option(help: "IndexTTS2 config.yaml whose s2mel block sizes the S2Mel stage; default: the repo's copy.")
     var s2melConfig: String?
@@ -41,6 +47,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Full CFM runs for the S2Mel stage (0 times only single estimator calls).")
     var s2melCfmRuns = 1
+
+    @Flag(help: "Run only the IndexTTS2 S2Mel stage.")
+    var s2melOnly = false
 
     @Option(help: "Benchmark one engine's stages at released sizes with random weights: indextts2.")
     var engine: String?
@@ -54,8 +63,20 @@ struct BenchCommand: ParsableCommand {
             return try runIndexTTS2()
         }
         if indextts2GPT { return try runGPT() }
+        if w2vBert {
+            let t = try W2VBertBench.run(repetitions: repetitions)
+            print("\(t.name) \(t.shape): median \(String(format: "%.3f s (min %.3f), %.1f", t.medianSeconds, t.minSeconds, t.rate)) \(t.unit)")
+            return
+        }
         var options = BenchOptions(repetitions: repetitions, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
         options.includeBigVGAN = !noBigvgan
+        if s2melOnly {
+            options.includeGEMM = false
+            options.includeGEMV = false
+            options.includeMemory = false
+            options.includeConv = false
+            options.includeBigVGAN = false
+        }
         let report = try Bench.run(options)
         var s2mel: [S2MelBenchTiming] = []
         if !noS2mel, let path = s2melConfig ?? Self.defaultIndexTTS2Config() {
@@ -76,16 +97,17 @@ struct BenchCommand: ParsableCommand {
                              t.medianSeconds * 1000, t.rate, t.unit as NSString))
             }
             for t in s2mel {
-                let ratio = t.ratioToPyTorch.map { String(format: "  %.2fx PyTorch", $0) } ?? ""
-                print(String(format: "%-34@ %-30@ median %9.3f ms%@", t.name as NSString, t.shape as NSString,
-                             t.medianSeconds * 1000, ratio as NSString))
+                let ratio = t.pytorchSeconds.map {
+                    String(format: "  vs PyTorch: wall %.2fx, CPU/thread %.2fx", t.medianSeconds / $0, t.cpuSecondsPerThread / $0)
+                } ?? ""
+                print(String(format: "%-34@ %-30@ median %9.3f ms  (CPU/thread %9.3f ms)%@", t.name as NSString, t.shape as NSString,
+                             t.medianSeconds * 1000, t.cpuSecondsPerThread * 1000, ratio as NSString))
             }
         }
     }
 
     func runGPT() throws {
-        let candidates = ["../shared/data/indextts2/config.yaml", "Tests/Data/indextts2/config.yaml"]
-        guard let path = gptConfig ?? candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+        guard let path = gptConfig ?? Self.defaultIndexTTS2Config() else {
             throw ValidationError("no IndexTTS2 config.yaml found; pass --gpt-config")
         }
         let (config, _) = try UnifiedVoiceConfig.load(configYAML: path)
@@ -99,6 +121,7 @@ struct BenchCommand: ParsableCommand {
             }
         }
         options.productRepetitions = repetitions
+        options.productsOnly = gptProductsOnly
         let timings = try GPTBench.run(config: config, options: options)
         if json {
             let encoder = JSONEncoder()
@@ -107,8 +130,8 @@ struct BenchCommand: ParsableCommand {
         } else {
             print("IndexTTS2 GPT (\(config.layers) layers, dim \(config.modelDim), \(config.heads) heads), threads \(Tensors.threadCount)")
             for t in timings {
-                print(String(format: "%-72@ median %9.2f ms  min %9.2f ms  n %3d  %6.1f GB/s", t.name as NSString, t.medianSeconds * 1000,
-                             t.minSeconds * 1000, t.runs, t.gigabytesPerSecond))
+                print(String(format: "%-72@ median %9.2f ms  min %9.2f ms  n %3d  %6.1f GB/s  cpu %9.2f ms", t.name as NSString,
+                             t.medianSeconds * 1000, t.minSeconds * 1000, t.runs, t.gigabytesPerSecond, t.medianCPUSeconds * 1000))
             }
         }
     }

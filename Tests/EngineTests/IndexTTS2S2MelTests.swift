@@ -113,3 +113,44 @@ final class IndexTTS2S2MelTests: XCTestCase {
         XCTAssertEqual(config.styleDim, 192)
     }
 }
+
+final class IndexTTS2S2MelKernelTests: XCTestCase {
+    /// The SIMD exp behind the release softmax / SwiGLU agrees with libm's expf to a few ulp over the softmax range.
+    func testSIMDExpMatchesLibm() {
+        var worst: Float = 0
+        for i in 0..<4000 {
+            let x = -88 + Float(i) * 0.024
+            let e = DiTKernels.exp(x), want = expf(x)
+            if want > 1e-37 { worst = max(worst, abs(e - want) / want) }
+        }
+        XCTAssertLessThan(worst, 4e-7)
+        XCTAssertEqual(DiTKernels.exp(0), 1)
+    }
+
+    func testSIMDSoftmaxMatchesScalar() {
+        var rng = SeededRNG(seed: 7)
+        for n in [1, 7, 8, 9, 96, 131] {
+            var a = (0..<n).map { _ in rng.nextGaussian() * 6 }
+            var b = a
+            a.withUnsafeMutableBufferPointer { DiTKernels.softmaxRowSIMD($0.baseAddress!, n) }
+            b.withUnsafeMutableBufferPointer { DiTKernels.softmaxRowScalar($0.baseAddress!, n) }
+            for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-6 + 1e-5 * y, "n \(n)") }
+            XCTAssertEqual(a.reduce(0, +), 1, accuracy: 1e-5)
+        }
+    }
+
+    /// The release (SIMD) SwiGLU and WaveNet gate agree with the libm versions the debug build runs.
+    func testSIMDGatesMatchScalar() {
+        var rng = SeededRNG(seed: 11)
+        let n = 45
+        let a = (0..<n).map { _ in rng.nextGaussian() * 4 }, b = (0..<n).map { _ in rng.nextGaussian() * 4 }
+        let ga = (0..<n).map { _ in rng.nextGaussian() }, gb = (0..<n).map { _ in rng.nextGaussian() }
+        var simd = [Float](repeating: 0, count: n), scalar = simd
+        DiTKernels.swiGLURowSIMD(a, b, &simd, n)
+        DiTKernels.swiGLURowScalar(a, b, &scalar, 0, n)
+        for (x, y) in zip(simd, scalar) { XCTAssertEqual(x, y, accuracy: 1e-6 + 1e-6 * abs(y)) }
+        DiTKernels.gatedTanhSigmoidSIMD(a, ga, b, gb, &simd, n)
+        DiTKernels.gatedTanhSigmoidScalar(a, ga, b, gb, &scalar, 0, n)
+        for (x, y) in zip(simd, scalar) { XCTAssertEqual(x, y, accuracy: 2e-7) }
+    }
+}

@@ -134,8 +134,17 @@ final class IndexTTS2W2VBertTests: XCTestCase {
             tensors["\(name).bias"] = Tensor(zeros: [2])
         }
         let attention = try W2VBertRelativeKeyAttention(WeightStore(tensors: tensors, source: "hand").root, config: config)
-        let q = Tensor(shape: [1, 2, 5, 1], repeating: 1) // (B, h, T, d)
-        let bias = attention.relativeKeyBias(q, scale: 1) // (1, 2, 5, 5)
+        XCTAssertEqual(attention.linearQKV.weight.shape, [6, 2])
+        // q = 1 (T = 5, d = 1): the per-head projection q·Eᵀ is E in every row.
+        let (t, r) = (5, attention.leftMax + attention.rightMax + 1)
+        let proj = (0..<t).flatMap { _ in attention.distanceEmbedding.array } // (T, R)
+        var scores = [Float](repeating: 0, count: t * t) // (T, T)
+        scores.withUnsafeMutableBufferPointer { s in
+            proj.withUnsafeBufferPointer { p in
+                W2VBertRelativeKeyAttention.addRelative(s.baseAddress!, proj: p.baseAddress!, t: t, r: r,
+                                                        leftMax: attention.leftMax, rightMax: attention.rightMax)
+            }
+        }
         let expected: [Float] = [
             3, 4, 4, 4, 4,
             2, 3, 4, 4, 4,
@@ -143,8 +152,7 @@ final class IndexTTS2W2VBertTests: XCTestCase {
             1, 1, 2, 3, 4,
             1, 1, 1, 2, 3,
         ]
-        XCTAssertEqual(Array(bias.array[0..<25]), expected)
-        XCTAssertEqual(Array(bias.array[25..<50]), expected)
+        XCTAssertEqual(scores, expected)
     }
 
     /// The conv module's depthwise conv is causal: changing frames ≥ t0 leaves the outputs of frames < t0 unchanged,
@@ -162,5 +170,16 @@ final class IndexTTS2W2VBertTests: XCTestCase {
         let b = module(Tensor(shape: [1, t, h], data: changed), valid: nil).array
         XCTAssertEqual(Array(a[0..<(t0 * h)]), Array(b[0..<(t0 * h)]), "frames before t0 must not see later frames")
         XCTAssertNotEqual(Array(a[(t0 * h)...]), Array(b[(t0 * h)...]))
+    }
+
+    /// The row-layout causal depthwise conv equals Conv1d(groups = H, left pad k − 1) run on (B, H, T).
+    func testCausalDepthwiseMatchesGroupedConv1d() {
+        let (b, t, h, k) = (2, 37, 12, 7)
+        let x = Tensor(shape: [b, t, h], data: (0..<(b * t * h)).map { Float(sin(Double($0) * 0.61)) })
+        let w = Tensor(shape: [h, 1, k], data: (0..<(h * k)).map { Float(cos(Double($0) * 1.3)) })
+        let rows = W2VBertConvolutionModule.causalDepthwise(x, weight: w.reshaped([h, k]).transposed(0, 1)) // (B, T, H)
+        let reference = x.transposed(1, 2).conv1d(weight: w, bias: nil, spec: Conv1dSpec(padLeft: k - 1, padRight: 0, groups: h))
+        let diff = zip(rows.array, reference.transposed(1, 2).array).map { abs($0 - $1) }.max()!
+        XCTAssertLessThanOrEqual(diff, 1e-6)
     }
 }

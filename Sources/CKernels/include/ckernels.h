@@ -20,6 +20,13 @@ void bv_snake_avx2(const float *x, float *y, ptrdiff_t n, float alpha, float inv
 /// from their own, already offset, source pointer). Requires bv_has_avx2_fma().
 void bv_weighted_sum_avx2(const float *const *sources, const float *taps, int count, float *out, ptrdiff_t n);
 
+/// In-place softmax of one row: p[i] = exp(p[i] − max) / Σ exp(p[j] − max); a row of only −inf becomes zeros.
+/// exp is the Cephes expf scheme in 8 lanes (≈1 ulp; 0 below ln FLT_MIN). Requires bv_has_avx2_fma().
+void bv_softmax_row_avx2(float *p, ptrdiff_t n);
+
+/// SiLU: y[i] = x[i] / (1 + exp(−x[i])) (y may alias x), same exp. Requires bv_has_avx2_fma().
+void bv_silu_avx2(const float *x, float *y, ptrdiff_t n);
+
 #ifdef __cplusplus
 }
 #endif

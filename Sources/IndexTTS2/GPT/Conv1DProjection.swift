@@ -16,7 +16,8 @@ public enum Conv1DKernel: String, Sendable, CaseIterable, Codable {
     case outputMajorGEMM
     /// Transpose to [N, K] at load; one sgemv(NoTrans) per row for few rows.
     case outputMajorGEMV
-    /// Transpose to [N, K] at load; `SmallMKernel.outputMajor` (each weight row dotted with every input row).
+    /// Transpose to [N, K] at load; `SmallMKernel.outputMajor` (each weight row dotted with every input row)
+    /// for K ≤ `SmallMKernel.maxInner`, per-row sgemv above.
     case outputMajorRows
 
     public var transposesAtLoad: Bool {
@@ -102,6 +103,8 @@ struct Conv1DProjection: @unchecked Sendable {
         case .inputMajorGEMM, .inputMajorGEMV, .inputMajorRows:
             BLAS.sgemm(m: rows, n: n, k: k, a: x, lda: k, b: w, ldb: n, beta: 1, c: y, ldc: n)
         case .outputMajorGEMV where few:
+            for r in 0..<rows { BLAS.sgemv(m: n, n: k, a: w, lda: k, x: x + r * k, beta: 1, y: y + r * n) }
+        case .outputMajorRows where few && k > SmallMKernel.maxInner:
             for r in 0..<rows { BLAS.sgemv(m: n, n: k, a: w, lda: k, x: x + r * k, beta: 1, y: y + r * n) }
         case .outputMajorRows where few:
             SmallMKernel.outputMajor(rows: rows, n: n, k: k, x: x, w: w, y: y)

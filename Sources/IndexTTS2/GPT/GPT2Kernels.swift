@@ -31,24 +31,34 @@ enum GPT2Kernels {
     /// LayerNorm of `rows` rows of `width` values into `out` (may alias `x`).
     static func layerNorm(_ x: UnsafePointer<Float>, rows: Int, width: Int, weight: UnsafePointer<Float>,
                           bias: UnsafePointer<Float>, eps: Float, out: UnsafeMutablePointer<Float>) {
-        for r in 0..<rows {
-            let xr = x + r * width, yr = out + r * width
-            var s = 0.0
-            for j in 0..<width { s += Double(xr[j]) }
-            let mean = s / Double(width)
-            var v = 0.0
-            for j in 0..<width { let d = Double(xr[j]) - mean; v += d * d }
-            let m = Float(mean), rstd = Float(1 / (v / Double(width) + Double(eps)).squareRoot())
-            for j in 0..<width { yr[j] = (xr[j] - m) * rstd * weight[j] + bias[j] }
+        Tensors.parallelFor(rows, minChunk: max(1, 16384 / max(width, 1))) { range in
+            for r in range { layerNormRow(x, r, width: width, weight: weight, bias: bias, eps: eps, out: out) }
         }
     }
 
-    /// gelu_new in place over `count` values.
+    @inline(__always)
+    private static func layerNormRow(_ x: UnsafePointer<Float>, _ r: Int, width: Int, weight: UnsafePointer<Float>,
+                                     bias: UnsafePointer<Float>, eps: Float, out: UnsafeMutablePointer<Float>) {
+        let xr = x + r * width, yr = out + r * width
+        var s = 0.0
+        for j in 0..<width { s += Double(xr[j]) }
+        let mean = s / Double(width)
+        var v = 0.0
+        for j in 0..<width { let d = Double(xr[j]) - mean; v += d * d }
+        let m = Float(mean), rstd = Float(1 / (v / Double(width) + Double(eps)).squareRoot())
+        for j in 0..<width { yr[j] = (xr[j] - m) * rstd * weight[j] + bias[j] }
+    }
+
+    /// gelu_new in place over `count` values, split over the workers for large blocks. With e = exp(2u),
+    /// 0.5·x·(1 + tanh u) = x·e/(e + 1) = x − x/(e + 1): one expf instead of tanhf, exact at e = 0 and e = ∞.
     static func geluNew(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        let c: Float = 0.797_884_560_802_865_4 // √(2/π)
-        for i in 0..<count {
-            let v = x[i]
-            x[i] = 0.5 * v * (1 + tanhf(c * (v + 0.044_715 * (v * v * v))))
+        Tensors.parallelFor(count, minChunk: 8192) { range in
+            let c: Float = 2 * 0.797_884_560_802_865_4 // 2·√(2/π)
+            for i in range {
+                let v = x[i]
+                let e = expf(c * (v + 0.044_715 * (v * v * v)))
+                x[i] = v - v / (e + 1)
+            }
         }
     }
 

@@ -12,6 +12,16 @@
 //             "full step" adds infer_v2's beam sampling (log_softmax, repetition penalty over the history,
 //             temperature, top-k, top-p, 6 draws, scorer) and the cache reorder. Median over the window.
 //   extras    (first kernel) 1-beam step, prefill of `promptLength` positions, latent pass of 348 positions.
+//
+// Measured 2026-11-21 on the 2-vCPU Zen 5 VM of the baseline, release build, 2 threads — but with the VM
+// shared by other builds (load average 7–10), so wall times are inflated and noisy; CPU time per call
+// (all threads) is the steadier figure. M = 3 products, 16 distinct matrices per call, CPU ms:
+//   c_attn 1280→3840: outputMajorRows 15.4, outputMajorGEMV 30.8, inputMajorGEMM 36.3
+//   c_fc 1280→5120:   outputMajorRows 20.9, outputMajorGEMV 43.6, inputMajorGEMM 49.9
+//   mlp.c_proj 5120→1280: row kernel 41–69 (three 20 KiB input rows spill L1), sgemv ×3 41, inputMajorGEMM 52.8
+// → default `.outputMajorRows` (row kernel for K ≤ 2048, per-row sgemv above).
+// 3-beam full step, attention 280–320: wall median 282 ms (min 140 ms), CPU 147 ms per step (PyTorch: 360 ms
+// wall on the idle VM); GEMM on the stored [K, N] layout (what PyTorch runs): CPU 251 ms per step.
 import Foundation
 import Logging
 import Neural
@@ -24,6 +34,9 @@ public struct GPTBenchTiming: Codable, Sendable {
     public var runs: Int
     /// Weight bytes streamed per call divided by the median time (0 when not meaningful).
     public var gigabytesPerSecond: Double
+    /// Median CPU time of the process (all threads) per call: on a machine shared with other work, CPU
+    /// time / threads estimates the wall time the call would take alone.
+    public var medianCPUSeconds: Double
 }
 
 public struct GPTBenchOptions: Sendable {
@@ -39,6 +52,8 @@ public struct GPTBenchOptions: Sendable {
     public var sweep = 16
     public var productRepetitions = 10
     public var includeExtras = true
+    /// Only the M = 3 product measurements (no model is built).
+    public var productsOnly = false
     public var seed: UInt64 = 20_261_121
     public init() {}
 }
@@ -49,6 +64,7 @@ public enum GPTBench {
     public static func run(config c: UnifiedVoiceConfig, options o: GPTBenchOptions = GPTBenchOptions()) throws -> [GPTBenchTiming] {
         var rng = SeededRNG(seed: o.seed)
         var out = products(hidden: c.modelDim, options: o, rng: &rng)
+        if o.productsOnly { return out }
         let tensors = try weights(c, rng: &rng)
         for (i, kernel) in o.kernels.enumerated() {
             let store = WeightStore(tensors: tensors, source: "bench")
@@ -80,7 +96,10 @@ public enum GPTBench {
             var y = [Float](repeating: 0, count: 3 * n)
             for kernel in o.kernels {
                 let w = kernel.transposesAtLoad ? transposed.pointer : stored.pointer
+                var cpu: [Double] = []
                 let samples = time(o.productRepetitions) {
+                    let c0 = cpuTime()
+                    defer { cpu.append(cpuTime() - c0) }
                     y.withUnsafeMutableBufferPointer { yb in
                         for i in 0..<o.sweep {
                             Conv1DProjection.product(kernel, rows: 3, n: n, k: k, x: x.pointer, w: w + i * k * n, y: yb.baseAddress!)
@@ -88,7 +107,7 @@ public enum GPTBench {
                     }
                 }
                 out.append(timing("M=3 \(label) K=\(k) N=\(n) ×\(o.sweep) \(kernel.rawValue)", samples,
-                                  bytes: Double(o.sweep * k * n * 4)))
+                                  cpu: Array(cpu.dropFirst()), bytes: Double(o.sweep * k * n * 4)))
             }
         }
         return out
@@ -109,8 +128,9 @@ public enum GPTBench {
         var sampler = SeededTokenSampler(seed: o.seed)
         var x = [Float](repeating: 0, count: beams * d), logits = [Float](repeating: 0, count: beams * v)
         var tokens = [Int](repeating: 0, count: beams)
-        var forward: [Double] = [], full: [Double] = []
+        var forward: [Double] = [], full: [Double] = [], cpuForward: [Double] = [], cpuFull: [Double] = []
         while state.length < o.window.upperBound {
+            let c0 = cpuTime()
             let t0 = DispatchTime.now().uptimeNanoseconds
             try x.withUnsafeMutableBufferPointer { xb in
                 for b in 0..<beams { try emb.melRow(tokens[b], position: state.length - start + 1, into: xb.baseAddress! + b * d) }
@@ -120,6 +140,7 @@ public enum GPTBench {
                 logits.withUnsafeMutableBufferPointer { heads.melLogits(xb.baseAddress!, rows: beams, out: $0.baseAddress!) }
             }
             let t1 = DispatchTime.now().uptimeNanoseconds
+            let c1 = cpuTime()
             let rows = (0..<beams).map { Array(logits[$0 * v..<($0 + 1) * v]) }
             let step = try search.step(logits: rows, processors: processors, sampler: &sampler)
             state.reorder(step.sourceBeams)
@@ -127,11 +148,13 @@ public enum GPTBench {
             let t2 = DispatchTime.now().uptimeNanoseconds
             forward.append(Double(t1 - t0) * 1e-9)
             full.append(Double(t2 - t0) * 1e-9)
+            cpuForward.append(c1 - c0)
+            cpuFull.append(cpuTime() - c0)
             if search.isFinished { break }
         }
         let w = "\(o.window.lowerBound)–\(state.length)"
-        return [timing("3-beam step forward (\(kernel.rawValue), attention \(w))", forward, bytes: bytes),
-                timing("3-beam full step (\(kernel.rawValue), attention \(w))", full, bytes: bytes)]
+        return [timing("3-beam step forward (\(kernel.rawValue), attention \(w))", forward, cpu: cpuForward, bytes: bytes),
+                timing("3-beam full step (\(kernel.rawValue), attention \(w))", full, cpu: cpuFull, bytes: bytes)]
     }
 
     /// 1-beam step in the window, prefill of promptLength positions, latent pass.
@@ -145,9 +168,10 @@ public enum GPTBench {
             var prefix = uniform([o.window.lowerBound, d], fanIn: 1, rng: &rng)
             try prefix.withUnsafeMutableBufferPointer { try gpt.forward($0.baseAddress!, sequences: 1, rows: o.window.lowerBound, state: state) }
             var x = [Float](repeating: 0, count: d)
-            var samples: [Double] = []
+            var samples: [Double] = [], cpu: [Double] = []
             var token = 0
             while state.length < o.window.upperBound {
+                let c0 = cpuTime()
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 try x.withUnsafeMutableBufferPointer { xb in
                     try emb.melRow(token, position: state.length - o.window.lowerBound + 1, into: xb.baseAddress!)
@@ -158,17 +182,21 @@ public enum GPTBench {
                 }
                 token = Logits.argmax(logits) % c.startMelToken
                 samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
+                cpu.append(cpuTime() - c0)
             }
-            out.append(timing("1-beam step forward+argmax (\(kernel.rawValue))", samples, bytes: bytes))
+            out.append(timing("1-beam step forward+argmax (\(kernel.rawValue))", samples, cpu: cpu, bytes: bytes))
         }
         for (label, rows) in [("prefill", o.promptLength), ("latent pass", o.latentLength)] {
             let input = uniform([rows, d], fanIn: 1, rng: &rng)
+            var cpu: [Double] = []
             let samples = try time(2) {
+                let c0 = cpuTime()
                 let state = gpt.makeState(batch: 1, capacity: rows)
                 var x = input
                 try x.withUnsafeMutableBufferPointer { try gpt.forward($0.baseAddress!, sequences: 1, rows: rows, state: state) }
+                cpu.append(cpuTime() - c0)
             }
-            out.append(timing("\(label) \(rows) positions (\(kernel.rawValue))", samples, bytes: 0))
+            out.append(timing("\(label) \(rows) positions (\(kernel.rawValue))", samples, cpu: Array(cpu.dropFirst()), bytes: 0))
         }
         return out
     }
@@ -223,11 +251,19 @@ public enum GPTBench {
         }
     }
 
-    static func timing(_ name: String, _ samples: [Double], bytes: Double) -> GPTBenchTiming {
-        let sorted = samples.sorted()
+    /// CPU seconds used by the whole process so far (all threads).
+    static func cpuTime() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    static func timing(_ name: String, _ samples: [Double], cpu: [Double], bytes: Double) -> GPTBenchTiming {
+        let sorted = samples.sorted(), cpuSorted = cpu.sorted()
         let median = sorted.isEmpty ? .nan : sorted[sorted.count / 2]
         let t = GPTBenchTiming(name: name, medianSeconds: median, minSeconds: sorted.first ?? .nan, runs: samples.count,
-                               gigabytesPerSecond: bytes > 0 ? bytes / median * 1e-9 : 0)
+                               gigabytesPerSecond: bytes > 0 ? bytes / median * 1e-9 : 0,
+                               medianCPUSeconds: cpuSorted.isEmpty ? .nan : cpuSorted[cpuSorted.count / 2])
         log.info("\(name): median \(String(format: "%.2f", median * 1e3)) ms, \(String(format: "%.1f", t.gigabytesPerSecond)) GB/s")
         return t
     }

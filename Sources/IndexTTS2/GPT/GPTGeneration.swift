@@ -18,7 +18,7 @@ import Tensors
 
 public struct GPTGenerationOptions: Sendable {
     public var settings: GenerationSettings
-    /// Codes generated at most (infer_v2: max_mel_tokens − 315 … here the caller's cap, 1500 by default).
+    /// Codes generated at most (max_generate_length; infer_v2 passes 1500).
     public var maxGenerateLength: Int
     /// Keep every step's raw logits and processed scores (parity checks; ≈ steps · beams · V floats each).
     public var recordSteps: Bool

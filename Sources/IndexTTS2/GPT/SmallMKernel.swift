@@ -10,6 +10,10 @@ import Tensors
 
 enum SmallMKernel {
     static let maxRows = 4
+    /// Above this inner size the row kernel loses to per-row sgemv on the 2-core Zen 5 VM (GPTBench: the
+    /// 5120 → 1280 projection; three 20 KiB input rows no longer fit L1 beside the weight stream, while a
+    /// 26 MB matrix read three times back to back mostly comes from the 32 MB L3).
+    static let maxInner = 2048
     /// Output columns per block of the input-major kernel (2 KiB runs of a weight row).
     static let columnBlock = 512
 
@@ -30,7 +34,7 @@ enum SmallMKernel {
         precondition(rows >= 1 && rows <= maxRows, "small-M kernel takes 1…\(maxRows) rows, got \(rows)")
         Tensors.parallelFor(n, minChunk: 64) { cols in
             if rows == 3 && k % 16 == 0 {
-                for j in cols { dot3(x, w + j * k, k, y + j, n) }
+                for j in cols { dot3(x, stride: k, w + j * k, k, y + j, n) }
             } else {
                 for j in cols {
                     let wr = w + j * k
@@ -40,13 +44,13 @@ enum SmallMKernel {
         }
     }
 
-    /// y[0], y[n], y[2n] += x_r · w for the three rows of x (k a multiple of 16).
+    /// y[0], y[n], y[2n] += x_r[0..<k] · w[0..<k] for the three rows of x (row stride `stride`; k a multiple of 16).
     @inline(__always)
-    private static func dot3(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ k: Int,
+    private static func dot3(_ x: UnsafePointer<Float>, stride: Int, _ w: UnsafePointer<Float>, _ k: Int,
                              _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         var a0 = SIMD8<Float>(repeating: 0), b0 = a0, c0 = a0
         var a1 = a0, b1 = a0, c1 = a0
-        let x1 = x + k, x2 = x + 2 * k
+        let x1 = x + stride, x2 = x + 2 * stride
         var j = 0
         while j < k {
             let w0 = load(w + j), w1 = load(w + j + 8)

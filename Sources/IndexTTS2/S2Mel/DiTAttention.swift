@@ -77,8 +77,9 @@ struct DiTAttention: Sendable {
     func attend(_ qkv: Tensor, batch bsz: Int, length t: Int, dim d: Int) -> Tensor {
         let hd = headDim, h = heads, ld = 3 * d
         let scale = 1 / Float(hd).squareRoot()
-        // Query rows per block: keep each score GEMM under BLAS's parallel threshold (it runs on this worker).
-        let blockRows = Swift.max(1, Swift.min(t, ((1 << 21) - 1) / Swift.max(t * hd, 1)))
+        // 128 query rows per block: the block's scores (128 × T) stay in L2, and the GEMMs are large enough to run
+        // near BLAS's peak (a GEMM nested in this parallel loop runs on the calling worker).
+        let blockRows = Swift.min(t, 128)
         let blocks = (t + blockRows - 1) / blockRows
         var out = Tensor(zeros: [bsz, t, d]) // (B, T, D)
         let src = qkv.pointer

@@ -4,7 +4,7 @@
 //   x_in = cond_x_merge_linear([xᵀ (80) ‖ prompt_xᵀ (80) ‖ mu' (D) ‖ style broadcast over T])
 //   x_res = transformer(x_in, t1)                           (positions 0..T−1, bidirectional)
 //   x_res = skip_linear([x_res ‖ xᵀ])                       (long skip with the NOISY input x)
-//   h = conv1(x_res)ᵀ; t2 = t_embedder2(t); h = wavenet(h, g = t2)ᵀ + res_projection(x_res)
+//   h = conv1(x_res)ᵀ; t2 = t_embedder2(t); h = wavenet(h, g = t2)ᵀ + res_projection(x_res)   (WaveNet run time-major)
 //   out = conv2(final_layer(h, t1)ᵀ)                         (B, 80, T)
 // Unused checkpoint entries: x_embedder.* (weight-normed Linear 80 → D), cond_embedder.weight,
 // content_mask_embedder.weight; `input_pos` (arange(16384)) is read and checked.
@@ -80,9 +80,9 @@ public struct DiTEstimator: Sendable {
         let xIn = condMerge(Tensor.concat(parts, axis: 2)) // (B, T, D)
         var xRes = try transformer(xIn, time: t1) // (B, T, D)
         if let skipLinear { xRes = skipLinear(Tensor.concat([xRes, xt], axis: 2)) } // (B, T, D)
-        let h = conv1(xRes).transposed(1, 2) // (B, W, T)
+        let h = conv1(xRes) // (B, T, W)
         let t2 = tEmbedder2(t) // (B, W)
-        var y = try wavenet(h, condition: t2).transposed(1, 2) // (B, T, W)
+        var y = try wavenet(h, condition: t2) // (B, T, W)
         y.add(resProjection(xRes))
         let f = finalLayer(y, time: t1).transposed(1, 2) // (B, W, T)
         return conv2(f) // (B, 80, T)

@@ -15,7 +15,11 @@ enum DiTKernels {
     static func exp(_ v: V) -> V {
         let x0 = v.replacing(with: V(repeating: -87.3), where: v .< V(repeating: -87.3))
         let x1 = x0.replacing(with: V(repeating: 88.3), where: x0 .> V(repeating: 88.3))
-        let fx = (x1 * V(repeating: 1.442_695_040_888_963_4)).rounded(.toNearestOrEven)
+        // Round to nearest by adding 1.5·2²³: the float's low mantissa bits then hold n (two's complement),
+        // which also gives 2ⁿ without a float → int conversion.
+        let magic = V(repeating: 12_582_912)
+        let shifted = x1 * V(repeating: 1.442_695_040_888_963_4) + magic
+        let fx = shifted - magic
         var x = x1 - fx * V(repeating: 0.693_359_375)
         x = x - fx * V(repeating: -2.121_944_400_546_905_8e-4)
         let z = x * x
@@ -26,21 +30,45 @@ enum DiTKernels {
         y = y * x + V(repeating: 1.666_666_545_9e-1)
         y = y * x + V(repeating: 5.000_000_120_1e-1)
         y = y * z + x + V(repeating: 1)
-        let n = SIMD8<Int32>(fx, rounding: .toNearestOrEven) &+ 127
-        let scale = unsafeBitCast(n &<< 23, to: V.self)
+        let n = unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &- SIMD8<UInt32>(repeating: 0x4B40_0000 - 127)
+        let scale = unsafeBitCast(n &<< SIMD8<UInt32>(repeating: 23), to: V.self)
         return y * scale
     }
 
     @inline(__always)
     static func exp(_ x: Float) -> Float { exp(V(repeating: x))[0] }
 
-    /// In-place softmax of one row of n values (all finite).
+    /// In-place softmax of one row of n values (all finite). Release builds run the SIMD kernel; debug builds
+    /// (where generic SIMD code is not specialised and runs ~1000× slower) the scalar one with libm's expf.
+    /// Both are checked against each other by the tests, and the SIMD one by `bookvox dev parity` in release.
+    @inline(__always)
     static func softmaxRow(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+        #if DEBUG
+        softmaxRowScalar(p, n)
+        #else
+        softmaxRowSIMD(p, n)
+        #endif
+    }
+
+    static func softmaxRowScalar(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+        var m = -Float.infinity
+        for j in 0..<n { m = Swift.max(m, p[j]) }
+        var s: Float = 0
+        for j in 0..<n { let e = expf(p[j] - m); p[j] = e; s += e }
+        let inv = 1 / s
+        for j in 0..<n { p[j] *= inv }
+    }
+
+    static func softmaxRowSIMD(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
         let vecEnd = n & ~7
         var mv = V(repeating: -.infinity)
         var j = 0
         let raw = UnsafeMutableRawPointer(p)
-        while j < vecEnd { mv = pointwiseMax(mv, raw.loadUnaligned(fromByteOffset: j * 4, as: V.self)); j += 8 }
+        while j < vecEnd {
+            let v = raw.loadUnaligned(fromByteOffset: j * 4, as: V.self)
+            mv = mv.replacing(with: v, where: v .> mv)
+            j += 8
+        }
         var m = mv.max()
         while j < n { m = Swift.max(m, p[j]); j += 1 }
         let mm = V(repeating: m)
@@ -66,6 +94,68 @@ enum DiTKernels {
 
     @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
 
+    /// y[j] = tanh(a[j] + ga[j]) · sigmoid(b[j] + gb[j]) for j < n (WaveNet's gated activation); SIMD in release,
+    /// libm in debug.
+    @inline(__always)
+    static func gatedTanhSigmoid(_ a: UnsafePointer<Float>, _ ga: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                 _ gb: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        #if DEBUG
+        gatedTanhSigmoidScalar(a, ga, b, gb, y, 0, n)
+        #else
+        gatedTanhSigmoidSIMD(a, ga, b, gb, y, n)
+        #endif
+    }
+
+    static func gatedTanhSigmoidScalar(_ a: UnsafePointer<Float>, _ ga: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                       _ gb: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ from: Int, _ n: Int) {
+        for j in from..<n { y[j] = tanhf(a[j] + ga[j]) * sigmoid(b[j] + gb[j]) }
+    }
+
+    /// tanh(u) = 1 − 2/(e^{2u} + 1), sigmoid(v) = 1/(1 + e^{−v}) on the SIMD exp (absolute error ~1e-7).
+    static func gatedTanhSigmoidSIMD(_ a: UnsafePointer<Float>, _ ga: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                     _ gb: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        let ar = UnsafeRawPointer(a), gar = UnsafeRawPointer(ga), br = UnsafeRawPointer(b), gbr = UnsafeRawPointer(gb)
+        let yr = UnsafeMutableRawPointer(y)
+        let one = V(repeating: 1), two = V(repeating: 2)
+        var j = 0
+        while j + 8 <= n {
+            let u = ar.loadUnaligned(fromByteOffset: j * 4, as: V.self) + gar.loadUnaligned(fromByteOffset: j * 4, as: V.self)
+            let v = br.loadUnaligned(fromByteOffset: j * 4, as: V.self) + gbr.loadUnaligned(fromByteOffset: j * 4, as: V.self)
+            let th = one - two / (exp(two * u) + one)
+            let sg = one / (one + exp(-v))
+            yr.storeBytes(of: th * sg, toByteOffset: j * 4, as: V.self)
+            j += 8
+        }
+        gatedTanhSigmoidScalar(a, ga, b, gb, y, j, n)
+    }
+
+    /// y[j] = silu(a[j]) · b[j] for j < n; SIMD in release, libm in debug.
+    @inline(__always)
+    static func swiGLURow(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        #if DEBUG
+        swiGLURowScalar(a, b, y, 0, n)
+        #else
+        swiGLURowSIMD(a, b, y, n)
+        #endif
+    }
+
+    static func swiGLURowScalar(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                                _ from: Int, _ n: Int) {
+        for j in from..<n { y[j] = (a[j] / (1 + expf(-a[j]))) * b[j] }
+    }
+
+    static func swiGLURowSIMD(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        let ar = UnsafeRawPointer(a), br = UnsafeRawPointer(b), yr = UnsafeMutableRawPointer(y)
+        var j = 0
+        while j + 8 <= n {
+            let av = ar.loadUnaligned(fromByteOffset: j * 4, as: V.self)
+            let bv = br.loadUnaligned(fromByteOffset: j * 4, as: V.self)
+            yr.storeBytes(of: av / (V(repeating: 1) + exp(-av)) * bv, toByteOffset: j * 4, as: V.self)
+            j += 8
+        }
+        swiGLURowScalar(a, b, y, j, n)
+    }
+
     /// rows × [a (n) ‖ b (n)] → rows × (silu(a) ⊙ b)
     static func swiGLU(_ ab: Tensor, rows: Int, width n: Int) -> Tensor {
         var out = Tensor(zeros: [rows, n]) // (M, I)
@@ -74,16 +164,8 @@ enum DiTKernels {
             let o = ob.baseAddress!
             Tensors.parallelFor(rows, minChunk: 8) { r in
                 for row in r {
-                    let a = src + row * 2 * n, b = a + n, y = o + row * n
-                    let ar = UnsafeRawPointer(a), br = UnsafeRawPointer(b), yr = UnsafeMutableRawPointer(y)
-                    var j = 0
-                    while j + 8 <= n {
-                        let av = ar.loadUnaligned(fromByteOffset: j * 4, as: V.self)
-                        let bv = br.loadUnaligned(fromByteOffset: j * 4, as: V.self)
-                        yr.storeBytes(of: av / (V(repeating: 1) + exp(-av)) * bv, toByteOffset: j * 4, as: V.self)
-                        j += 8
-                    }
-                    while j < n { y[j] = (a[j] / (1 + exp(-a[j]))) * b[j]; j += 1 }
+                    let a = src + row * 2 * n
+                    swiGLURow(a, a + n, o + row * n, n)
                 }
             }
         }

@@ -32,9 +32,16 @@ public struct S2MelBenchTiming: Codable, Sendable {
     public var minSeconds: Double
     public var maxSeconds: Double
     public var runs: Int
+    /// Median process CPU time (user + system) per run divided by the worker-thread count: what the wall time
+    /// would be on an otherwise idle machine with perfect scaling (wall time is inflated when other processes
+    /// share the cores).
+    public var cpuSecondsPerThread: Double
     /// The PyTorch median of the same measurement on the baseline VM (baseline.md §4.3), when there is one.
     public var pytorchSeconds: Double?
+    /// Wall-time ratio to PyTorch (only meaningful on an otherwise idle machine).
     public var ratioToPyTorch: Double? { pytorchSeconds.map { medianSeconds / $0 } }
+    /// CPU-time-per-thread ratio to PyTorch (robust to other processes sharing the cores).
+    public var cpuRatioToPyTorch: Double? { pytorchSeconds.map { cpuSecondsPerThread / $0 } }
 }
 
 public enum S2MelBench {
@@ -81,7 +88,7 @@ public enum S2MelBench {
                                        steps: o.steps, cfgRate: o.cfgRate)
             }
             out.append(timing("CFM \(o.steps) steps (total)", "T \(t), CFG batch 2", cfm, pytorch: t == 860 && o.steps == 25 ? 43.8 : nil))
-            out.append(timing("CFM per step", "T \(t), CFG batch 2", cfm.map { $0 / Double(o.steps) },
+            out.append(timing("CFM per step", "T \(t), CFG batch 2", cfm.map { $0.scaled(1 / Double(o.steps)) },
                               pytorch: t == 860 && o.steps == 25 ? 43.8 / 25 : nil))
         }
         return out
@@ -171,20 +178,36 @@ public enum S2MelBench {
         return t
     }
 
-    static func time(_ runs: Int, warmup: Bool = true, _ body: () throws -> Void) throws -> [Double] {
+    /// One timed run: wall seconds and process CPU seconds.
+    struct Sample {
+        var wall: Double
+        var cpu: Double
+
+        func scaled(_ f: Double) -> Sample { Sample(wall: wall * f, cpu: cpu * f) }
+    }
+
+    static func cpuSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    static func time(_ runs: Int, warmup: Bool = true, _ body: () throws -> Void) throws -> [Sample] {
         if warmup { try body() }
         return try (0..<max(runs, 1)).map { _ in
+            let c0 = cpuSeconds()
             let t0 = DispatchTime.now().uptimeNanoseconds
             try body()
-            return Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9
+            return Sample(wall: Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9, cpu: cpuSeconds() - c0)
         }
     }
 
-    static func timing(_ name: String, _ shape: String, _ samples: [Double], pytorch: Double?) -> S2MelBenchTiming {
-        let s = samples.sorted()
+    static func timing(_ name: String, _ shape: String, _ samples: [Sample], pytorch: Double?) -> S2MelBenchTiming {
+        let s = samples.map(\.wall).sorted(), cpu = samples.map(\.cpu).sorted()
         let t = S2MelBenchTiming(name: name, shape: shape, medianSeconds: s[s.count / 2], minSeconds: s[0], maxSeconds: s[s.count - 1],
-                                 runs: s.count, pytorchSeconds: pytorch)
-        log.info("\(name) \(shape): median \(String(format: "%.1f", t.medianSeconds * 1e3)) ms")
+                                 runs: s.count, cpuSecondsPerThread: cpu[cpu.count / 2] / Double(Tensors.threadCount),
+                                 pytorchSeconds: pytorch)
+        log.info("\(name) \(shape): median \(String(format: "%.1f", t.medianSeconds * 1e3)) ms wall, \(String(format: "%.1f", t.cpuSecondsPerThread * 1e3)) ms CPU/thread")
         return t
     }
 }

@@ -8,53 +8,57 @@
 //                r = res_skip_layers[l](z) (k 1; 2C wide, the last layer C wide)
 //                l < n−1: x = (x + r[:C])·mask, skip += r[C:];  last: skip += r
 //   out = skip · mask        (mask all ones: one length per batch)
+// Computed time-major ((B, T, C) rows, `TimeMajorConv1d`), the layout of the DiT around it.
 // Keys: cond_layer.conv.conv.*, in_layers.l.conv.conv.*, res_skip_layers.l.conv.conv.* ({weight_g, weight_v, bias}).
 import Foundation
 import Neural
 import Tensors
 
 struct WaveNet: Sendable {
-    let condLayer: Conv1d
-    let inLayers: [Conv1d]
-    let resSkipLayers: [Conv1d]
+    let condLayer: TimeMajorConv1d
+    let inLayers: [TimeMajorConv1d]
+    let resSkipLayers: [TimeMajorConv1d]
     let hidden: Int
+    let maxPad: Int
 
     init(_ scope: WeightScope, config: S2MelConfig.WaveNet) throws {
         let c = config.hiddenDim, n = config.numLayers
         hidden = c
-        condLayer = try Conv1d(scope.scope("cond_layer.conv.conv"), inChannels: c, outChannels: 2 * c * n, kernelSize: 1)
+        condLayer = TimeMajorConv1d(try Conv1d(scope.scope("cond_layer.conv.conv"), inChannels: c, outChannels: 2 * c * n, kernelSize: 1))
+        var pads: [Int] = []
         inLayers = try (0..<n).map { l in
             var dilation = 1
             for _ in 0..<l { dilation *= config.dilationRate }
             let total = (config.kernelSize - 1) * dilation
+            pads.append(total - total / 2)
             let spec = Conv1dSpec(padLeft: total - total / 2, padRight: total / 2, dilation: dilation, paddingMode: .reflect)
-            return try Conv1d(scope.scope("in_layers.\(l).conv.conv"), inChannels: c, outChannels: 2 * c,
-                              kernelSize: config.kernelSize, spec: spec)
+            return TimeMajorConv1d(try Conv1d(scope.scope("in_layers.\(l).conv.conv"), inChannels: c, outChannels: 2 * c,
+                                              kernelSize: config.kernelSize, spec: spec))
         }
         resSkipLayers = try (0..<n).map { l in
-            try Conv1d(scope.scope("res_skip_layers.\(l).conv.conv"), inChannels: c, outChannels: l < n - 1 ? 2 * c : c, kernelSize: 1)
+            TimeMajorConv1d(try Conv1d(scope.scope("res_skip_layers.\(l).conv.conv"), inChannels: c,
+                                       outChannels: l < n - 1 ? 2 * c : c, kernelSize: 1))
         }
+        maxPad = pads.max() ?? 0
     }
 
-    /// x (B, C, T), time conditioning t2 (B, C) → (B, C, T)
+    /// x (B, T, C), time conditioning t2 (B, C) → (B, T, C)
     func callAsFunction(_ x: Tensor, condition t2: Tensor) throws -> Tensor {
-        let (bsz, c, t) = (x.shape[0], x.shape[1], x.shape[2])
-        let maxPad = inLayers.map { Swift.max($0.spec.padLeft, $0.spec.padRight) }.max() ?? 0
+        let (bsz, t, c) = (x.shape[0], x.shape[1], x.shape[2])
         guard t > maxPad else {
             // encodec's pad1d zero-extends inputs shorter than the reflect padding; IndexTTS2 never gets there.
             throw S2MelError.badInput(name: "WaveNet input", expected: "more than \(maxPad) frames for reflect padding", got: x.shape)
         }
-        let g = condLayer(t2.reshaped([bsz, c, 1])) // (B, 2Cn, 1)
+        let g = condLayer(t2.reshaped([bsz, 1, c])) // (B, 1, 2Cn)
         var h = x
-        var skip = Tensor(zeros: [bsz, c, t]) // (B, C, T)
+        var skip = Tensor(zeros: [bsz, t, c]) // (B, T, C)
         for (l, (inLayer, resSkip)) in zip(inLayers, resSkipLayers).enumerated() {
-            let a = inLayer(h) // (B, 2C, T)
-            let z = WaveNet.gate(a, g: g, offset: 2 * c * l, channels: c) // (B, C, T)
-            let r = resSkip(z) // (B, 2C or C, T)
+            let a = inLayer(h) // (B, T, 2C)
+            let z = WaveNet.gate(a, g: g, offset: 2 * c * l, channels: c) // (B, T, C)
+            let r = resSkip(z) // (B, T, 2C or C)
             if l < inLayers.count - 1 {
-                let parts = r.split(axis: 1, sizes: [c, c])
-                h.add(parts[0])
-                skip.add(parts[1])
+                WaveNet.accumulate(&h, r, from: 0, width: c)
+                WaveNet.accumulate(&skip, r, from: c, width: c)
             } else {
                 skip.add(r)
             }
@@ -62,24 +66,38 @@ struct WaveNet: Sendable {
         return skip
     }
 
-    /// tanh(a[:, :C] + g[off ..< off+C]) ⊙ sigmoid(a[:, C:] + g[off+C ..< off+2C]) with g (B, G, 1) broadcast over time.
+    /// tanh(a[…, :C] + g[off ..< off+C]) ⊙ sigmoid(a[…, C:] + g[off+C ..< off+2C]) for a (B, T, 2C), g (B, 1, G).
     static func gate(_ a: Tensor, g: Tensor, offset: Int, channels c: Int) -> Tensor {
-        let (bsz, t) = (a.shape[0], a.shape[2])
-        let gw = g.shape[1]
-        var out = Tensor(zeros: [bsz, c, t]) // (B, C, T)
+        let (bsz, t) = (a.shape[0], a.shape[1])
+        let gw = g.shape[2]
+        var out = Tensor(zeros: [bsz, t, c]) // (B, T, C)
         let ap = a.pointer, gp = g.pointer
         out.withUnsafeMutableBufferPointer { ob in
             let o = ob.baseAddress!
-            Tensors.parallelFor(bsz * c, minChunk: 4) { rows in
+            Tensors.parallelFor(bsz * t, minChunk: 16) { rows in
                 for row in rows {
-                    let (b, ch) = (row / c, row % c)
-                    let ta = ap + (b * 2 * c + ch) * t, sa = ap + (b * 2 * c + c + ch) * t
-                    let tg = gp[b * gw + offset + ch], sg = gp[b * gw + offset + c + ch]
-                    let y = o + row * t
-                    for j in 0..<t { y[j] = tanhf(ta[j] + tg) * DiTKernels.sigmoid(sa[j] + sg) }
+                    let ta = ap + row * 2 * c, sa = ta + c
+                    let tg = gp + (row / t) * gw + offset, sg = tg + c
+                    let y = o + row * c
+                    DiTKernels.gatedTanhSigmoid(ta, tg, sa, sg, y, c)
                 }
             }
         }
         return out
+    }
+
+    /// x (B, T, C) += r[…, from ..< from + C] for r (B, T, W).
+    static func accumulate(_ x: inout Tensor, _ r: Tensor, from: Int, width c: Int) {
+        let rows = x.count / c, rw = r.shape[2]
+        let rp = r.pointer
+        x.withUnsafeMutableBufferPointer { xb in
+            let xp = xb.baseAddress!
+            Tensors.parallelFor(rows, minChunk: 64) { rr in
+                for row in rr {
+                    let src = rp + row * rw + from, dst = xp + row * c
+                    for j in 0..<c { dst[j] += src[j] }
+                }
+            }
+        }
     }
 }

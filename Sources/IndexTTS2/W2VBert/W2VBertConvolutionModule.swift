@@ -3,9 +3,10 @@
 //   → GLU over channels (first half · sigmoid(second half)) → **causal** left zero-pad of k−1
 //   → depthwise Conv1d(H, k, groups H, no bias) → depthwise_layer_norm over channels → hidden_act
 //   → pointwise_conv2 (1×1, H → H, no bias)
-// Both LayerNorms use layer_norm_eps. The 1×1 convs run as Linears on (B, T, C) rows (GEMM); only the depthwise
-// conv works on (B, C, T). Padded frames are not zeroed again at the output (they keep whatever the causal
-// conv carries into them), exactly as in HF.
+// Both LayerNorms use layer_norm_eps. Everything stays in (B, T, C) rows: the 1×1 convs run as Linears (GEMM)
+// and the depthwise conv runs directly on the rows with its weight stored (K, H), so no transposes or padded
+// copies are made (same products and summation order as Conv1d's depthwise loop). Padded frames are not zeroed
+// again at the output (they keep whatever the causal conv carries into them), exactly as in HF.
 import Foundation
 import Neural
 import Tensors
@@ -13,7 +14,7 @@ import Tensors
 struct W2VBertConvolutionModule: Sendable {
     let norm: LayerNorm
     let pointwise1: Linear // (2H, H)
-    let depthwise: Conv1d  // (H, 1, k), left pad k−1
+    let depthwiseKH: Tensor // (k, H): depthwise_conv.weight (H, 1, k) transposed at load
     let depthwiseNorm: LayerNorm
     let pointwise2: Linear // (H, H)
     let activation: Activation
@@ -23,8 +24,7 @@ struct W2VBertConvolutionModule: Sendable {
         norm = try LayerNorm(scope.scope("layer_norm"), dim: h, eps: config.layerNormEps)
         let w1 = try scope.scope("pointwise_conv1").tensor("weight", shape: [2 * h, h, 1])
         pointwise1 = Linear(weight: w1.reshaped([2 * h, h]), bias: nil)
-        depthwise = try Conv1d(scope.scope("depthwise_conv"), inChannels: h, outChannels: h, kernelSize: k,
-                               spec: Conv1dSpec(padLeft: k - 1, padRight: 0, groups: h), bias: false)
+        depthwiseKH = try scope.scope("depthwise_conv").tensor("weight", shape: [h, 1, k]).reshaped([h, k]).transposed(0, 1)
         depthwiseNorm = try LayerNorm(scope.scope("depthwise_layer_norm"), dim: h, eps: config.layerNormEps)
         let w2 = try scope.scope("pointwise_conv2").tensor("weight", shape: [h, h, 1])
         pointwise2 = Linear(weight: w2.reshaped([h, h]), bias: nil)
@@ -37,10 +37,32 @@ struct W2VBertConvolutionModule: Sendable {
         if let valid { W2VBertMasking.zeroPaddedFrames(&h, valid: valid) }
         let ab = pointwise1(h) // (B, T, 2H)
         let glu = W2VBertConvolutionModule.glu(ab) // (B, T, H)
-        let conv = depthwise(glu.transposed(1, 2)) // (B, H, T)
-        var y = depthwiseNorm(conv.transposed(1, 2)) // (B, T, H)
-        activation.apply(&y)
+        let conv = W2VBertConvolutionModule.causalDepthwise(glu, weight: depthwiseKH) // (B, T, H)
+        var y = depthwiseNorm(conv) // (B, T, H)
+        W2VBertFeedForward.activate(activation, &y)
         return pointwise2(y) // (B, T, H)
+    }
+
+    /// Causal depthwise Conv1d on (B, T, H) rows: y[t, c] = Σ_j w[j, c] · x[t − (k−1) + j, c], frames before 0 being
+    /// zero; weight (k, H). Rows are independent, so the parallel split never changes a result.
+    static func causalDepthwise(_ x: Tensor, weight: Tensor) -> Tensor {
+        let (b, t, h) = (x.shape[0], x.shape[1], x.shape[2])
+        let k = weight.shape[0]
+        var out = Tensor(zeros: [b, t, h]) // (B, T, H)
+        let xp = x.pointer, wp = weight.pointer
+        out.withUnsafeMutableBufferPointer { ob in
+            let o = ob.baseAddress!
+            Tensors.parallelFor(b * t, minChunk: 8) { r in
+                for row in r {
+                    let ti = row % t, y = o + row * h
+                    for j in Swift.max(0, k - 1 - ti)..<k { // source frame ti − (k−1) + j ≥ 0
+                        let src = xp + (row - (k - 1) + j) * h, w = wp + j * h
+                        for c in 0..<h { y[c] += w[c] * src[c] }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// nn.GLU(dim=channels) on (B, T, 2H) rows: a · sigmoid(g) with a the first H channels, g the last H.

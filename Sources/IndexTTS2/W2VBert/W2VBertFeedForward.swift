@@ -18,7 +18,12 @@ struct W2VBertFeedForward: Sendable {
     /// x (B, T, H) → (B, T, H)
     func callAsFunction(_ x: Tensor) -> Tensor {
         var h = intermediate(x) // (B, T, I)
-        activation.apply(&h)
+        Self.activate(activation, &h)
         return output(h) // (B, T, H)
+    }
+
+    /// hidden_act in place; SiLU ("swish", as in w2v-bert-2.0) runs through the vectorized kernel.
+    static func activate(_ activation: Activation, _ x: inout Tensor) {
+        if activation == .silu { VectorMath.silu(&x) } else { activation.apply(&x) }
     }
 }

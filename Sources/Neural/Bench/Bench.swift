@@ -82,7 +82,7 @@ public enum Bench {
         }
     }
 
-    static func timing(_ name: String, _ shape: String, _ samples: [Double], work: Double, unit: String) -> BenchTiming {
+    public static func timing(_ name: String, _ shape: String, _ samples: [Double], work: Double, unit: String) -> BenchTiming {
         let sorted = samples.sorted()
         let median = sorted[sorted.count / 2]
         let rate = unit == "s/s" ? median / work : work / median * 1e-9
