@@ -48,7 +48,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Qwen3TTS", dependencies: [
-            "SpeechEngine", "Neural", "AudioDSP", "TextFrontend",
+            "SpeechEngine", "Neural", "AudioDSP", "TextFrontend", "CKernels",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Bookvox", dependencies: [

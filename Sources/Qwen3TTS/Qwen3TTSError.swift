@@ -16,6 +16,10 @@ public enum Qwen3TTSError: Error, CustomStringConvertible {
     case cacheOverflow(capacity: Int, needed: Int)
     /// Generation reached its frame cap without sampling EOS; `codes` holds the frames made so far.
     case frameCapReached(cap: Int, codes: [[Int]])
+    /// A model-directory file that is missing, unreadable or not what the engine expects; `fix` says what to run.
+    case modelFile(path: String, problem: String, fix: String)
+    /// A voice setting the loaded variant cannot use (e.g. a clone clip on a CustomVoice model).
+    case voice(String)
 
     public var description: String {
         switch self {
@@ -34,6 +38,8 @@ public enum Qwen3TTSError: Error, CustomStringConvertible {
         case let .frameCapReached(cap, codes):
             return "Qwen3-TTS: no end-of-speech after \(codes.count) frames (cap \(cap)); the take ran away. "
                 + "Retry with another seed or raise the frame budget."
+        case let .modelFile(path, problem, fix): return "Qwen3-TTS model file \(path): \(problem). Fix: \(fix)"
+        case let .voice(s): return "Qwen3-TTS voice: \(s)"
         }
     }
 }

@@ -103,9 +103,13 @@ public protocol SpeechEngine: AnyObject, Sendable {
     func render(_ codes: GeneratedCodes, request: SegmentRequest, voice: VoiceProfile) throws -> AudioBuffer
     /// Decodes several segments at once; must give per segment exactly what `generate` gives.
     func generateBatch(_ requests: [SegmentRequest], voice: VoiceProfile) -> [Result<GeneratedCodes, Error>]
+    /// Segments the scheduler should hand to `generateBatch` at once (1: one `generate` per segment).
+    var preferredBatchSize: Int { get }
 }
 
 extension SpeechEngine {
+    public var preferredBatchSize: Int { 1 }
+
     public func generateBatch(_ requests: [SegmentRequest], voice: VoiceProfile) -> [Result<GeneratedCodes, Error>] {
         requests.map { r in Result { try generate(r, voice: voice) } }
     }

@@ -24,6 +24,21 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the BigVGAN stage.")
     var noBigvgan = false
 
+    @Option(help: "Benchmark one engine's stages at released sizes with random weights instead of the kernels: indextts2, qwen3-tts.")
+    var engine: String?
+
+    @Option(help: "Engine variant (qwen3-tts: 0.6B or 1.7B).")
+    var variant = "0.6B"
+
+    @Option(help: "Segments decoded together for the batched figures.")
+    var batch = 8
+
+    @Option(help: "Frames generated per timed loop.")
+    var frames = 30
+
+    @Flag(help: "Skip the codec decoder stage of an engine benchmark.")
+    var noDecoder = false
+
     @Flag(name: .customLong("indextts2-gpt"), help: "Only benchmark the IndexTTS2 GPT decode step (real config.yaml sizes, random weights).")
     var indextts2GPT = false
 
@@ -51,16 +66,16 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Run only the IndexTTS2 S2Mel stage.")
     var s2melOnly = false
 
-    @Option(help: "Benchmark one engine's stages at released sizes with random weights: indextts2.")
-    var engine: String?
-
     @Flag(help: "With --engine indextts2: skip the GPT decode stage.")
     var noGpt = false
 
     func run() throws {
         if let engine {
-            guard engine == "indextts2" else { throw ValidationError("--engine supports indextts2 (got '\(engine)').") }
-            return try runIndexTTS2()
+            if engine == "indextts2" { return try runIndexTTS2() }
+            guard engine == "qwen3-tts" else { throw ValidationError("--engine supports indextts2 and qwen3-tts (got '\(engine)').") }
+            let report = try Qwen3BenchRunner.run(variant: variant, batch: batch, frames: frames, decoder: !noDecoder)
+            print(json ? String(decoding: report.json, as: UTF8.self) : report.lines.joined(separator: "\n"))
+            return
         }
         if indextts2GPT { return try runGPT() }
         if w2vBert {

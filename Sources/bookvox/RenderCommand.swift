@@ -23,6 +23,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Only synthesize and export these chapters this run, e.g. 1 or 1,3-5 (default: all).")
     var chapters: String?
 
+    @Option(help: "Transcript of the --voice clip (Qwen3-TTS: in-context cloning; without it the clip's x-vector is used).")
+    var voiceText: String?
+
     @Flag(help: "Also write a WAV per chapter.")
     var wav = false
 
@@ -37,6 +40,7 @@ struct RenderCommand: ParsableCommand {
         var options = RenderOptions(projectDir: project, engine: engine, voicePath: voice, seed: seed,
                                     chapters: try chapters.map(ChapterSelection.parse), export: export)
         model.apply(to: &options)
+        options.voiceText = voiceText
         try withRenderRuntime(quiet: output.quiet) { progress, cancel in
             try RenderSession.render(book: book, options: options, progress: progress, cancel: cancel)
         }

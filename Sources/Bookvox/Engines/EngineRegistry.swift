@@ -7,6 +7,10 @@ public struct EngineOptions: Sendable {
     public var language: String
     /// A model directory to load instead of the installed one (`--model-dir`).
     public var modelDir: String?
+    /// A preset speaker name (`--speaker`, Qwen3-TTS CustomVoice).
+    public var speaker: String?
+    /// A voice description (`--voice-design`, Qwen3-TTS VoiceDesign).
+    public var voiceDesign: String?
     /// IndexTTS2 emotion controls (`--emotion-clip`, `--emotion`, `--emotion-alpha`) and CFM settings.
     public var emotionClip: String?
     public var emotion: String?
@@ -14,9 +18,11 @@ public struct EngineOptions: Sendable {
     public var diffusionSteps: Int?
     public var cfgRate: Double?
 
-    public init(language: String = "en", modelDir: String? = nil) {
+    public init(language: String = "en", modelDir: String? = nil, speaker: String? = nil, voiceDesign: String? = nil) {
         self.language = language
         self.modelDir = modelDir
+        self.speaker = speaker
+        self.voiceDesign = voiceDesign
     }
 }
 
@@ -39,8 +45,8 @@ public struct EngineRegistration: Sendable {
 }
 
 public final class EngineRegistry: @unchecked Sendable {
-    public static let shared = EngineRegistry(registrations: [EspeakRegistration.registration,
-                                                                         IndexTTS2Registration.registration])
+    public static let shared = EngineRegistry(registrations: [EspeakRegistration.registration, IndexTTS2Registration.registration,
+                                                              Qwen3Registration.registration])
 
     private let lock = NSLock()
     private var byName: [String: EngineRegistration] = [:]
@@ -76,8 +82,10 @@ public final class EngineRegistry: @unchecked Sendable {
                 + registrations.map(\.name).joined(separator: ", ") + ".")
         }
         guard r.isInstalled() || options.modelDir != nil else {
-            throw BookvoxError.badInput("engine '\(wanted)' is not installed. Run `bookvox models download \(wanted)` "
-                + "or use --engine \(EspeakRegistration.name).")
+            // The download name of the engine's preferred model (e.g. qwen3-tts-1.7b-base), else the engine name.
+            let model = (try? ModelStore.standard())?.catalog.manifests(forEngine: wanted).first?.name ?? wanted
+            throw BookvoxError.badInput("engine '\(wanted)' is not installed. Run `bookvox models download \(model)` "
+                + "(or pass --model-dir DIR) or use --engine \(EspeakRegistration.name).")
         }
         return try r.make(options)
     }

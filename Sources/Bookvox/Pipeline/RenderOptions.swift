@@ -21,6 +21,12 @@ public struct RenderOptions: Sendable {
     public var registry: EngineRegistry
     /// Model directory for neural engines (`--model-dir`).
     public var modelDir: String?
+    /// Transcript of the narrator clip (`--voice-text`; Qwen3-TTS in-context cloning).
+    public var voiceText: String?
+    /// Preset speaker (`--speaker`; Qwen3-TTS CustomVoice).
+    public var speaker: String?
+    /// Voice description (`--voice-design`; Qwen3-TTS VoiceDesign).
+    public var voiceDesign: String?
     /// IndexTTS2: a second clip for the emotion (`--emotion-clip`), an 8-category vector (`--emotion
     /// "happy=0.6,calm=0.2"`), their strength (`--emotion-alpha`), CFM steps and CFG rate.
     public var emotionClip: String?
@@ -31,7 +37,7 @@ public struct RenderOptions: Sendable {
 
     /// What the engine factory needs besides the book language.
     public func engineOptions(language: String) -> EngineOptions {
-        var o = EngineOptions(language: language, modelDir: modelDir)
+        var o = EngineOptions(language: language, modelDir: modelDir, speaker: speaker, voiceDesign: voiceDesign)
         o.emotionClip = emotionClip
         o.emotion = emotion
         o.emotionAlpha = emotionAlpha

@@ -19,7 +19,7 @@ public enum RenderSession {
         let layout = ProjectLayout(root: options.projectDir.map { URL(fileURLWithPath: $0) }
             ?? ProjectLayout.defaultRoot(forBook: bookURL))
         // Validate the voice before touching the disk.
-        let voice = try options.voicePath.map { try VoiceClip.load(path: $0) }
+        let voice = try options.voicePath.map { try VoiceClip.load(path: $0, transcript: options.voiceText) }
         try layout.create()
         let lock = try ProjectLock(layout: layout)
         defer { lock.release() }

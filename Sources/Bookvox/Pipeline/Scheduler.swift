@@ -61,6 +61,9 @@ public final class Scheduler: @unchecked Sendable {
     private var rendered = 0
     private var failed: [String: String] = [:]
     private var fatal: Error?
+    private let pendingLock = NSLock()
+    /// Admitted jobs waiting for the generate stage.
+    private var pending: [(job: SegmentJob, done: @Sendable () -> Void)] = []
     private let log = Logger(label: "bookvox.scheduler")
 
     public init(engine: SpeechEngine, voice: VoiceProfile, sink: SchedulerSink, limits: SchedulerLimits,
@@ -74,7 +77,8 @@ public final class Scheduler: @unchecked Sendable {
 
     /// Runs every job (in order of admission) and returns when all admitted jobs are saved or dropped.
     public func run(_ jobs: [SegmentJob]) -> SchedulerResult {
-        let slots = DispatchSemaphore(value: limits.maxInFlight)
+        // A batching engine needs a batch's worth of segments admitted (plus room for the render stage).
+        let slots = DispatchSemaphore(value: Swift.max(limits.maxInFlight, batchSize > 1 ? 2 * batchSize : 1))
         let group = DispatchGroup()
         for job in jobs {
             slots.wait()
@@ -87,7 +91,10 @@ public final class Scheduler: @unchecked Sendable {
                 slots.signal()
                 group.leave()
             }
-            generateQueue.async { self.generateStage(job, done: done) }
+            pendingLock.lock()
+            pending.append((job, done))
+            pendingLock.unlock()
+            generateQueue.async { self.drain() }
         }
         group.wait()
         lock.lock()
@@ -102,18 +109,44 @@ public final class Scheduler: @unchecked Sendable {
         return fatal != nil
     }
 
-    private func generateStage(_ job: SegmentJob, done: @escaping @Sendable () -> Void) {
-        if let codes = job.codes {
-            renderQueue.async { self.renderStage(job, codes: codes, done: done) }
-            return
+    /// Segments decoded together (the engine's preferred batch; 1 = one `generate` call per segment).
+    private var batchSize: Int { Swift.max(1, engine.preferredBatchSize) }
+
+    /// Takes up to `batchSize` admitted jobs, in admission order, and runs their generate stage.
+    private func drain() {
+        pendingLock.lock()
+        let n = Swift.min(batchSize, pending.count)
+        let batch = Array(pending.prefix(n))
+        pending.removeFirst(n)
+        pendingLock.unlock()
+        if !batch.isEmpty { generateStage(batch) }
+    }
+
+    /// Generates codes for `items` (one `generateBatch` call when there are several; results never depend on
+    /// the batch, see DESIGN.md "Determinism"), then hands each to the render stage or to a retry.
+    private func generateStage(_ items: [(job: SegmentJob, done: @Sendable () -> Void)]) {
+        var work: [(job: SegmentJob, done: @Sendable () -> Void)] = []
+        for item in items {
+            if let codes = item.job.codes {
+                renderQueue.async { self.renderStage(item.job, codes: codes, done: item.done) }
+            } else if stopRequested {
+                item.done()
+            } else {
+                work.append(item)
+            }
         }
-        if stopRequested { return done() }
-        do {
-            let codes = try engine.generate(job.request, voice: voice)
-            try sink.didGenerate(job, codes: codes)
-            renderQueue.async { self.renderStage(job, codes: codes, done: done) }
-        } catch {
-            retryOrFail(job, error: error, done: done)
+        guard !work.isEmpty else { return }
+        let results = work.count == 1
+            ? [Result { try engine.generate(work[0].job.request, voice: voice) }]
+            : engine.generateBatch(work.map(\.job.request), voice: voice)
+        for (item, result) in zip(work, results) {
+            do {
+                let codes = try result.get()
+                try sink.didGenerate(item.job, codes: codes)
+                renderQueue.async { self.renderStage(item.job, codes: codes, done: item.done) }
+            } catch {
+                retryOrFail(item.job, error: error, done: item.done)
+            }
         }
     }
 
@@ -142,7 +175,7 @@ public final class Scheduler: @unchecked Sendable {
         log.warning("segment \(job.request.key) take \(job.request.take) failed: \(error)")
         do {
             if let next = try sink.didFail(job, error: error), !stopRequested {
-                return generateStage(next, done: done)
+                return generateStage([(next, done)])
             }
             if !stopRequested {
                 lock.lock()

@@ -7,6 +7,17 @@ import SpeechEngine
 public enum VoiceClip {
     public static let minimumSeconds = 1.0
 
+    /// `transcript` (what the clip says) is kept on the reference and folded into its cache key, so a profile
+    /// derived with a transcript (Qwen3-TTS in-context cloning) is never confused with one derived without.
+    public static func load(path: String, transcript: String?) throws -> VoiceReference {
+        var ref = try load(path: path)
+        if let t = transcript?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty {
+            ref.transcript = t
+            ref.sha256 = Hashing.sha256Hex(ref.sha256 + "\ntranscript:" + t)
+        }
+        return ref
+    }
+
     public static func load(path: String) throws -> VoiceReference {
         let fm = FileManager.default
         var isDir: ObjCBool = false

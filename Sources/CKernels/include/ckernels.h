@@ -20,6 +20,11 @@ void bv_snake_avx2(const float *x, float *y, ptrdiff_t n, float alpha, float inv
 /// from their own, already offset, source pointer). Requires bv_has_avx2_fma().
 void bv_weighted_sum_avx2(const float *const *sources, const float *taps, int count, float *out, ptrdiff_t n);
 
+/// Batch-invariant dot products: out[r * ldo + j] = w[j, :] · x[r, :] for j < n, r < rows, with w (n, k) and
+/// x (rows, k) row-major. Every output has the same operation sequence whatever `rows` is and whichever rows
+/// share the call (8-lane FMA accumulation in k order, fixed lane reduction, fmaf tail). Requires bv_has_avx2_fma().
+void bv_rowdot_avx2(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows, float *out, ptrdiff_t ldo);
+
 /// In-place softmax of one row: p[i] = exp(p[i] − max) / Σ exp(p[j] − max); a row of only −inf becomes zeros.
 /// exp is the Cephes expf scheme in 8 lanes (≈1 ulp; 0 below ln FLT_MIN). Requires bv_has_avx2_fma().
 void bv_softmax_row_avx2(float *p, ptrdiff_t n);

@@ -1,0 +1,264 @@
+// `bookvox bench --engine qwen3-tts --variant 0.6B|1.7B`: the engine's own decode paths at the released sizes with
+// random weights (shared/perf/baseline.md §5 method: N(0, 1/fan_in)-variance weights, EOS row of codec_head zeroed so
+// every run has the requested length, the released sampling settings). Measured: talker step and code-predictor
+// frame (batch 1 and batch B through the batch-invariant path), the whole generation loop per frame, the prefill,
+// the codec decoder's seconds per second of audio, and peak resident memory. RTF follows baseline.md §6.2:
+//   single     = 12.5 · frame₁ + decoder s/s + prefill₁ / 10 s
+//   batch B    = 12.5 · frame_B + B · decoder s/s + prefill_B / 10 s   (per stream; aggregate = that / B).
+// The talker's text-embedding table is built with 16 rows instead of 151 936: the decode loop never reads it.
+import Foundation
+import Logging
+import Neural
+import Tensors
+
+public struct Qwen3EngineBenchOptions: Sendable {
+    public var size: Qwen3Variant.Size
+    public var frames: Int = 30
+    public var promptLength: Int = 100
+    public var batch: Int = 8
+    public var decoderFrames: Int = 100
+    public var includeDecoder = true
+    public var seed: UInt64 = 20_261_121
+    /// Configs to use instead of the released ones (tests run the bench at tiny size).
+    public var model: Qwen3TTSConfig?
+    public var speechTokenizer: Qwen3SpeechTokenizerConfig?
+    public init(size: Qwen3Variant.Size) { self.size = size }
+}
+
+public struct Qwen3EngineBenchReport: Codable, Sendable {
+    public var variant: String
+    public var threads: Int
+    public var batch: Int
+    public var promptLength: Int
+    public var frames: Int
+    public var talkerStepMs: Double
+    public var codePredictorFrameMs: Double
+    public var frameMs: Double
+    public var prefillSeconds: Double
+    public var talkerStepMsBatch: Double
+    public var codePredictorFrameMsBatch: Double
+    public var frameMsBatch: Double
+    public var prefillSecondsBatch: Double
+    public var decoderSecondsPerSecond: Double?
+    public var rtfSingle: Double?
+    public var rtfBatchPerStream: Double?
+    public var rtfBatchAggregate: Double?
+    public var peakMemoryMB: Double
+    /// Process CPU time of the same figures (all threads): on a shared, loaded machine the wall figures above
+    /// include waiting for a core; CPU time / threads approximates an idle machine.
+    public var cpu: [String: Double]
+    /// 1-minute load average when the report was made.
+    public var loadAverage: Double?
+    public var baseline: [String: Double]
+}
+
+public enum Qwen3EngineBench {
+    static let log = Logger(label: "bookvox.qwen3tts.engine-bench")
+
+    public static func run(_ o: Qwen3EngineBenchOptions) throws -> Qwen3EngineBenchReport {
+        var config = try o.model ?? Qwen3ReleasedConfigs.model(o.size)
+        config.talkerConfig.textVocabSize = Swift.min(16, config.talkerConfig.textVocabSize)
+        let c = config.talkerConfig
+        var rng = SeededRNG(seed: o.seed)
+        let talker = try Qwen3Talker(randomTalkerWeights(c, rng: &rng).scope("talker"), config: c)
+        let tokens = Qwen3TTSTokens(config: config)
+        let settings = Qwen3SamplingSettings(generation: .wrapperDefaults, talker: c)
+        let generator = Qwen3BatchGenerator(talker: talker, tokens: tokens, settings: settings)
+        let h = talker.hidden
+        func prompt() -> Qwen3Prompt {
+            Qwen3Prompt(embeds: scaled([o.promptLength, h], 0.05, &rng), trailing: scaled([1, h], 0.05, &rng),
+                        ttsPad: scaled([h], 0.05, &rng), textTokenCount: o.promptLength)
+        }
+
+        // Stage timings at attention length ≈ promptLength.
+        var cpu: [String: Double] = [:]
+        let suffix = { (b: Int) in b == 1 ? "" : "Batch" }
+        func stages(_ b: Int) throws -> (talker: Double, predictor: Double, prefill: Double) {
+            let prompts = (0..<b).map { _ in prompt() }
+            let states = prompts.map { _ in talker.makeState(capacity: o.promptLength + 64) }
+            var prefill = 0.0
+            for (p, s) in zip(prompts, states) { prefill += try seconds { _ = try talker.forward(p.embeds, state: s) } }
+            let scratch = Qwen3BatchScratch(shape: talker.shape)
+            let rows = scaled([b, h], 0.05, &rng)
+            var out = [Float](repeating: 0, count: b * h), logits = [Float](repeating: 0, count: b * talker.vocab)
+            let steps = try (0..<8).map { _ in
+                try measure {
+                    try out.withUnsafeMutableBufferPointer { ob in
+                        try talker.decoder.forwardBatch(rows.pointer, segments: states.map { Qwen3BatchSegment(state: $0, rows: 1) },
+                                                        scratch: scratch, output: ob.baseAddress!)
+                        logits.withUnsafeMutableBufferPointer {
+                            Qwen3RowKernel.linear(ob.baseAddress!, rows: b, weight: talker.codecHead, bias: nil, out: $0.baseAddress!)
+                        }
+                    }
+                }
+            }
+            let cpState = Qwen3CodePredictorBatchState(predictor: talker.codePredictor)
+            let hidden = scaled([b, h], 1, &rng), code0 = scaled([b, h], 0.05, &rng)
+            let frames = try (0..<4).map { _ in
+                try measure {
+                    _ = try talker.codePredictor.predictBatch(hidden: (0..<b).map { hidden.pointer + $0 * h },
+                                                              code0Embedding: (0..<b).map { code0.pointer + $0 * h },
+                                                              state: cpState) { _, _, l in Logits.argmax(l) }
+                }
+            }
+            cpu["talkerStepMs" + suffix(b)] = median(steps.map(\.cpu)) * 1e3
+            cpu["codePredictorFrameMs" + suffix(b)] = median(frames.map(\.cpu)) * 1e3
+            return (median(steps.map(\.wall)), median(frames.map(\.wall)), prefill)
+        }
+
+        // The whole loop with the released sampling: median interval between batched talker steps (one frame each:
+        // code predictor + talker step + processors + sampling), as baseline.md's "full frame".
+        func loop(_ b: Int) throws -> Double {
+            var samplers = (0..<b).map { SeededTokenSampler(seed: o.seed &+ UInt64($0)) }
+            var stamps: [UInt64] = [], cpuStamps: [Double] = []
+            _ = try generator.generate(prompts: (0..<b).map { _ in prompt() }, maxFrames: Array(repeating: o.frames, count: b),
+                                       samplers: &samplers, onStep: {
+                                           stamps.append(DispatchTime.now().uptimeNanoseconds)
+                                           cpuStamps.append(processCPUSeconds())
+                                       })
+            let intervals = zip(stamps.dropFirst(), stamps).map { Double($0 - $1) * 1e-9 }
+            let cpuIntervals = zip(cpuStamps.dropFirst(), cpuStamps).map { $0 - $1 }
+            cpu["frameMs" + suffix(b)] = cpuIntervals.isEmpty ? 0 : median(cpuIntervals) * 1e3
+            return intervals.isEmpty ? 0 : median(intervals)
+        }
+
+        log.info("Qwen3-TTS \(o.size.rawValue): batch 1")
+        let one = try stages(1)
+        let frame1 = try loop(1)
+        log.info("Qwen3-TTS \(o.size.rawValue): batch \(o.batch)")
+        let many = try stages(o.batch)
+        let frameB = try loop(o.batch)
+
+        var decoderSPS: Double?
+        if o.includeDecoder {
+            let st = try o.speechTokenizer ?? Qwen3ReleasedConfigs.speechTokenizer()
+            let store = try randomStore(seed: o.seed &+ 9) { _ = try Qwen3CodecDecoder(config: st.decoderConfig, weights: $0) }
+            let decoder = try Qwen3CodecDecoder(config: st.decoderConfig, weights: store.root)
+            var crng = SeededRNG(seed: o.seed &+ 10)
+            let codes = (0..<o.decoderFrames).map { _ in (0..<st.decoderConfig.numQuantizers).map { _ in Int(crng.next() % UInt64(st.decoderConfig.codebookSize)) } }
+            _ = try decoder.decode(frames: Array(codes.prefix(4)))
+            let t = try measure { _ = try decoder.decode(frames: codes, decodeUpsampleRate: st.decodeUpsampleRate) }
+            decoderSPS = t.wall / (Double(o.decoderFrames) / 12.5)
+            cpu["decoderSecondsPerSecond"] = t.cpu / (Double(o.decoderFrames) / 12.5)
+        }
+        let single = decoderSPS.map { 12.5 * frame1 + $0 + one.prefill / 10 }
+        let batch = decoderSPS.map { 12.5 * frameB + Double(o.batch) * $0 + many.prefill / 10 }
+        let small = o.size == .small
+        return Qwen3EngineBenchReport(
+            variant: "\(o.size.rawValue)-Base", threads: Tensors.threadCount, batch: o.batch, promptLength: o.promptLength,
+            frames: o.frames, talkerStepMs: one.talker * 1e3, codePredictorFrameMs: one.predictor * 1e3, frameMs: frame1 * 1e3,
+            prefillSeconds: one.prefill, talkerStepMsBatch: many.talker * 1e3, codePredictorFrameMsBatch: many.predictor * 1e3,
+            frameMsBatch: frameB * 1e3, prefillSecondsBatch: many.prefill, decoderSecondsPerSecond: decoderSPS,
+            rtfSingle: single, rtfBatchPerStream: batch, rtfBatchAggregate: batch.map { $0 / Double(o.batch) },
+            peakMemoryMB: peakMemoryMB(), cpu: cpu, loadAverage: loadAverage(),
+            baseline: small
+                ? ["pytorchTalkerStepMs": 124, "pytorchCodePredictorFrameMs": 356, "pytorchFrameMs": 478, "pytorchRtfSingle": 6.8,
+                   "pytorchRtfBatch8PerStream": 20.1, "pytorchDecoderSecondsPerSecond": 0.71, "targetRtfSingle": 2.5,
+                   "targetRtfBatch8": 0.8]
+                : ["pytorchTalkerStepMs": 315, "pytorchCodePredictorFrameMs": 342, "pytorchFrameMs": 666, "pytorchRtfSingle": 9.3,
+                   "pytorchRtfBatch8PerStream": 24.9, "pytorchDecoderSecondsPerSecond": 0.71])
+    }
+
+    /// Every talker.* key at config `c` (codec_head's EOS row zeroed: generation never stops early).
+    static func randomTalkerWeights(_ c: Qwen3TalkerConfig, rng: inout SeededRNG) throws -> WeightStore {
+        let shape = try Qwen3DecoderShape(talker: c), p = c.codePredictorConfig
+        var t = Qwen3Bench.decoderWeights(shape, prefix: "talker.model.", rng: &rng)
+        t["talker.model.text_embedding.weight"] = Qwen3Bench.uniform([c.textVocabSize, c.textHiddenSize], rng: &rng)
+        t["talker.model.codec_embedding.weight"] = scaled([c.vocabSize, c.hiddenSize], 1, &rng)
+        for (name, out) in [("linear_fc1", c.textHiddenSize), ("linear_fc2", c.hiddenSize)] {
+            t["talker.text_projection.\(name).weight"] = Qwen3Bench.uniform([out, c.textHiddenSize], rng: &rng)
+            t["talker.text_projection.\(name).bias"] = Tensor(zeros: [out])
+        }
+        var head = Qwen3Bench.uniform([c.vocabSize, c.hiddenSize], rng: &rng)
+        head.withUnsafeMutableBufferPointer { ($0.baseAddress! + c.codecEosTokenId * c.hiddenSize).update(repeating: 0, count: c.hiddenSize) }
+        t["talker.codec_head.weight"] = head
+        let cp = try Qwen3DecoderShape(codePredictor: p)
+        for (k, v) in Qwen3Bench.decoderWeights(cp, prefix: "talker.code_predictor.model.", rng: &rng) { t[k] = v }
+        for j in 0..<(p.numCodeGroups - 1) {
+            t["talker.code_predictor.model.codec_embedding.\(j).weight"] = scaled([p.vocabSize, c.hiddenSize], 1, &rng)
+            t["talker.code_predictor.lm_head.\(j).weight"] = Qwen3Bench.uniform([p.vocabSize, p.hiddenSize], rng: &rng)
+        }
+        if p.hiddenSize != c.hiddenSize {
+            t["talker.code_predictor.small_to_mtp_projection.weight"] = Qwen3Bench.uniform([p.hiddenSize, c.hiddenSize], rng: &rng)
+            t["talker.code_predictor.small_to_mtp_projection.bias"] = Tensor(zeros: [p.hiddenSize])
+        }
+        return WeightStore(tensors: t, source: "random Qwen3-TTS talker (bench)")
+    }
+
+    /// Random weights for whatever `build` reads, found by building it: a missing key gets a 1-element placeholder, and
+    /// the shape-mismatch error that follows names the shape to fill (≥ 2-D: N(0, 1/fan_in) variance; 1-D: U(0.5, 1.5)).
+    static func randomStore(seed: UInt64, _ build: (WeightScope) throws -> Void) throws -> WeightStore {
+        var rng = SeededRNG(seed: seed)
+        var t: [String: Tensor] = [:]
+        for _ in 0..<10_000 {
+            do {
+                try build(WeightStore(tensors: t, source: "random (bench)").root)
+                return WeightStore(tensors: t, source: "random (bench)")
+            } catch let WeightError.missingKey(key, _) {
+                t[key] = Tensor(zeros: [1, 1, 1, 1, 1])
+            } catch let WeightError.shapeMismatch(key, expected, _) {
+                if expected.count >= 2 {
+                    let fanIn = expected.dropFirst().reduce(1, *)
+                    t[key] = scaled(expected, (3 / Float(Swift.max(fanIn, 1))).squareRoot(), &rng)
+                } else {
+                    var v = Tensor(zeros: expected)
+                    v.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = 0.5 + rng.nextFloat() } }
+                    t[key] = v
+                }
+            }
+        }
+        throw Qwen3TTSError.config("random bench weights: the model kept asking for new keys")
+    }
+
+    static func scaled(_ shape: [Int], _ bound: Float, _ rng: inout SeededRNG) -> Tensor {
+        var t = Tensor(zeros: shape)
+        t.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = (2 * rng.nextFloat() - 1) * bound } }
+        return t
+    }
+
+    static func seconds(_ body: () throws -> Void) throws -> Double {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9
+    }
+
+    static func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+
+    static func measure(_ body: () throws -> Void) throws -> (wall: Double, cpu: Double) {
+        let c0 = processCPUSeconds()
+        let w = try seconds(body)
+        return (w, processCPUSeconds() - c0)
+    }
+
+    /// CPU seconds used by every thread of this process so far.
+    static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    static func loadAverage() -> Double? {
+        #if os(Linux)
+        guard let s = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
+        return s.split(separator: " ").first.flatMap { Double($0) }
+        #else
+        return nil
+        #endif
+    }
+
+    /// Peak resident set size of this process (Linux: VmHWM; elsewhere getrusage).
+    static func peakMemoryMB() -> Double {
+        #if os(Linux)
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kb = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { Double($0) }.first ?? 0
+            return kb / 1024
+        }
+        return 0
+        #else
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        return Double(usage.ru_maxrss) / 1_048_576
+        #endif
+    }
+}

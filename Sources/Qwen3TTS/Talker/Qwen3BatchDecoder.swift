@@ -1,0 +1,150 @@
+// Batched decode step of a Qwen3 decoder: the rows of several sequences, each with its own KV cache and its own
+// positions (state.length…), go through the layers together. Row-local work (RMSNorm, q/k norms, RoPE, SwiGLU) is
+// per row; the projections use the batch-invariant `Qwen3RowKernel`, so a row's result never depends on which other
+// rows share the call; attention runs per sequence against that sequence's cache with the same calls a lone
+// sequence makes. Hence a sequence decoded in a batch gets bit-identical hidden states to one decoded alone
+// through this path (batch of one). Finished sequences simply stop being passed in.
+import Foundation
+import Neural
+import Tensors
+
+/// One sequence's share of a batched call: `rows` consecutive input rows at positions state.length…
+struct Qwen3BatchSegment {
+    let state: Qwen3DecoderState
+    let rows: Int
+}
+
+/// Scratch of batched calls, grown to the largest batch seen (rows across all sequences).
+final class Qwen3BatchScratch {
+    let shape: Qwen3DecoderShape
+    private(set) var rowCapacity = 0
+    private(set) var keyCapacity = 0
+    let residual = Qwen3Buffer(count: 1)  // (rows, hidden)
+    let normed = Qwen3Buffer(count: 1)    // (rows, hidden)
+    let qkv = Qwen3Buffer(count: 1)       // (rows, qkvWidth)
+    let context = Qwen3Buffer(count: 1)   // (rows, qWidth)
+    let gateUp = Qwen3Buffer(count: 1)    // (rows, 2·intermediate)
+    let activated = Qwen3Buffer(count: 1) // (rows, intermediate)
+    let scores = Qwen3Buffer(count: 1)    // (rows of one sequence, keys)
+    let cos = Qwen3Buffer(count: 1)       // (rows, headDim / 2)
+    let sin = Qwen3Buffer(count: 1)       // (rows, headDim / 2)
+
+    init(shape: Qwen3DecoderShape) { self.shape = shape }
+
+    func reserve(rows: Int, keys: Int) {
+        let s = shape
+        if rows > rowCapacity {
+            residual.reserve(rows * s.hidden)
+            normed.reserve(rows * s.hidden)
+            qkv.reserve(rows * s.qkvWidth)
+            context.reserve(rows * s.qWidth)
+            gateUp.reserve(rows * 2 * s.intermediate)
+            activated.reserve(rows * s.intermediate)
+            cos.reserve(rows * s.headDim / 2)
+            sin.reserve(rows * s.headDim / 2)
+            rowCapacity = rows
+        }
+        if rows * keys > keyCapacity {
+            scores.reserve(rows * keys)
+            keyCapacity = rows * keys
+        }
+    }
+}
+
+extension Qwen3Decoder {
+    /// Runs the concatenated rows of `segments` (Σ rows, hidden) and writes the final-normed hidden states
+    /// (Σ rows, hidden) to `output` (may alias `input`). Every segment's cache advances by its row count.
+    func forwardBatch(_ input: UnsafePointer<Float>, segments: [Qwen3BatchSegment], scratch: Qwen3BatchScratch,
+                      output: UnsafeMutablePointer<Float>) throws {
+        let total = segments.reduce(0) { $0 + $1.rows }
+        guard total > 0 else { return }
+        var maxKeys = 0
+        for seg in segments {
+            guard seg.state.shape == shape else { throw Qwen3TTSError.config("decoder state was made for another decoder shape") }
+            guard seg.state.length + seg.rows <= seg.state.capacity else {
+                throw Qwen3TTSError.cacheOverflow(capacity: seg.state.capacity, needed: seg.state.length + seg.rows)
+            }
+            maxKeys = Swift.max(maxKeys, seg.state.length + seg.rows)
+        }
+        scratch.reserve(rows: total, keys: maxKeys)
+        let x = scratch.residual.pointer, half = shape.headDim / 2
+        x.update(from: input, count: total * shape.hidden)
+        var offset = 0
+        for seg in segments {
+            Qwen3Kernels.ropeTables(start: seg.state.length, count: seg.rows, invFreq: invFreq,
+                                    cos: scratch.cos.pointer + offset * half, sin: scratch.sin.pointer + offset * half)
+            offset += seg.rows
+        }
+        for (i, layer) in layers.enumerated() {
+            layer.forwardBatch(x, rows: total, segments: segments, index: i, scratch: scratch)
+        }
+        for seg in segments { seg.state.advance(by: seg.rows) }
+        Qwen3Kernels.rmsNorm(x, rows: total, width: shape.hidden, weight: norm.pointer, eps: shape.eps, out: output)
+    }
+}
+
+extension Qwen3DecoderLayer {
+    /// The batched form of `forward`: residual stream `x` (rows, hidden) in place; keys / values go into each
+    /// segment's cache at its own positions (RoPE tables already in scratch.cos / scratch.sin, one row per row).
+    func forwardBatch(_ x: UnsafeMutablePointer<Float>, rows: Int, segments: [Qwen3BatchSegment], index: Int,
+                      scratch: Qwen3BatchScratch) {
+        let s = shape, d = s.headDim, half = d / 2
+        let qkv = scratch.qkv.pointer, w = s.qkvWidth
+        Qwen3Kernels.rmsNorm(x, rows: rows, width: s.hidden, weight: inputNorm.pointer, eps: s.eps, out: scratch.normed.pointer)
+        Qwen3RowKernel.linear(scratch.normed.pointer, rows: rows, weight: qkvWeight, bias: qkvBias, out: qkv) // (rows, q|k|v)
+        var r = 0
+        for seg in segments {
+            for local in 0..<seg.rows {
+                let row = qkv + r * w, position = seg.state.length + local
+                let c = scratch.cos.pointer + r * half, sn = scratch.sin.pointer + r * half
+                Qwen3Kernels.rmsNorm(row, rows: s.heads, width: d, weight: qNorm.pointer, eps: s.eps, out: row)
+                Qwen3Kernels.rmsNorm(row + s.qWidth, rows: s.kvHeads, width: d, weight: kNorm.pointer, eps: s.eps, out: row + s.qWidth)
+                for h in 0..<s.heads { Qwen3Kernels.rope(row + h * d, cos: c, sin: sn, half: half) }
+                for h in 0..<s.kvHeads {
+                    let kh = row + s.qWidth + h * d, vh = row + s.qWidth + s.kvWidth + h * d
+                    Qwen3Kernels.rope(kh, cos: c, sin: sn, half: half)
+                    (seg.state.keyHead(index, h) + position * d).update(from: kh, count: d)
+                    (seg.state.valueHead(index, h) + position * d).update(from: vh, count: d)
+                }
+                r += 1
+            }
+        }
+        var first = 0
+        for seg in segments {
+            attendBatch(firstRow: first, rows: seg.rows, state: seg.state, index: index, scratch: scratch)
+            first += seg.rows
+        }
+        Qwen3RowKernel.linear(scratch.context.pointer, rows: rows, weight: oWeight, bias: oBias, out: x, accumulate: true)
+        Qwen3Kernels.rmsNorm(x, rows: rows, width: s.hidden, weight: postNorm.pointer, eps: s.eps, out: scratch.normed.pointer)
+        Qwen3RowKernel.linear(scratch.normed.pointer, rows: rows, weight: gateUpWeight, bias: nil, out: scratch.gateUp.pointer)
+        Qwen3Kernels.gatedActivation(scratch.gateUp.pointer, rows: rows, intermediate: s.intermediate, activation: s.activation,
+                                     out: scratch.activated.pointer)
+        Qwen3RowKernel.linear(scratch.activated.pointer, rows: rows, weight: downWeight, bias: nil, out: x, accumulate: true)
+    }
+
+    /// One sequence's attention: context rows firstRow… = softmax(q·kᵀ·scale + causal) · v over its cache
+    /// positions 0..<length+rows (the keys of these rows are already written).
+    private func attendBatch(firstRow: Int, rows: Int, state: Qwen3DecoderState, index: Int, scratch: Qwen3BatchScratch) {
+        let s = shape, d = s.headDim
+        let start = state.length, keysLength = start + rows
+        let group = s.heads / s.kvHeads
+        let scale = 1 / Float(d).squareRoot()
+        let scores = scratch.scores.pointer
+        for h in 0..<s.heads {
+            let q = scratch.qkv.pointer + firstRow * s.qkvWidth + h * d // rows of stride qkvWidth
+            let kh = state.keyHead(index, h / group), vh = state.valueHead(index, h / group)
+            // scores (rows, keysLength) = scale · q (rows, d) · kᵀ
+            BLAS.sgemm(transB: true, m: rows, n: keysLength, k: d, alpha: scale, a: q, lda: s.qkvWidth, b: kh, ldb: d,
+                       c: scores, ldc: keysLength)
+            for i in 0..<rows {
+                let row = scores + i * keysLength
+                let visible = start + i + 1
+                if visible < keysLength { (row + visible).update(repeating: -.infinity, count: keysLength - visible) }
+                Tensor.softmaxRow(row, keysLength)
+            }
+            // context rows (rows, d) = P (rows, keysLength) · v (keysLength, d)
+            BLAS.sgemm(m: rows, n: d, k: keysLength, a: scores, lda: keysLength, b: vh, ldb: d,
+                       c: scratch.context.pointer + firstRow * s.qWidth + h * d, ldc: s.qWidth)
+        }
+    }
+}
