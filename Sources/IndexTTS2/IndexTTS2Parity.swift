@@ -12,6 +12,7 @@ import Tensors
 public enum IndexTTS2Parity {
     public static var cases: [String: ParityRunner] {
         [
+            "indextts2/e2e_tiny": IndexTTS2E2EParity.run,
             "indextts2/campplus_tiny": runCAMPPlus,
             "indextts2/semantic_codec_tiny": runSemanticCodec,
             "indextts2/conformer_perceiver_tiny": runConformerPerceiver,

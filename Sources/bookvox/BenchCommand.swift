@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the BigVGAN stage.")
     var noBigvgan = false
 
-    @Option(help: "Benchmark an engine's decode paths instead of the kernels: qwen3-tts.")
+    @Option(help: "Benchmark one engine's stages at released sizes with random weights instead of the kernels: indextts2, qwen3-tts.")
     var engine: String?
 
     @Option(help: "Engine variant (qwen3-tts: 0.6B or 1.7B).")
@@ -66,9 +66,13 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Run only the IndexTTS2 S2Mel stage.")
     var s2melOnly = false
 
+    @Flag(help: "With --engine indextts2: skip the GPT decode stage.")
+    var noGpt = false
+
     func run() throws {
         if let engine {
-            guard engine == "qwen3-tts" else { throw ValidationError("--engine supports qwen3-tts (got '\(engine)').") }
+            if engine == "indextts2" { return try runIndexTTS2() }
+            guard engine == "qwen3-tts" else { throw ValidationError("--engine supports indextts2 and qwen3-tts (got '\(engine)').") }
             let report = try Qwen3BenchRunner.run(variant: variant, batch: batch, frames: frames, decoder: !noDecoder)
             print(json ? String(decoding: report.json, as: UTF8.self) : report.lines.joined(separator: "\n"))
             return
@@ -144,6 +148,25 @@ struct BenchCommand: ParsableCommand {
                 print(String(format: "%-72@ median %9.2f ms  min %9.2f ms  n %3d  %6.1f GB/s  cpu %9.2f ms", t.name as NSString,
                              t.medianSeconds * 1000, t.minSeconds * 1000, t.runs, t.gigabytesPerSecond, t.medianCPUSeconds * 1000))
             }
+        }
+    }
+
+    func runIndexTTS2() throws {
+        guard let config = s2melConfig ?? gptConfig ?? Self.defaultIndexTTS2Config() else {
+            throw ValidationError("no IndexTTS2 config.yaml found; pass --s2mel-config")
+        }
+        var o = IndexTTS2BenchRunner.Options(configPath: config, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
+        o.repetitions = max(1, min(repetitions, 5))
+        o.includeS2Mel = !noS2mel
+        o.includeGPT = !noGpt
+        o.includeBigVGAN = !noBigvgan
+        let report = try IndexTTS2BenchRunner.run(o)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(IndexTTS2BenchRunner.lines(report).joined(separator: "\n"))
         }
     }
 

@@ -12,10 +12,37 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Voice description for a Qwen3-TTS VoiceDesign model (style instruction on 1.7B CustomVoice).")
     var voiceDesign: String?
 
+    @Option(help: "IndexTTS2: a second clip whose emotion the narration takes (the voice still comes from --voice).")
+    var emotionClip: String?
+
+    @Option(help: ArgumentHelp("IndexTTS2: emotion weights over happy, angry, sad, afraid, disgusted, melancholic, surprised, calm, "
+        + "e.g. \"happy=0.6,calm=0.2\" (takes precedence over --emotion-clip).", valueName: "CATEGORY=WEIGHT,..."))
+    var emotion: String?
+
+    @Option(help: "IndexTTS2: emotion strength (default 1; scales --emotion weights, mixes --emotion-clip with the voice).")
+    var emotionAlpha: Double?
+
+    @Option(help: "IndexTTS2: flow-matching steps (default 25).")
+    var diffusionSteps: Int?
+
+    @Option(help: "IndexTTS2: classifier-free guidance rate (default 0.7).")
+    var cfgRate: Double?
+
+    func validate() throws {
+        if let a = emotionAlpha, !(a >= 0) { throw ValidationError("--emotion-alpha must be ≥ 0 (got \(a)).") }
+        if let s = diffusionSteps, s < 1 { throw ValidationError("--diffusion-steps must be ≥ 1 (got \(s)).") }
+        if let c = cfgRate, !(c >= 0) { throw ValidationError("--cfg-rate must be ≥ 0 (got \(c)).") }
+    }
+
     /// Copies the options into `options`.
     func apply(to options: inout RenderOptions) {
         options.modelDir = modelDir
         options.speaker = speaker
         options.voiceDesign = voiceDesign
+        options.emotionClip = emotionClip
+        options.emotion = emotion
+        options.emotionAlpha = emotionAlpha
+        options.diffusionSteps = diffusionSteps
+        options.cfgRate = cfgRate
     }
 }

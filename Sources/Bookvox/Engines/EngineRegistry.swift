@@ -11,6 +11,12 @@ public struct EngineOptions: Sendable {
     public var speaker: String?
     /// A voice description (`--voice-design`, Qwen3-TTS VoiceDesign).
     public var voiceDesign: String?
+    /// IndexTTS2 emotion controls (`--emotion-clip`, `--emotion`, `--emotion-alpha`) and CFM settings.
+    public var emotionClip: String?
+    public var emotion: String?
+    public var emotionAlpha: Double?
+    public var diffusionSteps: Int?
+    public var cfgRate: Double?
 
     public init(language: String = "en", modelDir: String? = nil, speaker: String? = nil, voiceDesign: String? = nil) {
         self.language = language
@@ -39,7 +45,8 @@ public struct EngineRegistration: Sendable {
 }
 
 public final class EngineRegistry: @unchecked Sendable {
-    public static let shared = EngineRegistry(registrations: [EspeakRegistration.registration, Qwen3Registration.registration])
+    public static let shared = EngineRegistry(registrations: [EspeakRegistration.registration, IndexTTS2Registration.registration,
+                                                              Qwen3Registration.registration])
 
     private let lock = NSLock()
     private var byName: [String: EngineRegistration] = [:]

@@ -27,10 +27,23 @@ public struct RenderOptions: Sendable {
     public var speaker: String?
     /// Voice description (`--voice-design`; Qwen3-TTS VoiceDesign).
     public var voiceDesign: String?
+    /// IndexTTS2: a second clip for the emotion (`--emotion-clip`), an 8-category vector (`--emotion
+    /// "happy=0.6,calm=0.2"`), their strength (`--emotion-alpha`), CFM steps and CFG rate.
+    public var emotionClip: String?
+    public var emotion: String?
+    public var emotionAlpha: Double?
+    public var diffusionSteps: Int?
+    public var cfgRate: Double?
 
     /// What the engine factory needs besides the book language.
     public func engineOptions(language: String) -> EngineOptions {
-        EngineOptions(language: language, modelDir: modelDir, speaker: speaker, voiceDesign: voiceDesign)
+        var o = EngineOptions(language: language, modelDir: modelDir, speaker: speaker, voiceDesign: voiceDesign)
+        o.emotionClip = emotionClip
+        o.emotion = emotion
+        o.emotionAlpha = emotionAlpha
+        o.diffusionSteps = diffusionSteps
+        o.cfgRate = cfgRate
+        return o
     }
 
     public init(projectDir: String? = nil, engine: String? = nil, voicePath: String? = nil, seed: UInt64? = nil,

@@ -1,0 +1,95 @@
+// `bookvox render --engine indextts2 --model-dir <tiny checkpoint>` end to end through RenderSession: the render
+// completes, resume re-synthesizes nothing, rerender changes only that segment, and two renders with one seed are
+// byte-identical. The tiny random model keeps it fast (one CFM step; the engine tests cover the 25-step path).
+import AudioDSP
+import Bookvox
+import Foundation
+import TestSupport
+import XCTest
+
+final class IndexTTS2RenderTests: XCTestCase {
+    static let checkpoint = Fixtures.caseDir("indextts2/e2e_tiny").appendingPathComponent("checkpoint").path
+    static let voice = Fixtures.data.appendingPathComponent("voices/indextts2_sample_22k.wav").path
+
+    func options(_ project: String) -> RenderOptions {
+        var o = RenderOptions(projectDir: project, engine: "indextts2", voicePath: Self.voice)
+        o.modelDir = Self.checkpoint
+        o.diffusionSteps = 1
+        return o
+    }
+
+    func book(_ ws: TestWorkspace) throws -> String {
+        try ws.write("book.md", """
+            ---
+            title: Tiny IndexTTS2 Book
+            seed: 11
+            ---
+
+            # One
+
+            Hello world, this is a test.
+
+            # Two
+
+            The quick brown fox. How are you today?
+            """)
+    }
+
+    func testRenderResumeRerenderAndRepeat() throws {
+        let ws = try TestWorkspace()
+        let bookPath = try book(ws)
+        let report = try RenderSession.render(book: bookPath, options: options(ws.path("a")), progress: SilentProgress())
+        XCTAssertEqual(report.exportedChapters, [1, 2])
+        XCTAssertGreaterThan(report.synthesized, 0)
+        let store = try JobStore(layout: report.project)
+        let segments = try store.segments()
+        XCTAssertTrue(segments.allSatisfy { $0.state.hasAudio })
+        XCTAssertTrue(segments.allSatisfy { $0.sampleRate == 22_050 })
+        let master = try AudioFile.read(path: report.project.exportFile(chapter: 1, ext: "flac").path)
+        XCTAssertGreaterThan(master.duration, 0.2)
+        let firstSegments = TestWorkspace.snapshot(report.project.segmentsDir)
+        let firstExports = TestWorkspace.snapshot(report.exportDir)
+
+        // Resume: everything verifies, nothing is synthesized again.
+        let resumed = try RenderSession.resume(project: report.project, options: options(ws.path("a")), progress: SilentProgress())
+        XCTAssertEqual(resumed.synthesized, 0)
+        XCTAssertEqual(resumed.reused, segments.count)
+
+        // Rerender one segment: only it (and its chapter's exports) change.
+        let key = try XCTUnwrap(segments.last?.key)
+        let before = Dictionary(uniqueKeysWithValues: segments.map { ($0.key, $0.audioSha256) })
+        let exportsBefore = TestWorkspace.snapshot(report.exportDir)
+        let again = try RenderSession.rerender(project: report.project, keys: [key], take: nil, options: options(ws.path("a")),
+                                               progress: SilentProgress())
+        XCTAssertEqual(again.synthesized, 1)
+        for seg in try store.segments() {
+            if seg.key == key { XCTAssertNotEqual(seg.audioSha256, before[seg.key], seg.key) } else {
+                XCTAssertEqual(seg.audioSha256, before[seg.key], seg.key)
+            }
+        }
+        let other = try XCTUnwrap(segments.last?.chapter) == 1 ? 2 : 1
+        for (name, bytes) in TestWorkspace.snapshot(report.exportDir) where name.hasPrefix(ProjectLayout.exportBaseName(chapter: other) + ".") {
+            XCTAssertEqual(bytes, exportsBefore[name], "\(name) of the untouched chapter")
+        }
+
+        // A second project from scratch with the same seed: byte-identical to the first render before the rerender.
+        let b = try RenderSession.render(book: bookPath, options: options(ws.path("b")), progress: SilentProgress())
+        XCTAssertEqual(TestWorkspace.snapshot(b.project.segmentsDir), firstSegments)
+        XCTAssertEqual(TestWorkspace.snapshot(b.exportDir), firstExports)
+    }
+
+    func testBadEmotionAndMissingModelAreReported() throws {
+        let ws = try TestWorkspace()
+        let bookPath = try book(ws)
+        var bad = options(ws.path("p"))
+        bad.emotion = "joy=0.5"
+        XCTAssertThrowsError(try RenderSession.render(book: bookPath, options: bad, progress: SilentProgress())) {
+            XCTAssertTrue("\($0)".contains("joy"), "\($0)")
+        }
+        var missing = options(ws.path("q"))
+        missing.modelDir = ws.path("no-such-model")
+        XCTAssertThrowsError(try RenderSession.render(book: bookPath, options: missing, progress: SilentProgress())) {
+            XCTAssertTrue("\($0)".contains("bookvox models download indextts2"), "\($0)")
+        }
+    }
+}
