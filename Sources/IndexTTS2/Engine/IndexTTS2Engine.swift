@@ -102,8 +102,10 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
     // MARK: text
 
     /// The token ids of each ≤ max-token piece of `text` (tokenize → split_segments → ids).
+    /// infer_v2's segmentation into pieces of at most `maxTextTokensPerSegment` (120) tokens, and never more
+    /// than the checkpoint's text position table holds (`max_text_tokens`: 600 in the release, so 120 rules there).
     public func textPieces(_ text: String) -> [[Int]] {
-        models.tokenizer.segmentIDs(text, maxTokens: options.maxTextTokensPerSegment)
+        models.tokenizer.segmentIDs(text, maxTokens: min(options.maxTextTokensPerSegment, models.gpt.config.maxTextTokens))
     }
 
     // MARK: generate
@@ -133,7 +135,7 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
         let prefix = try models.gpt.prefix(conds: conds, textTokens: ids)
         let result = try models.gpt.generate(prefix: prefix, options: generation, sampler: &sampler)
         if result.hitLengthCap {
-            logger.warning("IndexTTS2: a text piece reached max_mel_tokens (\(options.maxMelTokens)) without a stop code")
+            logger.warning("IndexTTS2: a text piece reached the code cap (\(result.codes.count) codes) without a stop code; its audio may be cut short")
         }
         return try result.semanticCodes()
     }
