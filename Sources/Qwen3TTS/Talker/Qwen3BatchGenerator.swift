@@ -26,6 +26,12 @@ public struct Qwen3BatchGenerator: Sendable {
         eos = tokens.codecEos
     }
 
+    init(talker: Qwen3Talker, settings: Qwen3SamplingSettings, eos: Int) {
+        self.talker = talker
+        self.settings = settings
+        self.eos = eos
+    }
+
     /// Frames (F, groups) until EOS for every prompt. `maxFrames[i]` caps prompt i (reaching it fails that item with
     /// `Qwen3TTSError.frameCapReached`); `samplers[i]` makes every draw of prompt i; `traces[i]` records it.
     /// Errors of one item (bad prompt, cap, sampler) fail only that item. `onStep` is called after every batched
