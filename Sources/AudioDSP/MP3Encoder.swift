@@ -1,7 +1,7 @@
 // MP3 export through LAME: CBR, mono, 44.1 kHz in and out, ID3v2 tags only.
 //
 // Layout of the returned bytes: the ID3v2.3 tag (TIT2, TALB, TPE1, TRCK), then LAME's
-// Info/LAME-tag frame (written by LAME as a placeholder at the start of the stream and
+// Info/LAME-tag frame (LAME writes an empty one at the start of the stream, which is
 // replaced after the flush with lame_get_lametag_frame, so decoders know the encoder delay
 // and padding and can return exactly the input length), then the audio frames.
 // Text that fits ISO-8859-1 is stored as Latin-1, anything else as UTF-16 with a BOM.
@@ -87,7 +87,7 @@ public enum MP3Encoder {
         guard flushed >= 0 else { throw MP3EncoderError.lame(call: "lame_encode_flush", code: Int(flushed)) }
         stream.append(contentsOf: mp3buf[0..<Int(flushed)])
 
-        // Replace LAME's placeholder first frame with the final Info/LAME tag.
+        // Overwrite LAME's empty first frame with the final Info/LAME tag.
         var tagFrame = [UInt8](repeating: 0, count: 2880)
         let tagSize = tagFrame.withUnsafeMutableBufferPointer { lame_get_lametag_frame(gfp, $0.baseAddress, $0.count) }
         if tagSize > tagFrame.count || tagSize > stream.count {

@@ -36,13 +36,13 @@ struct ModelOptions: ParsableArguments {
 
     /// Copies the options into `options`.
     func apply(to options: inout RenderOptions) {
-        options.modelDir = modelDir
-        options.speaker = speaker
-        options.voiceDesign = voiceDesign
-        options.emotionClip = emotionClip
-        options.emotion = emotion
-        options.emotionAlpha = emotionAlpha
-        options.diffusionSteps = diffusionSteps
-        options.cfgRate = cfgRate
+        options.engineSettings.modelDir = modelDir
+        options.engineSettings.speaker = speaker
+        options.engineSettings.voiceDesign = voiceDesign
+        options.engineSettings.emotionClip = emotionClip
+        options.engineSettings.emotion = emotion
+        options.engineSettings.emotionAlpha = emotionAlpha
+        options.engineSettings.diffusionSteps = diffusionSteps
+        options.engineSettings.cfgRate = cfgRate
     }
 }

@@ -13,8 +13,8 @@ final class IndexTTS2RenderTests: XCTestCase {
 
     func options(_ project: String) -> RenderOptions {
         var o = RenderOptions(projectDir: project, engine: "indextts2", voicePath: Self.voice)
-        o.modelDir = Self.checkpoint
-        o.diffusionSteps = 1
+        o.engineSettings.modelDir = Self.checkpoint
+        o.engineSettings.diffusionSteps = 1
         return o
     }
 
@@ -82,12 +82,12 @@ final class IndexTTS2RenderTests: XCTestCase {
         let ws = try TestWorkspace()
         let bookPath = try book(ws)
         var bad = options(ws.path("p"))
-        bad.emotion = "joy=0.5"
+        bad.engineSettings.emotion = "joy=0.5"
         XCTAssertThrowsError(try RenderSession.render(book: bookPath, options: bad, progress: SilentProgress())) {
             XCTAssertTrue("\($0)".contains("joy"), "\($0)")
         }
         var missing = options(ws.path("q"))
-        missing.modelDir = ws.path("no-such-model")
+        missing.engineSettings.modelDir = ws.path("no-such-model")
         XCTAssertThrowsError(try RenderSession.render(book: bookPath, options: missing, progress: SilentProgress())) {
             XCTAssertTrue("\($0)".contains("bookvox models download indextts2"), "\($0)")
         }

@@ -24,8 +24,8 @@ final class Qwen3PipelineTests: XCTestCase {
 
     private func options(_ project: String, speaker: String? = "ryan") -> RenderOptions {
         var o = RenderOptions(projectDir: project, engine: "qwen3-tts")
-        o.modelDir = Self.checkpoint
-        o.speaker = speaker
+        o.engineSettings.modelDir = Self.checkpoint
+        o.engineSettings.speaker = speaker
         return o
     }
 
@@ -82,7 +82,7 @@ final class Qwen3PipelineTests: XCTestCase {
     func testMissingModelDirectoryNamesTheFix() throws {
         let ws = try TestWorkspace()
         var o = options(ws.path("p"))
-        o.modelDir = ws.path("no-such-model")
+        o.engineSettings.modelDir = ws.path("no-such-model")
         XCTAssertThrowsError(try RenderSession.render(book: Self.sampleBook, options: o, progress: SilentProgress())) { e in
             XCTAssertTrue("\(e)".contains("bookvox models download qwen3-tts-0.6b-base"), "\(e)")
             XCTAssertTrue("\(e)".contains("no-such-model"), "\(e)")

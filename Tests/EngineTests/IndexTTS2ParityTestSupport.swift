@@ -18,8 +18,7 @@ enum IndexTTS2ParityHarness {
     static func assertAllPass(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let reports = try run(name)
         let c = try Fixtures.load(name)
-        // As ParityCatalog: a runner may check one output several ways ("wav [pth]"); the part before " [" names it.
-        let checked = Set(reports.map { $0.name.components(separatedBy: " [").first ?? $0.name })
+        let checked = Set(reports.map(\.outputName))
         XCTAssertEqual(checked.sorted(), c.outputNames.sorted(), "\(name): every output is checked", file: file, line: line)
         for r in reports { XCTAssertTrue(r.passed, "\(name): \(r)", file: file, line: line) }
         print("parity \(name):\n" + reports.map { "  \($0)" }.joined(separator: "\n"))

@@ -61,8 +61,7 @@ public enum ParityCatalog {
         do {
             let reports = try runner(c)
             let expected = Set(c.outputNames)
-            // A runner may check one output several ways ("wav [pth]"); the part before " [" names the output.
-            let checked = Set(reports.map { $0.name.components(separatedBy: " [").first ?? $0.name })
+            let checked = Set(reports.map(\.outputName))
             let unchecked = expected.subtracting(checked).sorted()
             if !unchecked.isEmpty {
                 return CaseResult(directory: directory.path, caseName: c.name, reports: reports,

@@ -19,30 +19,16 @@ public struct RenderOptions: Sendable {
     /// File writer for segment audio and exports (tests inject failures here).
     public var writer: FileWriting
     public var registry: EngineRegistry
-    /// Model directory for neural engines (`--model-dir`).
-    public var modelDir: String?
     /// Transcript of the narrator clip (`--voice-text`; Qwen3-TTS in-context cloning).
     public var voiceText: String?
-    /// Preset speaker (`--speaker`; Qwen3-TTS CustomVoice).
-    public var speaker: String?
-    /// Voice description (`--voice-design`; Qwen3-TTS VoiceDesign).
-    public var voiceDesign: String?
-    /// IndexTTS2: a second clip for the emotion (`--emotion-clip`), an 8-category vector (`--emotion
-    /// "happy=0.6,calm=0.2"`), their strength (`--emotion-alpha`), CFM steps and CFG rate.
-    public var emotionClip: String?
-    public var emotion: String?
-    public var emotionAlpha: Double?
-    public var diffusionSteps: Int?
-    public var cfgRate: Double?
+    /// Engine-specific settings (`--model-dir`, `--speaker`, `--voice-design`, IndexTTS2 emotion and CFM options);
+    /// the language is the book's, set when the engine is made.
+    public var engineSettings = EngineOptions()
 
-    /// What the engine factory needs besides the book language.
+    /// What the engine factory gets: `engineSettings` in the book's language.
     public func engineOptions(language: String) -> EngineOptions {
-        var o = EngineOptions(language: language, modelDir: modelDir, speaker: speaker, voiceDesign: voiceDesign)
-        o.emotionClip = emotionClip
-        o.emotion = emotion
-        o.emotionAlpha = emotionAlpha
-        o.diffusionSteps = diffusionSteps
-        o.cfgRate = cfgRate
+        var o = engineSettings
+        o.language = language
         return o
     }
 

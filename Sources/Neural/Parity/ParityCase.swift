@@ -180,6 +180,9 @@ public struct ParityCase: @unchecked Sendable {
 /// Result of comparing one output against its reference.
 public struct OutputReport: Sendable, CustomStringConvertible {
     public let name: String
+    /// The case output this report checks: a runner may check one output several ways ("wav [pth]",
+    /// "input_features [chained]"); the part before " [" names the output.
+    public var outputName: String { name.components(separatedBy: " [").first ?? name }
     public let maxAbs: Double
     public let maxRel: Double
     public let cosine: Double

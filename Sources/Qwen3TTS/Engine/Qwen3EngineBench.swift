@@ -45,7 +45,7 @@ public struct Qwen3EngineBenchReport: Codable, Sendable {
     public var rtfBatchAggregate: Double?
     public var peakMemoryMB: Double
     /// Process CPU time of the same figures (all threads): on a shared, loaded machine the wall figures above
-    /// include waiting for a core; CPU time / threads approximates an idle machine.
+    /// include waiting for a core; CPU time / threads estimates the wall time on an idle machine.
     public var cpu: [String: Double]
     /// 1-minute load average when the report was made.
     public var loadAverage: Double?
@@ -185,8 +185,8 @@ public enum Qwen3EngineBench {
         return WeightStore(tensors: t, source: "random Qwen3-TTS talker (bench)")
     }
 
-    /// Random weights for whatever `build` reads, found by building it: a missing key gets a 1-element placeholder, and
-    /// the shape-mismatch error that follows names the shape to fill (≥ 2-D: N(0, 1/fan_in) variance; 1-D: U(0.5, 1.5)).
+    /// Random weights for whatever `build` reads, found by building it: a missing key first gets a 1-element probe
+    /// tensor, and the shape-mismatch error that follows names the shape to fill (≥ 2-D: N(0, 1/fan_in) variance; 1-D: U(0.5, 1.5)).
     static func randomStore(seed: UInt64, _ build: (WeightScope) throws -> Void) throws -> WeightStore {
         var rng = SeededRNG(seed: seed)
         var t: [String: Tensor] = [:]

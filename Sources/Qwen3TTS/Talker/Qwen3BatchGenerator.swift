@@ -122,7 +122,7 @@ public struct Qwen3BatchGenerator: Sendable {
                     state: predictorState) { b, _, row in
                         let i = stepping[b]
                         if trace(i) != nil { cpLogits[b].append(row) }
-                        guard !failed.contains(b) else { return 0 } // placeholder; the item is already failed
+                        guard !failed.contains(b) else { return 0 } // item already failed: its frame is dropped below
                         do {
                             if settings.codePredictor.doSample {
                                 var s = row

@@ -3,7 +3,7 @@
 import Foundation
 
 enum InlineMarkup {
-    // Backslash escapes are swapped for private-use placeholders first so escaped markers survive the
+    // Backslash escapes are swapped for private-use code points first so escaped markers survive the
     // emphasis rules, then restored last.
     private static let escape = Pattern(#"\\([!-/:-@\[-`{-~])"#)
     private static let codeSpan = Pattern(#"(`+)(.+?)\1"#, options: [.dotMatchesLineSeparators])

@@ -10,7 +10,7 @@
 //   other language codes: NFKC, collapse whitespace, strip, the shared map.
 // The shared map is one left-to-right pass that tries its keys in table order (：；;，→",", 。→".", ！→"!",
 // ？→"?", newline → space, ·→"-", 、→",", .../,,,/，，，/…… → "…", quotes and brackets → "'", —/～/~ → "-",
-// : → ","). The upstream name protection (中文·中文 placeholders) only shields names from WeText rules that
+// : → ","). The upstream name protection (中文·中文 markers) only shields names from WeText rules that
 // this port does not have, so it is not needed here.
 import Foundation
 
@@ -80,7 +80,7 @@ public enum IndexTTS2TextNormalizer {
         contraction.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$1 is")
     }
 
-    /// Replaces every distinct tone-numbered pinyin (longest first) with a private-use placeholder the Chinese
+    /// Replaces every distinct tone-numbered pinyin (longest first) with a private-use marker the Chinese
     /// normalizer leaves alone.
     static func protectPinyin(_ text: String) -> (String, [String]) {
         let ns = text as NSString
@@ -91,15 +91,15 @@ public enum IndexTTS2TextNormalizer {
         }
         found.sort { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
         var out = text
-        for (k, p) in found.enumerated() { out = out.replacingOccurrences(of: p, with: placeholder(k)) }
+        for (k, p) in found.enumerated() { out = out.replacingOccurrences(of: p, with: protectionMarker(k)) }
         return (out, found)
     }
 
-    static func placeholder(_ k: Int) -> String { String(Character(Unicode.Scalar(0xE000 + UInt32(k))!)) }
+    static func protectionMarker(_ k: Int) -> String { String(Character(Unicode.Scalar(0xE000 + UInt32(k))!)) }
 
     static func restorePinyin(_ text: String, _ found: [String]) -> String {
         var out = text
-        for (k, p) in found.enumerated() { out = out.replacingOccurrences(of: placeholder(k), with: correctPinyin(p)) }
+        for (k, p) in found.enumerated() { out = out.replacingOccurrences(of: protectionMarker(k), with: correctPinyin(p)) }
         return out
     }
 
