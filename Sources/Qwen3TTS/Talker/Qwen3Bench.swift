@@ -71,10 +71,10 @@ public enum Qwen3Bench {
             let predictor = try Qwen3CodePredictor(WeightStore(tensors: tensors, source: "bench").root, config: p,
                                                    talkerHidden: c.hiddenSize)
             tensors = [:]
-            let state = predictor.makeState()
+            let state = Qwen3CodePredictorBatchState(predictor: predictor)
             let hidden = uniform([c.hiddenSize], rng: &rng), code0 = uniform([c.hiddenSize], rng: &rng)
             let samples = try time(repetitions) {
-                _ = try predictor.predict(hidden: hidden.pointer, code0Embedding: code0.pointer, state: state) { _, l in
+                _ = try predictor.predictBatch(hidden: [hidden.pointer], code0Embedding: [code0.pointer], state: state) { _, _, l in
                     Logits.argmax(l)
                 }
             }

@@ -41,69 +41,8 @@ public struct Qwen3CodePredictor: Sendable {
         decoder = try Qwen3Decoder(model, shape: shape)
     }
 
-    /// State for one frame at a time: positions 0…groups−1.
-    public func makeState() -> Qwen3CodePredictorState { Qwen3CodePredictorState(predictor: self) }
-
     /// Embedding row of code `code` in codebook `group` (1…groups−1): (inputWidth).
     @inline(__always) func embeddingRow(group: Int, code: Int) -> UnsafePointer<Float> {
         embeddings[group - 1].table.pointer + code * inputWidth
-    }
-
-    /// Codes 1…groups−1 of one frame. `hidden` and `code0Embedding` are talker-width rows. `pick(j, logits)`
-    /// chooses codebook j (1-based) from lm_head[j−1]'s logits (vocab), e.g. argmax or a seeded draw.
-    public func predict(hidden: UnsafePointer<Float>, code0Embedding: UnsafePointer<Float>, state: Qwen3CodePredictorState,
-                        pick: (Int, [Float]) throws -> Int) throws -> [Int] {
-        let st = state.decoderState
-        st.reset()
-        let w = inputWidth, h = shape.hidden
-        let raw = state.input.pointer, inp = state.projected.pointer, out = state.output.pointer
-        raw.update(from: hidden, count: w)
-        (raw + w).update(from: code0Embedding, count: w)
-        var codes: [Int] = []
-        codes.reserveCapacity(groups - 1)
-        var rows = 2
-        for j in 0..<(groups - 1) {
-            if j > 0 {
-                let code = codes[j - 1]
-                guard code >= 0 && code < vocab else {
-                    throw Qwen3TTSError.shape(what: "code \(code) of codebook \(j)", expected: [vocab], found: [code])
-                }
-                raw.update(from: embeddingRow(group: j, code: code), count: w)
-                rows = 1
-            }
-            let x: UnsafePointer<Float>
-            if let p = projection {
-                Qwen3Kernels.linear(raw, rows: rows, weight: p.weight, bias: p.bias, out: inp) // (rows, hidden)
-                x = UnsafePointer(inp)
-            } else {
-                x = UnsafePointer(raw)
-            }
-            try decoder.forward(x, rows: rows, state: st, output: out) // (rows, hidden)
-            var logits = [Float](repeating: 0, count: vocab)
-            logits.withUnsafeMutableBufferPointer { lb in
-                Qwen3Kernels.linear(out + (rows - 1) * h, rows: 1, weight: heads[j], bias: nil, out: lb.baseAddress!)
-            }
-            let code = try pick(j + 1, logits)
-            guard code >= 0 && code < vocab else {
-                throw Qwen3TTSError.shape(what: "picked code of codebook \(j + 1)", expected: [vocab], found: [code])
-            }
-            codes.append(code)
-        }
-        return codes
-    }
-}
-
-/// Cache and buffers of the code predictor (one frame at a time).
-public final class Qwen3CodePredictorState {
-    let decoderState: Qwen3DecoderState
-    let input: Qwen3Buffer     // (2, inputWidth)
-    let projected: Qwen3Buffer // (2, hidden)
-    let output: Qwen3Buffer    // (2, hidden)
-
-    init(predictor p: Qwen3CodePredictor) {
-        decoderState = p.decoder.makeState(capacity: p.groups)
-        input = Qwen3Buffer(count: 2 * p.inputWidth)
-        projected = Qwen3Buffer(count: 2 * p.shape.hidden)
-        output = Qwen3Buffer(count: 2 * p.shape.hidden)
     }
 }

@@ -82,9 +82,4 @@ public struct Qwen3Talker: Sendable {
 
     /// codec_head logits (rows, vocab) of hidden rows (rows, hidden).
     public func logits(_ hidden: Tensor) -> Tensor { hidden.linear(weight: codecHead) }
-
-    /// codec_head logits of one hidden row into `out` (vocab).
-    func logits(row: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
-        Qwen3Kernels.linear(row, rows: 1, weight: codecHead, bias: nil, out: out)
-    }
 }
