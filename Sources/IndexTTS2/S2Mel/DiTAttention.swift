@@ -99,7 +99,7 @@ struct DiTAttention: Sendable {
                     // scores (rows, T) = scale · q (rows, hd) · kᵀ
                     BLAS.sgemm(transB: true, m: rows, n: t, k: hd, alpha: scale, a: q, lda: ld, b: k, ldb: ld,
                                c: scores, ldc: t)
-                    for i in 0..<rows { DiTKernels.softmaxRow(scores + i * t, t) }
+                    for i in 0..<rows { VectorMath.softmaxRow(scores + i * t, t) }
                     // out (rows, hd) = P (rows, T) · v (T, hd)
                     BLAS.sgemm(m: rows, n: hd, k: t, a: scores, lda: t, b: v, ldb: ld,
                                c: o + (b * t + r0) * d + head * hd, ldc: d)

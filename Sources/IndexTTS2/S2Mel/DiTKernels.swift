@@ -1,8 +1,8 @@
 // Small fused kernels for the DiT hot loop (CFM runs the estimator 25× per segment):
-//   * a SIMD exp (Cephes-style range reduction + degree-6 polynomial, ≈1 ulp on the softmax range) and the
-//     row softmax built on it (max-subtracted, like torch's);
-//   * SwiGLU gating silu(a) ⊙ b over the fused [w1 x ‖ w3 x] product;
-//   * WaveNet gating tanh(a + g) ⊙ sigmoid(b + g').
+//   * SwiGLU gating silu(a) ⊙ b over the fused [w1 x ‖ w3 x] product (SiLU: VectorMath, as the attention
+//     softmax, which DiTAttention takes from VectorMath.softmaxRow directly);
+//   * WaveNet gating tanh(a + g) ⊙ sigmoid(b + g') on a SIMD exp (Cephes-style range reduction + degree-6
+//     polynomial, ≈1 ulp).
 // Every output element is computed by exactly one worker in a fixed order, so results do not depend on the
 // thread count.
 import Foundation
@@ -37,60 +37,6 @@ enum DiTKernels {
 
     @inline(__always)
     static func exp(_ x: Float) -> Float { exp(V(repeating: x))[0] }
-
-    /// In-place softmax of one row of n values (all finite). Release builds run the SIMD kernel; debug builds
-    /// (where generic SIMD code is not specialised and runs ~1000× slower) the scalar one with libm's expf.
-    /// Both are checked against each other by the tests, and the SIMD one by `bookvox dev parity` in release.
-    @inline(__always)
-    static func softmaxRow(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
-        #if DEBUG
-        softmaxRowScalar(p, n)
-        #else
-        softmaxRowSIMD(p, n)
-        #endif
-    }
-
-    static func softmaxRowScalar(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
-        var m = -Float.infinity
-        for j in 0..<n { m = Swift.max(m, p[j]) }
-        var s: Float = 0
-        for j in 0..<n { let e = expf(p[j] - m); p[j] = e; s += e }
-        let inv = 1 / s
-        for j in 0..<n { p[j] *= inv }
-    }
-
-    static func softmaxRowSIMD(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
-        let vecEnd = n & ~7
-        var mv = V(repeating: -.infinity)
-        var j = 0
-        let raw = UnsafeMutableRawPointer(p)
-        while j < vecEnd {
-            let v = raw.loadUnaligned(fromByteOffset: j * 4, as: V.self)
-            mv = mv.replacing(with: v, where: v .> mv)
-            j += 8
-        }
-        var m = mv.max()
-        while j < n { m = Swift.max(m, p[j]); j += 1 }
-        let mm = V(repeating: m)
-        var sv = V(repeating: 0)
-        j = 0
-        while j < vecEnd {
-            let e = exp(raw.loadUnaligned(fromByteOffset: j * 4, as: V.self) - mm)
-            raw.storeBytes(of: e, toByteOffset: j * 4, as: V.self)
-            sv += e
-            j += 8
-        }
-        var s = sv.sum()
-        while j < n { let e = exp(p[j] - m); p[j] = e; s += e; j += 1 }
-        let inv = 1 / s
-        let iv = V(repeating: inv)
-        j = 0
-        while j < vecEnd {
-            raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: j * 4, as: V.self) * iv, toByteOffset: j * 4, as: V.self)
-            j += 8
-        }
-        while j < n { p[j] *= inv; j += 1 }
-    }
 
     @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
 
@@ -129,31 +75,11 @@ enum DiTKernels {
         gatedTanhSigmoidScalar(a, ga, b, gb, y, j, n)
     }
 
-    /// y[j] = silu(a[j]) · b[j] for j < n; SIMD in release, libm in debug.
+    /// y[j] = silu(a[j]) · b[j] for j < n, SiLU through the shared VectorMath kernel (AVX2/FMA in CKernels).
     @inline(__always)
     static func swiGLURow(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        #if DEBUG
-        swiGLURowScalar(a, b, y, 0, n)
-        #else
-        swiGLURowSIMD(a, b, y, n)
-        #endif
-    }
-
-    static func swiGLURowScalar(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                                _ from: Int, _ n: Int) {
-        for j in from..<n { y[j] = (a[j] / (1 + expf(-a[j]))) * b[j] }
-    }
-
-    static func swiGLURowSIMD(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        let ar = UnsafeRawPointer(a), br = UnsafeRawPointer(b), yr = UnsafeMutableRawPointer(y)
-        var j = 0
-        while j + 8 <= n {
-            let av = ar.loadUnaligned(fromByteOffset: j * 4, as: V.self)
-            let bv = br.loadUnaligned(fromByteOffset: j * 4, as: V.self)
-            yr.storeBytes(of: av / (V(repeating: 1) + exp(-av)) * bv, toByteOffset: j * 4, as: V.self)
-            j += 8
-        }
-        swiGLURowScalar(a, b, y, j, n)
+        VectorMath.silu(a, y, n)
+        for j in 0..<n { y[j] *= b[j] }
     }
 
     /// rows × [a (n) ‖ b (n)] → rows × (silu(a) ⊙ b)
