@@ -27,8 +27,8 @@ public final class TensorStorage: @unchecked Sendable {
     /// Allocates `count` floats, zero-filled.
     public init(count: Int) {
         self.count = count
-        // 64-byte alignment for SIMD and BLAS.
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        // 64-byte alignment for SIMD and BLAS; large buffers are recycled (BufferPool).
+        let raw = BufferPool.take(max(count, 1) * MemoryLayout<Float>.stride)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))
         owner = nil
@@ -42,7 +42,7 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        if owner == nil { UnsafeMutableRawPointer(pointer).deallocate() }
+        if owner == nil { BufferPool.give(UnsafeMutableRawPointer(pointer), bytes: max(count, 1) * MemoryLayout<Float>.stride) }
     }
 
     /// True when the memory belongs to someone else (e.g. an mmap'd file).

@@ -39,6 +39,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the codec decoder stage of an engine benchmark.")
     var noDecoder = false
 
+    @Flag(help: "With --engine qwen3-tts: time only the codec decoder (seconds per second of audio, per stage).")
+    var decoderOnly = false
+
     @Flag(name: .customLong("indextts2-gpt"), help: "Only benchmark the IndexTTS2 GPT decode step (real config.yaml sizes, random weights).")
     var indextts2GPT = false
 
@@ -73,7 +76,8 @@ struct BenchCommand: ParsableCommand {
         if let engine {
             if engine == "indextts2" { return try runIndexTTS2() }
             guard engine == "qwen3-tts" else { throw ValidationError("--engine supports indextts2 and qwen3-tts (got '\(engine)').") }
-            let report = try Qwen3BenchRunner.run(variant: variant, batch: batch, frames: frames, decoder: !noDecoder)
+            let report = try Qwen3BenchRunner.run(variant: variant, batch: batch, frames: frames, decoder: !noDecoder,
+                                                      generation: !decoderOnly)
             print(json ? String(decoding: report.json, as: UTF8.self) : report.lines.joined(separator: "\n"))
             return
         }

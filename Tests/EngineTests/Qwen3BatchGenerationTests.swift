@@ -56,10 +56,12 @@ private func assertSameTrace(_ a: Qwen3GenerationTrace, _ b: Qwen3GenerationTrac
 final class Qwen3BatchGenerationTests: XCTestCase {
     /// The projection kernel gives every row the same bits whatever the batch size and row slot.
     func testRowKernelIsBatchInvariant() {
-        for portable in [false, true] { checkRowKernel(portable: portable) }
+        let paths = Qwen3RowKernel.Path.allCases.filter(\.isSupported)
+        XCTAssertTrue(paths.contains(Qwen3RowKernel.best))
+        for path in paths { checkRowKernel(path: path) }
     }
 
-    private func checkRowKernel(portable: Bool) {
+    private func checkRowKernel(path: Qwen3RowKernel.Path) {
         var rng = SeededRNG(seed: 5)
         for (n, k) in [(37, 29), (96, 32), (130, 67), (1088, 48)] {
             let w = Tensor(shape: [n, k], data: (0..<(n * k)).map { _ in rng.nextFloat() - 0.5 })
@@ -72,7 +74,7 @@ final class Qwen3BatchGenerationTests: XCTestCase {
                     x.withUnsafeBufferPointer { xb in
                         alone.withUnsafeMutableBufferPointer {
                             Qwen3RowKernel.linear(xb.baseAddress! + r * k, rows: 1, weight: w, bias: bias, out: $0.baseAddress! + r * n,
-                                                  accumulate: accumulate, portable: portable)
+                                                  accumulate: accumulate, path: path)
                         }
                     }
                 }
@@ -81,10 +83,10 @@ final class Qwen3BatchGenerationTests: XCTestCase {
                     x.withUnsafeBufferPointer { xb in
                         batch.withUnsafeMutableBufferPointer {
                             Qwen3RowKernel.linear(xb.baseAddress!, rows: rows, weight: w, bias: bias, out: $0.baseAddress!,
-                                                  accumulate: accumulate, portable: portable)
+                                                  accumulate: accumulate, path: path)
                         }
                     }
-                    XCTAssertEqual(batch, Array(alone[0..<(rows * n)]), "n \(n) k \(k) rows \(rows) portable \(portable)")
+                    XCTAssertEqual(batch, Array(alone[0..<(rows * n)]), "n \(n) k \(k) rows \(rows) path \(path)")
                 }
                 // Matches a Double reference to float accuracy.
                 for j in [0, n / 2, n - 1] {

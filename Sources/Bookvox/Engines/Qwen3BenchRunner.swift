@@ -4,7 +4,8 @@ import Qwen3TTS
 
 public enum Qwen3BenchRunner {
     /// `variant` is "0.6B" or "1.7B".
-    public static func run(variant: String, batch: Int, frames: Int, decoder: Bool) throws -> (json: Data, lines: [String]) {
+    public static func run(variant: String, batch: Int, frames: Int, decoder: Bool,
+                           generation: Bool = true) throws -> (json: Data, lines: [String]) {
         guard let size = Qwen3Variant.Size(rawValue: variant.uppercased()) else {
             throw BookvoxError.badInput("unknown Qwen3-TTS variant '\(variant)'; use 0.6B or 1.7B.")
         }
@@ -12,6 +13,7 @@ public enum Qwen3BenchRunner {
         o.batch = max(1, batch)
         o.frames = max(2, frames)
         o.includeDecoder = decoder
+        o.includeGeneration = generation
         let r = try Qwen3EngineBench.run(o)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -25,6 +27,8 @@ public enum Qwen3BenchRunner {
             "batch \(r.batch): talker step \(f(r.talkerStepMsBatch)) ms, code predictor \(f(r.codePredictorFrameMsBatch)) ms/frame, "
                 + "loop \(f(r.frameMsBatch)) ms/frame, prefill \(f(r.prefillSecondsBatch, 2)) s",
             "decoder \(f(r.decoderSecondsPerSecond, 3)) s per s of audio",
+            "decoder stages (s per s): " + (r.decoderStageSecondsPerSecond ?? [:]).sorted { $0.key < $1.key }
+                .map { "\($0.key) \(f($0.value, 3))" }.joined(separator: ", "),
             "RTF single \(f(r.rtfSingle, 2)), batch \(r.batch) \(f(r.rtfBatchPerStream, 2)) per stream / "
                 + "\(f(r.rtfBatchAggregate, 3)) aggregate; peak memory \(f(r.peakMemoryMB, 0)) MB",
             cpuLine,

@@ -18,6 +18,8 @@ public struct Qwen3EngineBenchOptions: Sendable {
     public var batch: Int = 8
     public var decoderFrames: Int = 100
     public var includeDecoder = true
+    /// false: skip the talker / code-predictor figures (they are reported as 0) and time only the decoder.
+    public var includeGeneration = true
     public var seed: UInt64 = 20_261_121
     /// Configs to use instead of the released ones (tests run the bench at tiny size).
     public var model: Qwen3TTSConfig?
@@ -40,6 +42,8 @@ public struct Qwen3EngineBenchReport: Codable, Sendable {
     public var frameMsBatch: Double
     public var prefillSecondsBatch: Double
     public var decoderSecondsPerSecond: Double?
+    /// The decoder's stages (one unchunked forward, named as in the parity case), seconds per second of audio.
+    public var decoderStageSecondsPerSecond: [String: Double]?
     public var rtfSingle: Double?
     public var rtfBatchPerStream: Double?
     public var rtfBatchAggregate: Double?
@@ -122,33 +126,42 @@ public enum Qwen3EngineBench {
             return intervals.isEmpty ? 0 : median(intervals)
         }
 
-        log.info("Qwen3-TTS \(o.size.rawValue): batch 1")
-        let one = try stages(1)
-        let frame1 = try loop(1)
-        log.info("Qwen3-TTS \(o.size.rawValue): batch \(o.batch)")
-        let many = try stages(o.batch)
-        let frameB = try loop(o.batch)
+        var one = (talker: 0.0, predictor: 0.0, prefill: 0.0), many = one
+        var frame1 = 0.0, frameB = 0.0
+        if o.includeGeneration {
+            log.info("Qwen3-TTS \(o.size.rawValue): batch 1")
+            one = try stages(1)
+            frame1 = try loop(1)
+            log.info("Qwen3-TTS \(o.size.rawValue): batch \(o.batch)")
+            many = try stages(o.batch)
+            frameB = try loop(o.batch)
+        }
 
         var decoderSPS: Double?
+        var decoderStages: [String: Double]?
         if o.includeDecoder {
             let st = try o.speechTokenizer ?? Qwen3ReleasedConfigs.speechTokenizer()
             let store = try randomStore(seed: o.seed &+ 9) { _ = try Qwen3CodecDecoder(config: st.decoderConfig, weights: $0) }
             let decoder = try Qwen3CodecDecoder(config: st.decoderConfig, weights: store.root)
             var crng = SeededRNG(seed: o.seed &+ 10)
             let codes = (0..<o.decoderFrames).map { _ in (0..<st.decoderConfig.numQuantizers).map { _ in Int(crng.next() % UInt64(st.decoderConfig.codebookSize)) } }
-            _ = try decoder.decode(frames: Array(codes.prefix(4)))
-            let t = try measure { _ = try decoder.decode(frames: codes, decodeUpsampleRate: st.decodeUpsampleRate) }
+            // Steady state, as in a book render: one untimed decode of the same size first, then the median of 3.
+            _ = try decoder.decode(frames: codes, decodeUpsampleRate: st.decodeUpsampleRate)
+            let runs = try (0..<3).map { _ in try measure { _ = try decoder.decode(frames: codes, decodeUpsampleRate: st.decodeUpsampleRate) } }
+            let t = (wall: median(runs.map(\.wall)), cpu: median(runs.map(\.cpu)))
             decoderSPS = t.wall / (Double(o.decoderFrames) / 12.5)
             cpu["decoderSecondsPerSecond"] = t.cpu / (Double(o.decoderFrames) / 12.5)
+            decoderStages = try decoderStageSeconds(decoder, frames: codes, perSecondOf: Double(o.decoderFrames) / 12.5)
         }
-        let single = decoderSPS.map { 12.5 * frame1 + $0 + one.prefill / 10 }
-        let batch = decoderSPS.map { 12.5 * frameB + Double(o.batch) * $0 + many.prefill / 10 }
+        let single = o.includeGeneration ? decoderSPS.map { 12.5 * frame1 + $0 + one.prefill / 10 } : nil
+        let batch = o.includeGeneration ? decoderSPS.map { 12.5 * frameB + Double(o.batch) * $0 + many.prefill / 10 } : nil
         let small = o.size == .small
         return Qwen3EngineBenchReport(
             variant: "\(o.size.rawValue)-Base", threads: Tensors.threadCount, batch: o.batch, promptLength: o.promptLength,
             frames: o.frames, talkerStepMs: one.talker * 1e3, codePredictorFrameMs: one.predictor * 1e3, frameMs: frame1 * 1e3,
             prefillSeconds: one.prefill, talkerStepMsBatch: many.talker * 1e3, codePredictorFrameMsBatch: many.predictor * 1e3,
             frameMsBatch: frameB * 1e3, prefillSecondsBatch: many.prefill, decoderSecondsPerSecond: decoderSPS,
+            decoderStageSecondsPerSecond: decoderStages,
             rtfSingle: single, rtfBatchPerStream: batch, rtfBatchAggregate: batch.map { $0 / Double(o.batch) },
             peakMemoryMB: peakMemoryMB(), cpu: cpu, loadAverage: loadAverage(),
             baseline: small
@@ -157,6 +170,18 @@ public enum Qwen3EngineBench {
                    "targetRtfBatch8": 0.8]
                 : ["pytorchTalkerStepMs": 315, "pytorchCodePredictorFrameMs": 342, "pytorchFrameMs": 666, "pytorchRtfSingle": 9.3,
                    "pytorchRtfBatch8PerStream": 24.9, "pytorchDecoderSecondsPerSecond": 0.71])
+    }
+
+    /// Wall time between the decoder's stage hooks for one forward of `frames`, divided by `perSecondOf`.
+    static func decoderStageSeconds(_ decoder: Qwen3CodecDecoder, frames: [[Int]], perSecondOf audio: Double) throws -> [String: Double] {
+        var out: [String: Double] = [:]
+        var last = DispatchTime.now().uptimeNanoseconds
+        _ = try decoder.forward(Qwen3CodecCodes(frames: frames)) { name, _ in
+            let now = DispatchTime.now().uptimeNanoseconds
+            out[name] = Double(now - last) * 1e-9 / audio
+            last = DispatchTime.now().uptimeNanoseconds
+        }
+        return out
     }
 
     /// Every talker.* key at config `c` (codec_head's EOS row zeroed: generation never stops early).

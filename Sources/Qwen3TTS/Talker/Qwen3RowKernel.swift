@@ -13,29 +13,48 @@
 // ((0+4)+(2+6))+((1+5)+(3+7)), then the k % 8 tail in index order; bias / accumulate are added after. W rows are
 // walked in blocks of 4 per input row so a block of W is read from DRAM once for every row of the batch.
 // The N axis is split into shape-only chunks across threads; a chunk boundary never changes an element's math.
-// On CPUs with AVX2 + FMA the dot products run in CKernels' bv_rowdot_avx2 (same scheme with fused multiply-adds:
-// one code path per machine, so batch invariance holds there too); measured single-threaded on this VM at the
-// 0.6B talker shapes: 2.4 ms per layer at 1 row (26 GB/s; OpenBLAS sgemv 3.5 ms), 12 ms at 8 rows.
+// On CPUs with AVX-512F the dot products run in CKernels' bv_rowdot_avx512 (16 lanes, fused multiply-adds, the
+// next weight rows prefetched), else with AVX2 + FMA in bv_rowdot_avx2 (8 lanes, fused): one code path per
+// machine, so batch invariance holds on each. Measured with 2 threads on this VM (Zen 5) at the 0.6B MLP shape
+// 1024 → 6144: 1 row ≈ 0.8 ms (31 GB/s, bandwidth-bound on both paths); 8 rows 0.7–0.9 ms with AVX-512 against
+// 1.1–1.4 ms with AVX2, whose 4 × 2 blocking re-reads the weights from cache and does not overlap the DRAM stream.
 import CKernels
 import Foundation
 import Tensors
 
 enum Qwen3RowKernel {
-    /// Whether the CKernels AVX2 + FMA path runs on this CPU (decided once per process).
-    static let useAVX2 = bv_has_avx2_fma() != 0
+    /// The implementations; each is batch-invariant on its own (they differ from each other in the last bits).
+    enum Path: CaseIterable, Sendable {
+        case portable, avx2, avx512
 
-    /// y (rows, n) = (accumulate ? y : 0) + bias + x (rows, k) · Wᵀ. `portable` forces the Swift path (tests).
+        var isSupported: Bool {
+            switch self {
+            case .portable: return true
+            case .avx2: return bv_has_avx2_fma() != 0
+            case .avx512: return bv_has_avx512f() != 0
+            }
+        }
+    }
+
+    /// The path this process uses (decided once): AVX-512F, else AVX2 + FMA, else the Swift loops.
+    static let best: Path = Path.avx512.isSupported ? .avx512 : (Path.avx2.isSupported ? .avx2 : .portable)
+
+    /// y (rows, n) = (accumulate ? y : 0) + bias + x (rows, k) · Wᵀ. `path` other than `best` is for tests.
     static func linear(_ x: UnsafePointer<Float>, rows: Int, weight: Tensor, bias: Tensor?, out: UnsafeMutablePointer<Float>,
-                       accumulate: Bool = false, portable: Bool = false) {
+                       accumulate: Bool = false, path: Path = best) {
         let n = weight.shape[0], k = weight.shape[1]
         let w = weight.pointer
         let b = bias?.pointer
-        if useAVX2 && !portable {
+        if path != .portable {
             Tensors.parallelFor(n, minChunk: Swift.max(64, n / 8 + 1)) { range in
                 let count = range.count
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * count) { dots in
                     let d = dots.baseAddress!
-                    bv_rowdot_avx2(w + range.lowerBound * k, k, count, x, rows, d, count) // (rows, count)
+                    if path == .avx512 {
+                        bv_rowdot_avx512(w + range.lowerBound * k, k, count, x, rows, d, count) // (rows, count)
+                    } else {
+                        bv_rowdot_avx2(w + range.lowerBound * k, k, count, x, rows, d, count) // (rows, count)
+                    }
                     for r in 0..<rows {
                         let yr = out + r * n + range.lowerBound, dr = d + r * count
                         for t in 0..<count {
