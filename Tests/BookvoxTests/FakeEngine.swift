@@ -11,7 +11,7 @@ import Tensors
 final class FakeEngine: SpeechEngine, @unchecked Sendable {
     let name = "fake"
     let version = "1"
-    let modelHash = "builtin"
+    let modelHash: String
     let sampleRate = 16_000
     let canCloneVoice: Bool
     var settingsDescription: String { "tone" }
@@ -25,7 +25,13 @@ final class FakeEngine: SpeechEngine, @unchecked Sendable {
     /// Called on every generate (after counting), e.g. to cancel a run after N segments.
     var onGenerate: ((String) -> Void)?
 
-    init(canCloneVoice: Bool = false) { self.canCloneVoice = canCloneVoice }
+    init(canCloneVoice: Bool = false, modelHash: String = "builtin") {
+        self.canCloneVoice = canCloneVoice
+        self.modelHash = modelHash
+    }
+
+    /// The options the registry made this engine with, most recent last.
+    private(set) var madeWith: [EngineOptions] = []
 
     private(set) var prepareCalls = 0
 
@@ -77,6 +83,11 @@ final class FakeEngine: SpeechEngine, @unchecked Sendable {
     /// A registry holding only this engine (as "fake").
     func registry() -> EngineRegistry {
         EngineRegistry(registrations: [EngineRegistration(name: name, summary: "test tone", isNeural: false,
-                                                          isInstalled: { true }, make: { _ in self })])
+                                                          isInstalled: { true }, make: { o in
+                                                              self.lock.lock()
+                                                              self.madeWith.append(o)
+                                                              self.lock.unlock()
+                                                              return self
+                                                          })])
     }
 }

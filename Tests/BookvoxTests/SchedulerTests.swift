@@ -165,12 +165,13 @@ final class SchedulerTests: XCTestCase {
         try RenderSession.render(book: book, options: opts, progress: SilentProgress())
         let ref = try VoiceClip.load(path: clip)
         let layout = ProjectLayout(root: ws.root.appendingPathComponent("p"))
-        let cached = try XCTUnwrap(VoiceProfileCache.load(from: layout.voiceProfile(sha256: ref.sha256), engine: "fake",
-                                                          voiceHash: ref.sha256))
+        let url = layout.voiceProfile(sha256: ref.sha256, engine: "fake", modelHash: engine.modelHash)
+        let cached = try XCTUnwrap(VoiceProfileCache.load(from: url, engine: "fake", modelHash: engine.modelHash, voiceHash: ref.sha256))
+        XCTAssertNil(VoiceProfileCache.load(from: url, engine: "fake", modelHash: "another model", voiceHash: ref.sha256))
         XCTAssertEqual(cached.tensors["speaker"]?.shape, [2, 3])
         XCTAssertEqual(cached.tensors["speaker"]?.array, Array(ref.audio.samples.prefix(6)))
         XCTAssertEqual(cached.metadata, ["kind": "fake"])
-        XCTAssertEqual(try JobStore(layout: layout).voice(sha256: ref.sha256)?.profilePath, "voices/\(ref.sha256).safetensors")
+        XCTAssertEqual(try JobStore(layout: layout).voice(sha256: ref.sha256)?.profilePath, "voices/\(url.lastPathComponent)")
 
         // Same clip again: the cached profile is used and nothing is re-synthesized.
         let calls = engine.generateCount
@@ -183,5 +184,28 @@ final class SchedulerTests: XCTestCase {
         let report = try RenderSession.render(book: book, options: opts, progress: SilentProgress())
         XCTAssertEqual(report.reused, 0)
         XCTAssertEqual(engine.generateCount - calls, try JobStore(layout: layout).segments().count)
+    }
+
+    /// A profile holds model outputs, so the same clip under another model of the same engine is prepared again
+    /// (and the model hash is part of every segment's identity, so the book is synthesized again).
+    func testVoiceProfileIsKeyedByModel() throws {
+        let ws = try TestWorkspace()
+        let clip = Fixtures.data.appendingPathComponent("voices/qwen3_ryan_24k.wav").path
+        let book = try ws.tinyBook()
+        let first = FakeEngine(canCloneVoice: true, modelHash: "model-a")
+        var opts = options(first, project: ws.path("p"))
+        opts.voicePath = clip
+        try RenderSession.render(book: book, options: opts, progress: SilentProgress())
+        XCTAssertEqual(first.prepareCalls, 1)
+
+        let second = FakeEngine(canCloneVoice: true, modelHash: "model-b")
+        opts = options(second, project: ws.path("p"))
+        opts.voicePath = clip
+        let report = try RenderSession.render(book: book, options: opts, progress: SilentProgress())
+        XCTAssertEqual(second.prepareCalls, 1, "another model's cached profile must not be reused")
+        XCTAssertEqual(report.reused, 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: ws.path("p") + "/voices").sorted()
+        XCTAssertEqual(files.count, 2, "\(files)")
+        XCTAssertTrue(files[0].hasPrefix("fake-model-a-") && files[1].hasPrefix("fake-model-b-"), "\(files)")
     }
 }

@@ -3,7 +3,9 @@
 import Foundation
 import SpeechEngine
 
-public struct EngineOptions: Sendable {
+/// The engine settings a render uses. The project stores them (BookRecord.engineSettings), so `resume` and
+/// `rerender` synthesize with the settings the book was rendered with unless a flag says otherwise.
+public struct EngineOptions: Sendable, Codable, Equatable {
     public var language: String
     /// A model directory to load instead of the installed one (`--model-dir`).
     public var modelDir: String?
@@ -23,6 +25,50 @@ public struct EngineOptions: Sendable {
         self.modelDir = modelDir
         self.speaker = speaker
         self.voiceDesign = voiceDesign
+    }
+
+    /// The same settings in `language`.
+    public func with(language: String) -> EngineOptions {
+        var o = self
+        o.language = language
+        return o
+    }
+
+    /// Field by field: this value where set, else `stored`'s (the language stays this one's).
+    public func filling(from stored: EngineOptions?) -> EngineOptions {
+        guard let stored else { return self }
+        var o = self
+        o.modelDir = modelDir ?? stored.modelDir
+        o.speaker = speaker ?? stored.speaker
+        o.voiceDesign = voiceDesign ?? stored.voiceDesign
+        o.emotionClip = emotionClip ?? stored.emotionClip
+        o.emotion = emotion ?? stored.emotion
+        o.emotionAlpha = emotionAlpha ?? stored.emotionAlpha
+        o.diffusionSteps = diffusionSteps ?? stored.diffusionSteps
+        o.cfgRate = cfgRate ?? stored.cfgRate
+        return o
+    }
+
+    /// Whether the two differ in anything but the language.
+    public func differsInSettings(from other: EngineOptions) -> Bool {
+        var a = self
+        a.language = other.language
+        return a != other
+    }
+
+    /// Human-readable list of the set fields, as the CLI flags spell them.
+    public var flagsDescription: String {
+        var parts: [String] = []
+        func add(_ flag: String, _ value: String?) { if let value { parts.append("--\(flag) \(value)") } }
+        add("model-dir", modelDir)
+        add("speaker", speaker)
+        add("voice-design", voiceDesign)
+        add("emotion-clip", emotionClip)
+        add("emotion", emotion)
+        add("emotion-alpha", emotionAlpha.map { "\($0)" })
+        add("diffusion-steps", diffusionSteps.map { "\($0)" })
+        add("cfg-rate", cfgRate.map { "\($0)" })
+        return parts.isEmpty ? "the defaults" : parts.joined(separator: " ")
     }
 }
 

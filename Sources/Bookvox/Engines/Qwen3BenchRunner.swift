@@ -20,8 +20,10 @@ public enum Qwen3BenchRunner {
         func f(_ v: Double?, _ digits: Int = 1) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "-" }
         let cpuFigures: [String] = r.cpu.keys.sorted().map { key in "\(key) \(f(r.cpu[key], 1))" }
         let cpuLine = "process CPU time (all threads): \(cpuFigures.joined(separator: ", ")); load average \(f(r.loadAverage, 2))"
+        let machine = "stream read \(f(r.streamReadGBps)) GB/s, row kernel \(r.rowKernel)"
+        let header = "Qwen3-TTS \(r.variant) (random weights), \(r.threads) threads, prompt \(r.promptLength), \(r.frames) frames; " + machine
         let lines = [
-            "Qwen3-TTS \(r.variant) (random weights), \(r.threads) threads, prompt \(r.promptLength), \(r.frames) frames",
+            header,
             "batch 1: talker step \(f(r.talkerStepMs)) ms, code predictor \(f(r.codePredictorFrameMs)) ms/frame, "
                 + "loop \(f(r.frameMs)) ms/frame, prefill \(f(r.prefillSeconds, 2)) s",
             "batch \(r.batch): talker step \(f(r.talkerStepMsBatch)) ms, code predictor \(f(r.codePredictorFrameMsBatch)) ms/frame, "

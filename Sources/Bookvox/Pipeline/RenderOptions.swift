@@ -21,16 +21,10 @@ public struct RenderOptions: Sendable {
     public var registry: EngineRegistry
     /// Transcript of the narrator clip (`--voice-text`; Qwen3-TTS in-context cloning).
     public var voiceText: String?
-    /// Engine-specific settings (`--model-dir`, `--speaker`, `--voice-design`, IndexTTS2 emotion and CFM options);
-    /// the language is the book's, set when the engine is made.
+    /// Engine-specific settings given on the command line (`--model-dir`, `--speaker`, `--voice-design`, IndexTTS2
+    /// emotion and CFM options); unset fields take the project's stored values. The language is the book's.
     public var engineSettings = EngineOptions()
 
-    /// What the engine factory gets: `engineSettings` in the book's language.
-    public func engineOptions(language: String) -> EngineOptions {
-        var o = engineSettings
-        o.language = language
-        return o
-    }
 
     public init(projectDir: String? = nil, engine: String? = nil, voicePath: String? = nil, seed: UInt64? = nil,
                 chapters: Set<Int>? = nil, export: ExportSettings = ExportSettings(), maxTakes: Int = 3, limits: SchedulerLimits = SchedulerLimits(),

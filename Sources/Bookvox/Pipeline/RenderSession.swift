@@ -26,14 +26,17 @@ public enum RenderSession {
         let store = try JobStore(layout: layout)
         let old = try store.book()
         let engineName = options.engine ?? old?.engine
-        let engine = try options.registry.make(engineName, options: options.engineOptions(language: plan.language))
+        // Settings not given as flags are the project's, as long as the engine stays the same.
+        let inherited = old.flatMap { $0.engine == engineName ? $0.storedEngineSettings : nil }
+        let settings = options.engineSettings.filling(from: inherited)
+        let engine = try options.registry.make(engineName, options: settings.with(language: plan.language))
         let seed = options.seed ?? plan.seed ?? old?.bookSeed ?? BookPlan.defaultSeed
         let usedVoice = try voiceForEngine(engine, voice: voice ?? reloadVoice(old), explicit: voice != nil,
                                            progress: progress)
         let record = BookRecord(title: plan.title, author: plan.author, narrator: plan.narrator, language: plan.language,
                                 seed: Int64(bitPattern: seed), sourcePath: bookURL.path, engine: engine.name,
                                 voiceSha256: usedVoice?.sha256, voicePath: usedVoice?.path ?? voice?.path,
-                                bitrateKbps: options.export.bitrateKbps)
+                                bitrateKbps: options.export.bitrateKbps, engineSettings: settings)
         try store.sync(plan: plan, book: record, engine: EngineIdentity(engine))
         return try run(store: store, engine: engine, voice: usedVoice, keys: nil, options: options,
                        progress: progress, cancel: cancel)
@@ -50,8 +53,10 @@ public enum RenderSession {
         guard var record = try store.book() else {
             throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded; start with `bookvox render BOOK`.")
         }
-        let engine = try options.registry.make(record.engine, options: options.engineOptions(language: record.language))
+        let settings = options.engineSettings.filling(from: record.storedEngineSettings)
+        let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
         let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
+        record.storedEngineSettings = settings
         if FileManager.default.fileExists(atPath: record.sourcePath) {
             let plan = try BookPlanner.plan(bookAt: record.sourcePath)
             record.title = plan.title
@@ -60,6 +65,7 @@ public enum RenderSession {
             try store.sync(plan: plan, book: record, engine: EngineIdentity(engine))
         } else {
             progress.warning("the book file \(record.sourcePath) is gone; resuming with the text recorded in the project.")
+            try store.saveBook(record)
         }
         try store.retryFailed()
         var opts = options
@@ -89,7 +95,15 @@ public enum RenderSession {
             }
             segs.append(seg)
         }
-        let engine = try options.registry.make(record.engine, options: options.engineOptions(language: record.language))
+        // A rerendered segment must match the rest of the book, so it uses the book's settings.
+        let stored = record.storedEngineSettings ?? EngineOptions()
+        let settings = options.engineSettings.filling(from: stored)
+        if settings.differsInSettings(from: stored) {
+            throw BookvoxError.badInput("rerender uses the settings the book was rendered with (\(stored.flagsDescription)), "
+                + "not \(settings.flagsDescription). To change them for the whole book, run `bookvox render BOOK` "
+                + "with the new options; only the segments they affect are synthesized again.")
+        }
+        let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
         let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
         for seg in segs {
             let newTake = take ?? seg.take + 1
@@ -209,15 +223,17 @@ public enum RenderSession {
         guard let voice else {
             guard engine.canCloneVoice, let recorded else { return try engine.prepareVoice(nil) }
             // The clip is gone or changed since the project was rendered: only its cached profile can be used.
-            let url = store.layout.voiceProfile(sha256: recorded)
-            if let cached = VoiceProfileCache.load(from: url, engine: engine.name, voiceHash: recorded) { return cached }
+            let url = store.layout.voiceProfile(sha256: recorded, engine: engine.name, modelHash: engine.modelHash)
+            if let cached = VoiceProfileCache.load(from: url, engine: engine.name, modelHash: engine.modelHash,
+                                                   voiceHash: recorded) { return cached }
             throw BookvoxError.badInput("the project's voice clip (\(try store.book()?.voicePath ?? "?")) is missing or "
                 + "changed and no cached profile exists in \(url.path). Restore the clip, or render again with --voice.")
         }
-        let url = store.layout.voiceProfile(sha256: voice.sha256)
-        if let cached = VoiceProfileCache.load(from: url, engine: engine.name, voiceHash: voice.sha256) { return cached }
+        let url = store.layout.voiceProfile(sha256: voice.sha256, engine: engine.name, modelHash: engine.modelHash)
+        if let cached = VoiceProfileCache.load(from: url, engine: engine.name, modelHash: engine.modelHash,
+                                               voiceHash: voice.sha256) { return cached }
         let profile = try engine.prepareVoice(voice)
-        try writer.write(try VoiceProfileCache.encode(profile), to: url.path)
+        try writer.write(try VoiceProfileCache.encode(profile, modelHash: engine.modelHash), to: url.path)
         try store.saveVoice(VoiceRecord(sha256: voice.sha256, path: voice.path ?? "", engine: engine.name,
                                         profilePath: "voices/\(url.lastPathComponent)"))
         return profile

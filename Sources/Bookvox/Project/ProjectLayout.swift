@@ -28,8 +28,10 @@ public struct ProjectLayout: Sendable {
 
     public func absolute(_ relative: String) -> URL { root.appendingPathComponent(relative) }
 
-    public func voiceProfile(sha256: String) -> URL {
-        voicesDir.appendingPathComponent("\(sha256).safetensors")
+    /// Cached profile of a voice (clip hash) as prepared by one engine with one model: a profile holds model
+    /// outputs (speaker embeddings, reference codes), so another model's profile is never picked up.
+    public func voiceProfile(sha256: String, engine: String, modelHash: String) -> URL {
+        voicesDir.appendingPathComponent("\(engine)-\(modelHash.prefix(16))-\(sha256).safetensors")
     }
 
     /// Base name of a chapter's export files, e.g. "chapter-03".

@@ -32,9 +32,11 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var voiceSha256: String?
     public var voicePath: String?
     public var bitrateKbps: Int
+    /// JSON of the EngineOptions the book is rendered with (nil in projects made before they were stored).
+    public var engineSettings: String?
 
     public init(title: String, author: String?, narrator: String?, language: String, seed: Int64, sourcePath: String,
-                engine: String, voiceSha256: String?, voicePath: String?, bitrateKbps: Int) {
+                engine: String, voiceSha256: String?, voicePath: String?, bitrateKbps: Int, engineSettings: EngineOptions? = nil) {
         self.title = title
         self.author = author
         self.narrator = narrator
@@ -45,9 +47,20 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
         self.voiceSha256 = voiceSha256
         self.voicePath = voicePath
         self.bitrateKbps = bitrateKbps
+        self.storedEngineSettings = engineSettings
     }
 
     public var bookSeed: UInt64 { UInt64(bitPattern: seed) }
+
+    /// `engineSettings` decoded (nil when absent or unreadable).
+    public var storedEngineSettings: EngineOptions? {
+        get { engineSettings.flatMap { try? JSONDecoder().decode(EngineOptions.self, from: Data($0.utf8)) } }
+        set {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            engineSettings = newValue.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
 }
 
 public struct ChapterRecord: Codable, Sendable, FetchableRecord, PersistableRecord {

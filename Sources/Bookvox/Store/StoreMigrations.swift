@@ -62,6 +62,9 @@ enum StoreMigrations {
                 t.column("pid", .integer).notNull()
             }
         }
+        m.registerMigration("v2-engine-settings") { db in
+            try db.alter(table: "book") { t in t.add(column: "engineSettings", .text) }
+        }
         return m
     }
 }

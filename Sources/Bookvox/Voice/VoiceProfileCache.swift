@@ -1,6 +1,6 @@
-// On-disk cache of prepared voice profiles: <project>/voices/<clip sha256>.safetensors.
+// On-disk cache of prepared voice profiles: <project>/voices/<engine>-<model hash>-<clip sha256>.safetensors.
 // Tensors are stored as F32 with their shapes; string metadata goes to the safetensors `__metadata__`
-// (engine name and voice hash included, so a profile is never reused for another engine).
+// (engine name, model hash and voice hash included, so a profile is never reused for another engine or model).
 import Foundation
 import Neural
 import SpeechEngine
@@ -12,10 +12,11 @@ public enum VoiceProfileCache {
         "\(engine)-\(voiceHash ?? "none")"
     }
 
-    public static func load(from url: URL, engine: String, voiceHash: String) -> VoiceProfile? {
+    public static func load(from url: URL, engine: String, modelHash: String, voiceHash: String) -> VoiceProfile? {
         guard FileManager.default.fileExists(atPath: url.path),
               let file = try? SafeTensorsFile(path: url.path),
-              file.metadata["engine"] == engine, file.metadata["voiceHash"] == voiceHash else { return nil }
+              file.metadata["engine"] == engine, file.metadata["modelHash"] == modelHash,
+              file.metadata["voiceHash"] == voiceHash else { return nil }
         var tensors: [String: Tensor] = [:]
         for key in file.keys {
             guard let t = try? file.tensor(key) else { return nil }
@@ -23,15 +24,17 @@ public enum VoiceProfileCache {
         }
         var meta = file.metadata
         meta.removeValue(forKey: "engine")
+        meta.removeValue(forKey: "modelHash")
         meta.removeValue(forKey: "voiceHash")
         return VoiceProfile(engine: engine, voiceHash: voiceHash, tensors: tensors, metadata: meta)
     }
 
     /// Serializes a profile in the safetensors format (header length, JSON header, little-endian F32 data).
-    public static func encode(_ profile: VoiceProfile) throws -> Data {
+    public static func encode(_ profile: VoiceProfile, modelHash: String) throws -> Data {
         var header: [String: Any] = [:]
         var meta = profile.metadata
         meta["engine"] = profile.engine
+        meta["modelHash"] = modelHash
         meta["voiceHash"] = profile.voiceHash
         header["__metadata__"] = meta
         var body = Data()

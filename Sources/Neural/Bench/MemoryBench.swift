@@ -23,6 +23,19 @@ extension Bench {
                 timing("stream copy", "1 GiB -> 1 GiB", copy, work: Double(2 * n * 4), unit: "GB/s")]
     }
 
+    /// Median streaming read bandwidth (GB/s) over a 1 GiB buffer: the machine-state figure that engine
+    /// benchmarks report next to their bandwidth-bound decode steps.
+    public static func streamReadGBps(repetitions: Int = 5) -> Double {
+        let n = (1 << 30) / 4
+        let src = UnsafeMutablePointer<Float>.allocate(capacity: n)
+        defer { src.deallocate() }
+        Tensors.parallelFor(n, minChunk: 1 << 20) { r in for i in r { src[i] = Float(i & 1023) * 1e-3 } }
+        var sink: Float = 0
+        let samples = time(runs: repetitions) { sink += streamSum(src, n) }
+        logger.debug("stream sum checksum \(sink)")
+        return Double(n * 4) / samples.sorted()[samples.count / 2] / 1e9
+    }
+
     /// Sum with 16-lane accumulators (bandwidth-bound; reassociation is fine for a benchmark).
     static func streamSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
         let threads = Tensors.threadCount

@@ -30,6 +30,8 @@ public struct Qwen3EngineBenchOptions: Sendable {
 public struct Qwen3EngineBenchReport: Codable, Sendable {
     public var variant: String
     public var threads: Int
+    /// Which batch-invariant row kernel ran the decode steps (avx512, avx2 or portable).
+    public var rowKernel: String
     public var batch: Int
     public var promptLength: Int
     public var frames: Int
@@ -51,6 +53,9 @@ public struct Qwen3EngineBenchReport: Codable, Sendable {
     /// Process CPU time of the same figures (all threads): on a shared, loaded machine the wall figures above
     /// include waiting for a core; CPU time / threads estimates the wall time on an idle machine.
     public var cpu: [String: Double]
+    /// Streaming read bandwidth measured at the start of the run (GB/s): the batch-1 decode loop is bound by it
+    /// (≈ 6.4 GB of fp32 weights per 0.6B frame), so compare frame times only between runs with similar values.
+    public var streamReadGBps: Double
     /// 1-minute load average when the report was made.
     public var loadAverage: Double?
     public var baseline: [String: Double]
@@ -60,6 +65,7 @@ public enum Qwen3EngineBench {
     static let log = Logger(label: "bookvox.qwen3tts.engine-bench")
 
     public static func run(_ o: Qwen3EngineBenchOptions) throws -> Qwen3EngineBenchReport {
+        let stream = Bench.streamReadGBps()
         var config = try o.model ?? Qwen3ReleasedConfigs.model(o.size)
         config.talkerConfig.textVocabSize = Swift.min(16, config.talkerConfig.textVocabSize)
         let c = config.talkerConfig
@@ -157,13 +163,13 @@ public enum Qwen3EngineBench {
         let batch = o.includeGeneration ? decoderSPS.map { 12.5 * frameB + Double(o.batch) * $0 + many.prefill / 10 } : nil
         let small = o.size == .small
         return Qwen3EngineBenchReport(
-            variant: "\(o.size.rawValue)-Base", threads: Tensors.threadCount, batch: o.batch, promptLength: o.promptLength,
+            variant: "\(o.size.rawValue)-Base", threads: Tensors.threadCount, rowKernel: "\(Qwen3RowKernel.best)", batch: o.batch, promptLength: o.promptLength,
             frames: o.frames, talkerStepMs: one.talker * 1e3, codePredictorFrameMs: one.predictor * 1e3, frameMs: frame1 * 1e3,
             prefillSeconds: one.prefill, talkerStepMsBatch: many.talker * 1e3, codePredictorFrameMsBatch: many.predictor * 1e3,
             frameMsBatch: frameB * 1e3, prefillSecondsBatch: many.prefill, decoderSecondsPerSecond: decoderSPS,
             decoderStageSecondsPerSecond: decoderStages,
             rtfSingle: single, rtfBatchPerStream: batch, rtfBatchAggregate: batch.map { $0 / Double(o.batch) },
-            peakMemoryMB: peakMemoryMB(), cpu: cpu, loadAverage: loadAverage(),
+            peakMemoryMB: peakMemoryMB(), cpu: cpu, streamReadGBps: stream, loadAverage: loadAverage(),
             baseline: small
                 ? ["pytorchTalkerStepMs": 124, "pytorchCodePredictorFrameMs": 356, "pytorchFrameMs": 478, "pytorchRtfSingle": 6.8,
                    "pytorchRtfBatch8PerStream": 20.1, "pytorchDecoderSecondsPerSecond": 0.71, "targetRtfSingle": 2.5,
