@@ -25,7 +25,7 @@ final class Qwen3BatchScratch {
     let context = Qwen3Buffer(count: 1)   // (rows, qWidth)
     let gateUp = Qwen3Buffer(count: 1)    // (rows, 2·intermediate)
     let activated = Qwen3Buffer(count: 1) // (rows, intermediate)
-    let scores = Qwen3Buffer(count: 1)    // (rows of one sequence, keys)
+    let scores = Qwen3Buffer(count: 1)    // (heads · rows, keys): one block per (sequence, head)
     let cos = Qwen3Buffer(count: 1)       // (rows, headDim / 2)
     let sin = Qwen3Buffer(count: 1)       // (rows, headDim / 2)
 
@@ -45,7 +45,7 @@ final class Qwen3BatchScratch {
             rowCapacity = rows
         }
         if rows * keys > keyCapacity {
-            scores.reserve(rows * keys)
+            scores.reserve(shape.heads * rows * keys)
             keyCapacity = rows * keys
         }
     }
@@ -109,10 +109,22 @@ extension Qwen3DecoderLayer {
                 r += 1
             }
         }
+        // Every (sequence, head) pair is independent and always computed by the same calls, so the pairs are
+        // spread over the workers (at 8 sequences this is 8 × heads small products per layer).
+        var firsts: [Int] = []
         var first = 0
         for seg in segments {
-            attendBatch(firstRow: first, rows: seg.rows, state: seg.state, index: index, scratch: scratch)
+            firsts.append(first)
             first += seg.rows
+        }
+        let keys = segments.map { $0.state.length + $0.rows }.max() ?? 0
+        Tensors.parallelFor(segments.count * s.heads) { range in
+            for item in range {
+                let n = item / s.heads, h = item % s.heads
+                let block = scratch.scores.pointer + (firsts[n] * s.heads + h * segments[n].rows) * keys
+                attendHead(h, firstRow: firsts[n], rows: segments[n].rows, state: segments[n].state, index: index,
+                           scratch: scratch, scores: block)
+            }
         }
         Qwen3RowKernel.linear(scratch.context.pointer, rows: rows, weight: oWeight, bias: oBias, out: x, accumulate: true)
         Qwen3Kernels.rmsNorm(x, rows: rows, width: s.hidden, weight: postNorm.pointer, eps: s.eps, out: scratch.normed.pointer)
@@ -122,29 +134,35 @@ extension Qwen3DecoderLayer {
         Qwen3RowKernel.linear(scratch.activated.pointer, rows: rows, weight: downWeight, bias: nil, out: x, accumulate: true)
     }
 
-    /// One sequence's attention: context rows firstRow… = softmax(q·kᵀ·scale + causal) · v over its cache
-    /// positions 0..<length+rows (the keys of these rows are already written).
-    private func attendBatch(firstRow: Int, rows: Int, state: Qwen3DecoderState, index: Int, scratch: Qwen3BatchScratch) {
+    /// One head of one sequence: context rows firstRow… = softmax(q·kᵀ·scale + causal) · v over its cache
+    /// positions 0..<length+rows (the keys of these rows are already written). `scores` holds (rows, keys).
+    private func attendHead(_ h: Int, firstRow: Int, rows: Int, state: Qwen3DecoderState, index: Int,
+                            scratch: Qwen3BatchScratch, scores: UnsafeMutablePointer<Float>) {
         let s = shape, d = s.headDim
         let start = state.length, keysLength = start + rows
         let group = s.heads / s.kvHeads
         let scale = 1 / Float(d).squareRoot()
-        let scores = scratch.scores.pointer
-        for h in 0..<s.heads {
-            let q = scratch.qkv.pointer + firstRow * s.qkvWidth + h * d // rows of stride qkvWidth
-            let kh = state.keyHead(index, h / group), vh = state.valueHead(index, h / group)
-            // scores (rows, keysLength) = scale · q (rows, d) · kᵀ
-            BLAS.sgemm(transB: true, m: rows, n: keysLength, k: d, alpha: scale, a: q, lda: s.qkvWidth, b: kh, ldb: d,
-                       c: scores, ldc: keysLength)
-            for i in 0..<rows {
-                let row = scores + i * keysLength
-                let visible = start + i + 1
-                if visible < keysLength { (row + visible).update(repeating: -.infinity, count: keysLength - visible) }
-                Tensor.softmaxRow(row, keysLength)
-            }
-            // context rows (rows, d) = P (rows, keysLength) · v (keysLength, d)
-            BLAS.sgemm(m: rows, n: d, k: keysLength, a: scores, lda: keysLength, b: vh, ldb: d,
-                       c: scratch.context.pointer + firstRow * s.qWidth + h * d, ldc: s.qWidth)
+        let q = scratch.qkv.pointer + firstRow * s.qkvWidth + h * d // rows of stride qkvWidth
+        let kh = state.keyHead(index, h / group), vh = state.valueHead(index, h / group)
+        let context = scratch.context.pointer + firstRow * s.qWidth + h * d
+        if rows == 1 {
+            // The decode step (one new row per sequence, whether batched or alone): two matrix-vector products.
+            // OpenBLAS sgemm with m = 1 costs ≈ 9 µs per head here against ≈ 2 µs for the sgemv pair, and a batch-8
+            // code-predictor frame makes 9 600 of these calls.
+            BLAS.rawSgemv(false, keysLength, d, scale, kh, d, q, 1, 0, scores, 1) // (keys) = scale · k (keys, d) · q
+            Tensor.softmaxRow(scores, keysLength)
+            BLAS.rawSgemv(true, keysLength, d, 1, vh, d, scores, 1, 0, context, 1) // (d) = vᵀ (d, keys) · p
+            return
         }
+        // scores (rows, keysLength) = scale · q (rows, d) · kᵀ; one single-threaded call, as on every worker
+        BLAS.rawSgemm(false, true, rows, keysLength, d, scale, q, s.qkvWidth, kh, d, 0, scores, keysLength)
+        for i in 0..<rows {
+            let row = scores + i * keysLength
+            let visible = start + i + 1
+            if visible < keysLength { (row + visible).update(repeating: -.infinity, count: keysLength - visible) }
+            Tensor.softmaxRow(row, keysLength)
+        }
+        // context rows (rows, d) = P (rows, keysLength) · v (keysLength, d)
+        BLAS.rawSgemm(false, false, rows, d, keysLength, 1, scores, keysLength, vh, d, 0, context, s.qWidth)
     }
 }
