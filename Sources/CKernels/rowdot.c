@@ -23,8 +23,16 @@ static inline float bv_tail(const float *w, const float *x, ptrdiff_t k, float s
     return s;
 }
 
+/// out = (accumulate ? out : 0) + bias[j] + dot, added in that order.
+static inline void bv_store(float *o, const float *bias, ptrdiff_t j, int accumulate, float dot) {
+    float base = accumulate ? *o : 0.0f;
+    if (bias) base += bias[j];
+    *o = base + dot;
+}
+
 __attribute__((target("avx2,fma")))
-void bv_rowdot_avx2(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows, float *out, ptrdiff_t ldo) {
+void bv_rowdot_avx2(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows, float *out, ptrdiff_t ldo,
+                    const float *bias, int accumulate) {
     const ptrdiff_t k8 = k & ~(ptrdiff_t)7;
     ptrdiff_t j = 0;
     for (; j + 4 <= n; j += 4) {
@@ -43,10 +51,14 @@ void bv_rowdot_avx2(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, pt
                 a3 = _mm256_fmadd_ps(v3, va, a3); b3 = _mm256_fmadd_ps(v3, vb, b3);
             }
             float *oa = out + r * ldo + j, *ob = oa + ldo;
-            oa[0] = bv_tail(w0, xa, k, bv_reduce8(a0)); ob[0] = bv_tail(w0, xb, k, bv_reduce8(b0));
-            oa[1] = bv_tail(w1, xa, k, bv_reduce8(a1)); ob[1] = bv_tail(w1, xb, k, bv_reduce8(b1));
-            oa[2] = bv_tail(w2, xa, k, bv_reduce8(a2)); ob[2] = bv_tail(w2, xb, k, bv_reduce8(b2));
-            oa[3] = bv_tail(w3, xa, k, bv_reduce8(a3)); ob[3] = bv_tail(w3, xb, k, bv_reduce8(b3));
+            bv_store(oa + 0, bias, j + 0, accumulate, bv_tail(w0, xa, k, bv_reduce8(a0)));
+            bv_store(ob + 0, bias, j + 0, accumulate, bv_tail(w0, xb, k, bv_reduce8(b0)));
+            bv_store(oa + 1, bias, j + 1, accumulate, bv_tail(w1, xa, k, bv_reduce8(a1)));
+            bv_store(ob + 1, bias, j + 1, accumulate, bv_tail(w1, xb, k, bv_reduce8(b1)));
+            bv_store(oa + 2, bias, j + 2, accumulate, bv_tail(w2, xa, k, bv_reduce8(a2)));
+            bv_store(ob + 2, bias, j + 2, accumulate, bv_tail(w2, xb, k, bv_reduce8(b2)));
+            bv_store(oa + 3, bias, j + 3, accumulate, bv_tail(w3, xa, k, bv_reduce8(a3)));
+            bv_store(ob + 3, bias, j + 3, accumulate, bv_tail(w3, xb, k, bv_reduce8(b3)));
         }
         for (; r < rows; r++) {
             const float *xa = x + r * k;
@@ -59,10 +71,10 @@ void bv_rowdot_avx2(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, pt
                 a3 = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + i), va, a3);
             }
             float *oa = out + r * ldo + j;
-            oa[0] = bv_tail(w0, xa, k, bv_reduce8(a0));
-            oa[1] = bv_tail(w1, xa, k, bv_reduce8(a1));
-            oa[2] = bv_tail(w2, xa, k, bv_reduce8(a2));
-            oa[3] = bv_tail(w3, xa, k, bv_reduce8(a3));
+            bv_store(oa + 0, bias, j + 0, accumulate, bv_tail(w0, xa, k, bv_reduce8(a0)));
+            bv_store(oa + 1, bias, j + 1, accumulate, bv_tail(w1, xa, k, bv_reduce8(a1)));
+            bv_store(oa + 2, bias, j + 2, accumulate, bv_tail(w2, xa, k, bv_reduce8(a2)));
+            bv_store(oa + 3, bias, j + 3, accumulate, bv_tail(w3, xa, k, bv_reduce8(a3)));
         }
     }
     for (; j < n; j++) {
@@ -71,19 +83,20 @@ void bv_rowdot_avx2(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, pt
             const float *xa = x + r * k;
             __m256 a0 = _mm256_setzero_ps();
             for (ptrdiff_t i = 0; i < k8; i += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + i), _mm256_loadu_ps(xa + i), a0);
-            out[r * ldo + j] = bv_tail(w0, xa, k, bv_reduce8(a0));
+            bv_store(out + r * ldo + j, bias, j, accumulate, bv_tail(w0, xa, k, bv_reduce8(a0)));
         }
     }
 }
 
 #else
 
-void bv_rowdot_avx2(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows, float *out, ptrdiff_t ldo) {
+void bv_rowdot_avx2(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows, float *out, ptrdiff_t ldo,
+                    const float *bias, int accumulate) {
     for (ptrdiff_t j = 0; j < n; j++)
         for (ptrdiff_t r = 0; r < rows; r++) {
             float s = 0;
             for (ptrdiff_t i = 0; i < k; i++) s = fmaf(w[j * k + i], x[r * k + i], s);
-            out[r * ldo + j] = s;
+            bv_store(out + r * ldo + j, bias, j, accumulate, s);
         }
 }
 

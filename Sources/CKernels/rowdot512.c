@@ -37,6 +37,13 @@ BV_AVX512 static inline float bv_finish16(const float *w, const float *x, ptrdif
     return s;
 }
 
+/// out = (accumulate ? out : 0) + bias[j] + dot, added in that order.
+static inline void bv_store512(float *o, const float *bias, ptrdiff_t j, int accumulate, float dot) {
+    float base = accumulate ? *o : 0.0f;
+    if (bias) base += bias[j];
+    *o = base + dot;
+}
+
 BV_AVX512 static inline void bv_prefetch_rows(const float *p, ptrdiff_t k, ptrdiff_t i, int count) {
     for (int q = 0; q < count; q++) _mm_prefetch((const char *)(p + q * k + i), _MM_HINT_T0);
 }
@@ -44,7 +51,8 @@ BV_AVX512 static inline void bv_prefetch_rows(const float *p, ptrdiff_t k, ptrdi
 /// Rows r0 ..< r0 + R of x against weight rows w0, w1 (R ≤ 8); `pf` (or NULL) is prefetched alongside.
 #define BV_BLOCK(R)                                                                                          \
     BV_AVX512 static void bv_block2x##R(const float *w0, const float *w1, const float *x, ptrdiff_t k,        \
-                                        ptrdiff_t k16, const float *pf, float *out, ptrdiff_t ldo) {         \
+                                        ptrdiff_t k16, const float *pf, float *out, ptrdiff_t ldo,           \
+                                        const float *bias, int accumulate) {                                 \
         __m512 a[R], b[R];                                                                                   \
         for (int q = 0; q < R; q++) { a[q] = _mm512_setzero_ps(); b[q] = a[q]; }                             \
         for (ptrdiff_t i = 0; i < k16; i += 16) {                                                            \
@@ -57,8 +65,8 @@ BV_AVX512 static inline void bv_prefetch_rows(const float *p, ptrdiff_t k, ptrdi
             }                                                                                                \
         }                                                                                                    \
         for (int q = 0; q < R; q++) {                                                                        \
-            out[q * ldo] = bv_finish16(w0, x + q * k, k, a[q]);                                              \
-            out[q * ldo + 1] = bv_finish16(w1, x + q * k, k, b[q]);                                          \
+            bv_store512(out + q * ldo, bias, 0, accumulate, bv_finish16(w0, x + q * k, k, a[q]));            \
+            bv_store512(out + q * ldo + 1, bias, 1, accumulate, bv_finish16(w1, x + q * k, k, b[q]));        \
         }                                                                                                    \
     }
 BV_BLOCK(8)
@@ -66,7 +74,8 @@ BV_BLOCK(4)
 BV_BLOCK(1)
 
 /// One row of x against weight rows w0 … w3 (few-row calls: four DRAM streams in flight instead of two).
-BV_AVX512 static void bv_block4x1(const float *w0, const float *x, ptrdiff_t k, ptrdiff_t k16, const float *pf, float *out) {
+BV_AVX512 static void bv_block4x1(const float *w0, const float *x, ptrdiff_t k, ptrdiff_t k16, const float *pf, float *out,
+                                  const float *bias, int accumulate) {
     const float *w1 = w0 + k, *w2 = w1 + k, *w3 = w2 + k;
     __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
     for (ptrdiff_t i = 0; i < k16; i += 16) {
@@ -77,29 +86,34 @@ BV_AVX512 static void bv_block4x1(const float *w0, const float *x, ptrdiff_t k, 
         a2 = _mm512_fmadd_ps(_mm512_loadu_ps(w2 + i), xv, a2);
         a3 = _mm512_fmadd_ps(_mm512_loadu_ps(w3 + i), xv, a3);
     }
-    out[0] = bv_finish16(w0, x, k, a0);
-    out[1] = bv_finish16(w1, x, k, a1);
-    out[2] = bv_finish16(w2, x, k, a2);
-    out[3] = bv_finish16(w3, x, k, a3);
+    bv_store512(out + 0, bias, 0, accumulate, bv_finish16(w0, x, k, a0));
+    bv_store512(out + 1, bias, 1, accumulate, bv_finish16(w1, x, k, a1));
+    bv_store512(out + 2, bias, 2, accumulate, bv_finish16(w2, x, k, a2));
+    bv_store512(out + 3, bias, 3, accumulate, bv_finish16(w3, x, k, a3));
 }
 
 BV_AVX512
-void bv_rowdot_avx512(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows, float *out, ptrdiff_t ldo) {
+void bv_rowdot_avx512(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows, float *out, ptrdiff_t ldo,
+                      const float *bias, int accumulate) {
     const ptrdiff_t k16 = k & ~(ptrdiff_t)15;
     ptrdiff_t j = 0;
     if (rows < 4) {
         for (; j + 4 <= n; j += 4) {
             const float *w0 = w + j * k, *next = j + 8 <= n ? w0 + 4 * k : NULL;
-            for (ptrdiff_t r = 0; r < rows; r++) bv_block4x1(w0, x + r * k, k, k16, r == 0 ? next : NULL, out + r * ldo + j);
+            for (ptrdiff_t r = 0; r < rows; r++) bv_block4x1(w0, x + r * k, k, k16, r == 0 ? next : NULL, out + r * ldo + j,
+                                                          bias ? bias + j : NULL, accumulate);
         }
     }
     for (; j + 2 <= n; j += 2) {
         const float *w0 = w + j * k, *w1 = w0 + k;
         const float *next = j + 4 <= n ? w0 + 2 * k : NULL;
         ptrdiff_t r = 0;
-        for (; r + 8 <= rows; r += 8) bv_block2x8(w0, w1, x + r * k, k, k16, r == 0 ? next : NULL, out + r * ldo + j, ldo);
-        for (; r + 4 <= rows; r += 4) bv_block2x4(w0, w1, x + r * k, k, k16, r == 0 ? next : NULL, out + r * ldo + j, ldo);
-        for (; r < rows; r++) bv_block2x1(w0, w1, x + r * k, k, k16, r == 0 ? next : NULL, out + r * ldo + j, ldo);
+        for (; r + 8 <= rows; r += 8) bv_block2x8(w0, w1, x + r * k, k, k16, r == 0 ? next : NULL, out + r * ldo + j, ldo,
+                                                     bias ? bias + j : NULL, accumulate);
+        for (; r + 4 <= rows; r += 4) bv_block2x4(w0, w1, x + r * k, k, k16, r == 0 ? next : NULL, out + r * ldo + j, ldo,
+                                                     bias ? bias + j : NULL, accumulate);
+        for (; r < rows; r++) bv_block2x1(w0, w1, x + r * k, k, k16, r == 0 ? next : NULL, out + r * ldo + j, ldo,
+                                                     bias ? bias + j : NULL, accumulate);
     }
     for (; j < n; j++) {
         const float *w0 = w + j * k;
@@ -107,7 +121,7 @@ void bv_rowdot_avx512(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, 
             const float *xa = x + r * k;
             __m512 a0 = _mm512_setzero_ps();
             for (ptrdiff_t i = 0; i < k16; i += 16) a0 = _mm512_fmadd_ps(_mm512_loadu_ps(w0 + i), _mm512_loadu_ps(xa + i), a0);
-            out[r * ldo + j] = bv_finish16(w0, xa, k, a0);
+            bv_store512(out + r * ldo + j, bias, j, accumulate, bv_finish16(w0, xa, k, a0));
         }
     }
 }
@@ -116,8 +130,9 @@ void bv_rowdot_avx512(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, 
 
 int bv_has_avx512f(void) { return 0; }
 
-void bv_rowdot_avx512(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows, float *out, ptrdiff_t ldo) {
-    bv_rowdot_avx2(w, k, n, x, rows, out, ldo);
+void bv_rowdot_avx512(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows, float *out, ptrdiff_t ldo,
+                      const float *bias, int accumulate) {
+    bv_rowdot_avx2(w, k, n, x, rows, out, ldo, bias, accumulate);
 }
 
 #endif

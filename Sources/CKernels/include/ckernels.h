@@ -20,17 +20,20 @@ void bv_snake_avx2(const float *x, float *y, ptrdiff_t n, float alpha, float inv
 /// from their own, already offset, source pointer). Requires bv_has_avx2_fma().
 void bv_weighted_sum_avx2(const float *const *sources, const float *taps, int count, float *out, ptrdiff_t n);
 
-/// Batch-invariant dot products: out[r * ldo + j] = w[j, :] · x[r, :] for j < n, r < rows, with w (n, k) and
-/// x (rows, k) row-major. Every output has the same operation sequence whatever `rows` is and whichever rows
-/// share the call (8-lane FMA accumulation in k order, fixed lane reduction, fmaf tail). Requires bv_has_avx2_fma().
-void bv_rowdot_avx2(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows, float *out, ptrdiff_t ldo);
+/// Batch-invariant dot products: out[r * ldo + j] = (accumulate ? out[r * ldo + j] : 0) + bias[j] + w[j, :] · x[r, :]
+/// (added in that order; bias may be NULL) for j < n, r < rows, with w (n, k) and x (rows, k) row-major. Every output
+/// has the same operation sequence whatever `rows` is and whichever rows share the call (8-lane FMA accumulation in
+/// k order, fixed lane reduction, fmaf tail). Requires bv_has_avx2_fma().
+void bv_rowdot_avx2(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows, float *out, ptrdiff_t ldo,
+                    const float *bias, int accumulate);
 
 /// 1 when the CPU supports AVX-512F, AVX-512DQ and FMA (x86-64 only), else 0.
 int bv_has_avx512f(void);
 
 /// bv_rowdot_avx2's contract with 16-lane accumulation (the halves added lane by lane, then bv_rowdot_avx2's
 /// 8-lane reduction, fmaf tail for k % 16); the next weight rows are prefetched. Requires bv_has_avx512f().
-void bv_rowdot_avx512(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows, float *out, ptrdiff_t ldo);
+void bv_rowdot_avx512(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows, float *out, ptrdiff_t ldo,
+                      const float *bias, int accumulate);
 
 /// In-place softmax of one row: p[i] = exp(p[i] − max) / Σ exp(p[j] − max); a row of only −inf becomes zeros.
 /// exp is the Cephes expf scheme in 8 lanes (≈1 ulp; 0 below ln FLT_MIN). Requires bv_has_avx2_fma().

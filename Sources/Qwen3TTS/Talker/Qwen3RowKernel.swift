@@ -46,21 +46,13 @@ enum Qwen3RowKernel {
         let w = weight.pointer
         let b = bias?.pointer
         if path != .portable {
+            // Each chunk writes its outputs in place (bias and accumulation inside the kernel).
             Tensors.parallelFor(n, minChunk: Swift.max(64, n / 8 + 1)) { range in
-                let count = range.count
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * count) { dots in
-                    let d = dots.baseAddress!
-                    if path == .avx512 {
-                        bv_rowdot_avx512(w + range.lowerBound * k, k, count, x, rows, d, count) // (rows, count)
-                    } else {
-                        bv_rowdot_avx2(w + range.lowerBound * k, k, count, x, rows, d, count) // (rows, count)
-                    }
-                    for r in 0..<rows {
-                        let yr = out + r * n + range.lowerBound, dr = d + r * count
-                        for t in 0..<count {
-                            yr[t] = finish(dr[t], prior: accumulate ? yr[t] : 0, bias: b.map { $0[range.lowerBound + t] })
-                        }
-                    }
+                let j = range.lowerBound, chunkBias = b.map { $0 + j }, acc: Int32 = accumulate ? 1 : 0
+                if path == .avx512 {
+                    bv_rowdot_avx512(w + j * k, k, range.count, x, rows, out + j, n, chunkBias, acc) // (rows, count)
+                } else {
+                    bv_rowdot_avx2(w + j * k, k, range.count, x, rows, out + j, n, chunkBias, acc) // (rows, count)
                 }
             }
             return
