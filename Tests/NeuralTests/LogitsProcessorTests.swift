@@ -4,6 +4,20 @@ import XCTest
 import Neural
 
 final class LogitsProcessorTests: XCTestCase {
+    /// kthLargest (a bounded insertion for small k) equals the k-th entry of the descending sort, with duplicates,
+    /// −inf entries and every k from 1 to n.
+    func testKthLargestMatchesSortedOrder() {
+        var rng = SeededRNG(seed: 3)
+        for n in [1, 7, 64, 300, 2048] {
+            var x = (0..<n).map { _ in Float(Int(rng.next() % 40)) / 4 - 5 } // many ties
+            for i in stride(from: 0, to: n, by: 5) { x[i] = -.infinity }
+            let sorted = x.sorted(by: >)
+            for k in Set([1, Swift.min(2, n), n / 2 + 1, Swift.min(50, n), Swift.min(257, n), n]) {
+                XCTAssertEqual(Logits.kthLargest(x, k), sorted[k - 1], "n \(n) k \(k)")
+            }
+        }
+    }
+
     func apply(_ p: any LogitsProcessor, _ s: [Float], history: [Int] = []) throws -> [Float] {
         var x = s
         try p.process(&x, history: history)

@@ -45,10 +45,29 @@ public enum Logits {
     }
 
     /// The k-th largest value (1-based k), counting duplicates, as torch.topk(x, k)[0][-1].
+    /// Keeps the k largest seen so far in an ascending array (most values are rejected by one comparison), so a
+    /// top-50 over the code predictor's 2 048 logits costs a few µs instead of a full sort; large k sorts.
     public static func kthLargest(_ x: [Float], _ k: Int) -> Float {
         precondition(k >= 1 && k <= x.count, "k = \(k) outside 1…\(x.count)")
-        var sorted = x
-        sorted.sort(by: >)
-        return sorted[k - 1]
+        guard k <= 256 else {
+            var sorted = x
+            sorted.sort(by: >)
+            return sorted[k - 1]
+        }
+        var kept = [Float]() // ascending, at most k
+        kept.reserveCapacity(k + 1)
+        for v in x {
+            if kept.count == k {
+                guard v > kept[0] else { continue }
+                kept.removeFirst()
+            }
+            var lo = 0, hi = kept.count // first index with kept[i] > v
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if kept[mid] > v { hi = mid } else { lo = mid + 1 }
+            }
+            kept.insert(v, at: lo)
+        }
+        return kept[0]
     }
 }
