@@ -193,6 +193,8 @@ final class Qwen3EngineBenchTests: XCTestCase {
         o.promptLength = 6
         o.batch = 3
         o.decoderFrames = 5
+        o.pipelinedFrames = 4
+        o.measureStream = false
         let r = try Qwen3EngineBench.run(o)
         for v in [r.talkerStepMs, r.codePredictorFrameMs, r.frameMs, r.talkerStepMsBatch, r.codePredictorFrameMsBatch,
                   r.frameMsBatch, r.prefillSeconds, r.peakMemoryMB] {
@@ -201,5 +203,10 @@ final class Qwen3EngineBenchTests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(r.decoderSecondsPerSecond), 0)
         XCTAssertEqual(try XCTUnwrap(r.rtfBatchAggregate), try XCTUnwrap(r.rtfBatchPerStream) / 3, accuracy: 1e-12)
         XCTAssertEqual(r.baseline["targetRtfSingle"], 2.5)
+        // The overlapped run: both stages ran, and the whole took at least as long as the longer one.
+        let generate = try XCTUnwrap(r.pipelinedGenerateSeconds), decode = try XCTUnwrap(r.pipelinedDecodeSeconds)
+        XCTAssertGreaterThan(generate, 0)
+        XCTAssertGreaterThan(decode, 0)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(r.rtfPipelinedAggregate) * 3 * 4 / 12.5, max(generate, decode) - 1e-9)
     }
 }

@@ -22,6 +22,9 @@ public enum Qwen3BenchRunner {
         let cpuLine = "process CPU time (all threads): \(cpuFigures.joined(separator: ", ")); load average \(f(r.loadAverage, 2))"
         let machine = "stream read \(f(r.streamReadGBps)) GB/s, row kernel \(r.rowKernel)"
         let header = "Qwen3-TTS \(r.variant) (random weights), \(r.threads) threads, prompt \(r.promptLength), \(r.frames) frames; " + machine
+        let pipelinedLine = "book pipeline (batch \(r.batch) generating 10 s segments while \(r.batch) others decode): "
+            + "\(f(r.rtfPipelinedAggregate, 3)) s per s of audio aggregate (generate \(f(r.pipelinedGenerateSeconds, 1)) s, "
+            + "decode \(f(r.pipelinedDecodeSeconds, 1)) s)"
         let lines = [
             header,
             "batch 1: talker step \(f(r.talkerStepMs)) ms, code predictor \(f(r.codePredictorFrameMs)) ms/frame, "
@@ -33,6 +36,7 @@ public enum Qwen3BenchRunner {
                 .map { "\($0.key) \(f($0.value, 3))" }.joined(separator: ", "),
             "RTF single \(f(r.rtfSingle, 2)), batch \(r.batch) \(f(r.rtfBatchPerStream, 2)) per stream / "
                 + "\(f(r.rtfBatchAggregate, 3)) aggregate; peak memory \(f(r.peakMemoryMB, 0)) MB",
+            pipelinedLine,
             cpuLine,
         ]
         return (try encoder.encode(r), lines)

@@ -17,6 +17,11 @@ public struct Qwen3EngineBenchOptions: Sendable {
     public var promptLength: Int = 100
     public var batch: Int = 8
     public var decoderFrames: Int = 100
+    /// Frames per segment of the pipelined book figure (125 = 10 s, the utterance length of the RTF formulas);
+    /// 0 skips it.
+    public var pipelinedFrames: Int = 125
+    /// Measure the stream-read bandwidth first (1 GiB; tests switch it off and report 0).
+    public var measureStream = true
     public var includeDecoder = true
     /// false: skip the talker / code-predictor figures (they are reported as 0) and time only the decoder.
     public var includeGeneration = true
@@ -49,6 +54,12 @@ public struct Qwen3EngineBenchReport: Codable, Sendable {
     public var rtfSingle: Double?
     public var rtfBatchPerStream: Double?
     public var rtfBatchAggregate: Double?
+    /// Book throughput as the Scheduler runs it: batch-B generation of 10 s segments (prefill included) overlapped
+    /// with decoding B other segments; wall seconds per second of audio, aggregate over the B streams.
+    public var rtfPipelinedAggregate: Double?
+    /// The two stages' own wall seconds inside that overlap.
+    public var pipelinedGenerateSeconds: Double?
+    public var pipelinedDecodeSeconds: Double?
     public var peakMemoryMB: Double
     /// Process CPU time of the same figures (all threads): on a shared, loaded machine the wall figures above
     /// include waiting for a core; CPU time / threads estimates the wall time on an idle machine.
@@ -65,7 +76,7 @@ public enum Qwen3EngineBench {
     static let log = Logger(label: "bookvox.qwen3tts.engine-bench")
 
     public static func run(_ o: Qwen3EngineBenchOptions) throws -> Qwen3EngineBenchReport {
-        let stream = Bench.streamReadGBps()
+        let stream = o.measureStream ? Bench.streamReadGBps() : 0
         var config = try o.model ?? Qwen3ReleasedConfigs.model(o.size)
         config.talkerConfig.textVocabSize = Swift.min(16, config.talkerConfig.textVocabSize)
         let c = config.talkerConfig
@@ -145,6 +156,7 @@ public enum Qwen3EngineBench {
 
         var decoderSPS: Double?
         var decoderStages: [String: Double]?
+        var pipelined: Qwen3PipelinedTiming?
         if o.includeDecoder {
             let st = try o.speechTokenizer ?? Qwen3ReleasedConfigs.speechTokenizer()
             let store = try randomStore(seed: o.seed &+ 9) { _ = try Qwen3CodecDecoder(config: st.decoderConfig, weights: $0) }
@@ -158,6 +170,15 @@ public enum Qwen3EngineBench {
             decoderSPS = t.wall / (Double(o.decoderFrames) / 12.5)
             cpu["decoderSecondsPerSecond"] = t.cpu / (Double(o.decoderFrames) / 12.5)
             decoderStages = try decoderStageSeconds(decoder, frames: codes, perSecondOf: Double(o.decoderFrames) / 12.5)
+            if o.includeGeneration && o.pipelinedFrames > 0 {
+                log.info("Qwen3-TTS \(o.size.rawValue): pipelined batch \(o.batch), \(o.pipelinedFrames) frames per segment")
+                let segments = (0..<o.batch).map { _ in
+                    (0..<o.pipelinedFrames).map { _ in (0..<st.decoderConfig.numQuantizers).map { _ in Int(crng.next() % UInt64(st.decoderConfig.codebookSize)) } }
+                }
+                pipelined = try Qwen3PipelinedBench.run(generator: generator, prompts: (0..<o.batch).map { _ in prompt() },
+                                                        frames: o.pipelinedFrames, seed: o.seed, decoder: decoder, codes: segments,
+                                                        decodeUpsampleRate: st.decodeUpsampleRate)
+            }
         }
         let single = o.includeGeneration ? decoderSPS.map { 12.5 * frame1 + $0 + one.prefill / 10 } : nil
         let batch = o.includeGeneration ? decoderSPS.map { 12.5 * frameB + Double(o.batch) * $0 + many.prefill / 10 } : nil
@@ -169,6 +190,8 @@ public enum Qwen3EngineBench {
             frameMsBatch: frameB * 1e3, prefillSecondsBatch: many.prefill, decoderSecondsPerSecond: decoderSPS,
             decoderStageSecondsPerSecond: decoderStages,
             rtfSingle: single, rtfBatchPerStream: batch, rtfBatchAggregate: batch.map { $0 / Double(o.batch) },
+            rtfPipelinedAggregate: pipelined.map { $0.wall / $0.audioSeconds }, pipelinedGenerateSeconds: pipelined?.generate,
+            pipelinedDecodeSeconds: pipelined?.decode,
             peakMemoryMB: peakMemoryMB(), cpu: cpu, streamReadGBps: stream, loadAverage: loadAverage(),
             baseline: small
                 ? ["pytorchTalkerStepMs": 124, "pytorchCodePredictorFrameMs": 356, "pytorchFrameMs": 478, "pytorchRtfSingle": 6.8,
