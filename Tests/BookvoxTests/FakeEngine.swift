@@ -30,6 +30,18 @@ final class FakeEngine: SpeechEngine, @unchecked Sendable {
         self.modelHash = modelHash
     }
 
+    /// Segments the scheduler should batch (FakeEngine answers each batch item as `generate` would).
+    var preferredBatchSize = 1
+    /// Sizes of the batches handed to `generate` / `generateBatch`, in call order.
+    private(set) var batchSizes: [Int] = []
+
+    func generateBatch(_ requests: [SegmentRequest], voice: VoiceProfile) -> [Result<GeneratedCodes, Error>] {
+        lock.lock()
+        batchSizes.append(requests.count)
+        lock.unlock()
+        return requests.map { r in Result { try generateOne(r, voice: voice) } }
+    }
+
     /// The options the registry made this engine with, most recent last.
     private(set) var madeWith: [EngineOptions] = []
 
@@ -46,6 +58,13 @@ final class FakeEngine: SpeechEngine, @unchecked Sendable {
     }
 
     func generate(_ request: SegmentRequest, voice: VoiceProfile) throws -> GeneratedCodes {
+        lock.lock()
+        batchSizes.append(1)
+        lock.unlock()
+        return try generateOne(request, voice: voice)
+    }
+
+    private func generateOne(_ request: SegmentRequest, voice: VoiceProfile) throws -> GeneratedCodes {
         lock.lock()
         generateCalls.append(request.key)
         let fail = failures[request.key]?.contains(request.take) ?? false

@@ -34,6 +34,27 @@ final class SchedulerTests: XCTestCase {
                       registry: engine.registry())
     }
 
+    /// A batching engine gets full batches (stragglers wait for the next admissions), and the audio equals the
+    /// unbatched run's.
+    func testBatchingEngineGetsFullBatchesAndTheSameAudio() throws {
+        let ws = try TestWorkspace()
+        let book = try ws.tinyBook()
+        let single = FakeEngine()
+        try RenderSession.render(book: book, options: options(single, project: ws.path("a")), progress: SilentProgress())
+        let batching = FakeEngine()
+        batching.preferredBatchSize = 4
+        try RenderSession.render(book: book, options: options(batching, project: ws.path("b"), inFlight: 1), progress: SilentProgress())
+        let total = try JobStore(layout: ProjectLayout(root: ws.root.appendingPathComponent("b"))).segments().count
+        XCTAssertGreaterThan(total, 4)
+        XCTAssertEqual(batching.batchSizes.dropLast(), Array(repeating: 4, count: batching.batchSizes.count - 1)[...],
+                       "every batch but the last is full: \(batching.batchSizes)")
+        XCTAssertLessThanOrEqual(try XCTUnwrap(batching.batchSizes.last), 4)
+        XCTAssertEqual(batching.batchSizes.reduce(0, +), total)
+        let a = try JobStore(layout: ProjectLayout(root: ws.root.appendingPathComponent("a"))).segments().map(\.audioSha256)
+        let b = try JobStore(layout: ProjectLayout(root: ws.root.appendingPathComponent("b"))).segments().map(\.audioSha256)
+        XCTAssertEqual(a, b)
+    }
+
     func testAudioDoesNotDependOnScheduling() throws {
         let ws = try TestWorkspace()
         let book = try ws.tinyBook()
