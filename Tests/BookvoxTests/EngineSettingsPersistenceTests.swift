@@ -20,13 +20,18 @@ final class EngineSettingsPersistenceTests: XCTestCase {
         return s
     }
 
-    func testResumeAndRerenderUseTheStoredSettings() throws {
-        let ws = try TestWorkspace()
-        let engine = FakeEngine()
+    /// Renders the tiny book into project "p" with `bookSettings()`.
+    private func renderWithSettings(_ ws: TestWorkspace, _ engine: FakeEngine) throws -> ProjectLayout {
         var opts = options(engine, project: ws.path("p"))
         opts.engineSettings = bookSettings()
         try RenderSession.render(book: try ws.tinyBook(), options: opts, progress: SilentProgress())
-        let layout = ProjectLayout(root: ws.root.appendingPathComponent("p"))
+        return ProjectLayout(root: ws.root.appendingPathComponent("p"))
+    }
+
+    func testResumeAndRerenderUseTheStoredSettings() throws {
+        let ws = try TestWorkspace()
+        let engine = FakeEngine()
+        let layout = try renderWithSettings(ws, engine)
         XCTAssertEqual(try JobStore(layout: layout).book()?.storedEngineSettings?.with(language: "en"),
                        bookSettings().with(language: "en"))
 
@@ -56,10 +61,7 @@ final class EngineSettingsPersistenceTests: XCTestCase {
     func testResumeFlagOverridesAndIsStored() throws {
         let ws = try TestWorkspace()
         let engine = FakeEngine()
-        var opts = options(engine, project: ws.path("p"))
-        opts.engineSettings = bookSettings()
-        try RenderSession.render(book: try ws.tinyBook(), options: opts, progress: SilentProgress())
-        let layout = ProjectLayout(root: ws.root.appendingPathComponent("p"))
+        let layout = try renderWithSettings(ws, engine)
 
         var changed = options(engine, project: ws.path("p"))
         changed.engineSettings.diffusionSteps = 25
@@ -75,17 +77,14 @@ final class EngineSettingsPersistenceTests: XCTestCase {
     func testRenderInheritsOnlyForTheSameEngine() throws {
         let ws = try TestWorkspace()
         let engine = FakeEngine()
-        var opts = options(engine, project: ws.path("p"))
-        opts.engineSettings = bookSettings()
+        let layout = try renderWithSettings(ws, engine)
         let book = try ws.tinyBook()
-        try RenderSession.render(book: book, options: opts, progress: SilentProgress())
         try RenderSession.render(book: book, options: options(engine, project: ws.path("p")), progress: SilentProgress())
         XCTAssertEqual(engine.madeWith.last?.modelDir, "/models/narrator")
 
         let espeak = EngineRegistry.shared
         let switched = RenderOptions(projectDir: ws.path("p"), engine: "espeak", registry: espeak)
         try RenderSession.render(book: book, options: switched, progress: SilentProgress())
-        let layout = ProjectLayout(root: ws.root.appendingPathComponent("p"))
         let stored = try XCTUnwrap(try JobStore(layout: layout).book()?.storedEngineSettings)
         XCTAssertNil(stored.modelDir)
         XCTAssertNil(stored.emotion)

@@ -20,7 +20,7 @@ public enum Qwen3BenchRunner {
         func f(_ v: Double?, _ digits: Int = 1) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "-" }
         let cpuFigures: [String] = r.cpu.keys.sorted().map { key in "\(key) \(f(r.cpu[key], 1))" }
         let cpuLine = "process CPU time (all threads): \(cpuFigures.joined(separator: ", ")); load average \(f(r.loadAverage, 2))"
-        let machine = "stream read \(f(r.streamReadGBps)) GB/s, row kernel \(r.rowKernel)"
+        let machine = "stream read \(f(r.streamReadGBps)) GB/s, row kernel \(r.rowKernel), OpenBLAS \(r.blasKernels)"
         let header = "Qwen3-TTS \(r.variant) (random weights), \(r.threads) threads, prompt \(r.promptLength), \(r.frames) frames; " + machine
         let pipelinedLine = "book pipeline (batch \(r.batch) generating 10 s segments while \(r.batch) others decode): "
             + "\(f(r.rtfPipelinedAggregate, 3)) s per s of audio aggregate (generate \(f(r.pipelinedGenerateSeconds, 1)) s, "

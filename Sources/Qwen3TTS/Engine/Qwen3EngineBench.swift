@@ -37,6 +37,8 @@ public struct Qwen3EngineBenchReport: Codable, Sendable {
     public var threads: Int
     /// Which batch-invariant row kernel ran the decode steps (avx512, avx2 or portable).
     public var rowKernel: String
+    /// OpenBLAS's kernel set (prefill, convolutions): its CPU choice or OPENBLAS_CORETYPE.
+    public var blasKernels: String
     public var batch: Int
     public var promptLength: Int
     public var frames: Int
@@ -184,7 +186,7 @@ public enum Qwen3EngineBench {
         let batch = o.includeGeneration ? decoderSPS.map { 12.5 * frameB + Double(o.batch) * $0 + many.prefill / 10 } : nil
         let small = o.size == .small
         return Qwen3EngineBenchReport(
-            variant: "\(o.size.rawValue)-Base", threads: Tensors.threadCount, rowKernel: "\(Qwen3RowKernel.best)", batch: o.batch, promptLength: o.promptLength,
+            variant: "\(o.size.rawValue)-Base", threads: Tensors.threadCount, rowKernel: "\(Qwen3RowKernel.best)", blasKernels: BLASCoreSelection.currentCore ?? "?", batch: o.batch, promptLength: o.promptLength,
             frames: o.frames, talkerStepMs: one.talker * 1e3, codePredictorFrameMs: one.predictor * 1e3, frameMs: frame1 * 1e3,
             prefillSeconds: one.prefill, talkerStepMsBatch: many.talker * 1e3, codePredictorFrameMsBatch: many.predictor * 1e3,
             frameMsBatch: frameB * 1e3, prefillSecondsBatch: many.prefill, decoderSecondsPerSecond: decoderSPS,
