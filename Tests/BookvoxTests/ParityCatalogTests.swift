@@ -39,4 +39,17 @@ final class ParityCatalogTests: XCTestCase {
         XCTAssertTrue(t.description.contains("OVERRIDE"))
         XCTAssertNil(c.tolerance(for: "fbank").overrideReason)
     }
+
+    /// Multi-mode cases name outputs "<mode>.<output>"; the manifest's per-output rules apply to them.
+    func testPerOutputRulesApplyToModePrefixedNames() throws {
+        let c = try Fixtures.load("qwen3tts/e2e_tiny")
+        XCTAssertTrue(c.tolerance(for: "icl.codes").exact)
+        XCTAssertTrue(c.tolerance(for: "xvec.cut_index").exact)
+        XCTAssertEqual(c.tolerance(for: "icl.wav").atol, 2e-4)
+        XCTAssertEqual(c.tolerance(for: "xvec.wav_full").atol, 2e-4)
+        XCTAssertEqual(c.tolerance(for: "icl.ref_mel").atol, 0.01)
+        let plain = c.tolerance(for: "icl.talker_hidden")
+        XCTAssertFalse(plain.exact)
+        XCTAssertEqual(plain.atol, 1e-4)
+    }
 }

@@ -142,13 +142,21 @@ public struct ParityCase: @unchecked Sendable {
         if isInteger && (integersExact || exactFlag) { t.exact = true }
         if exactFlag && tol["atol"] == nil { t.exact = true }
         if let per = tol["per_output"] as? [String: Any] {
-            // Exact name wins over the longest matching prefix glob.
-            var match: Any? = per[output]
-            if match == nil {
+            // Exact name wins over the longest matching prefix glob. Outputs of multi-mode cases are named
+            // "<mode>.<output>" (e.g. "icl.wav"); the manifests' rules name the output, so a rule that does not
+            // match the full name is looked up for the part after the last dot.
+            var match: Any?
+            var names = [output]
+            if let dot = output.lastIndex(of: "."), dot != output.index(before: output.endIndex) {
+                names.append(String(output[output.index(after: dot)...]))
+            }
+            for name in names where match == nil {
+                match = per[name]
+                if match != nil { break }
                 var bestLength = -1
                 for (pattern, value) in per where pattern.hasSuffix("*") {
                     let prefix = String(pattern.dropLast())
-                    if output.hasPrefix(prefix) && prefix.count > bestLength {
+                    if name.hasPrefix(prefix) && prefix.count > bestLength {
                         bestLength = prefix.count
                         match = value
                     }
