@@ -89,4 +89,32 @@ final class EngineSettingsPersistenceTests: XCTestCase {
         XCTAssertNil(stored.modelDir)
         XCTAssertNil(stored.emotion)
     }
+
+    /// Paths given relative to the current directory are stored absolute, so `resume` works from anywhere.
+    func testRelativePathsAreStoredAbsolute() throws {
+        let ws = try TestWorkspace()
+        let engine = FakeEngine(canCloneVoice: true)
+        var opts = options(engine, project: ws.path("p"))
+        opts.engineSettings.modelDir = "models/narrator"
+        opts.engineSettings.emotionClip = "./clips/../clips/sad.wav"
+        let cwd = FileManager.default.currentDirectoryPath
+        let clip = Fixtures.data.appendingPathComponent("voices/qwen3_ryan_24k.wav").path
+        opts.voicePath = relativePath(from: cwd, to: clip)
+        XCTAssertFalse(try XCTUnwrap(opts.voicePath).hasPrefix("/"))
+        try RenderSession.render(book: try ws.tinyBook(), options: opts, progress: SilentProgress())
+        let record = try XCTUnwrap(try JobStore(layout: ProjectLayout(root: ws.root.appendingPathComponent("p"))).book())
+        XCTAssertEqual(record.storedEngineSettings?.modelDir, cwd + "/models/narrator")
+        XCTAssertEqual(record.storedEngineSettings?.emotionClip, cwd + "/clips/sad.wav")
+        XCTAssertEqual(record.voicePath, URL(fileURLWithPath: clip).standardizedFileURL.path)
+        XCTAssertEqual(engine.madeWith.last?.modelDir, cwd + "/models/narrator")
+    }
+
+    /// `to` written relative to the directory `from` (both absolute).
+    private func relativePath(from: String, to: String) -> String {
+        let a = URL(fileURLWithPath: from).standardizedFileURL.pathComponents
+        let b = URL(fileURLWithPath: to).standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(a.count, b.count) && a[common] == b[common] { common += 1 }
+        return (Array(repeating: "..", count: a.count - common) + b[common...]).joined(separator: "/")
+    }
 }

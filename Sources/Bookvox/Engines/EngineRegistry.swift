@@ -27,6 +27,15 @@ public struct EngineOptions: Sendable, Codable, Equatable {
         self.voiceDesign = voiceDesign
     }
 
+    /// The same settings with `modelDir` and `emotionClip` made absolute (against the current directory): the
+    /// project stores them, and `resume` may run from another directory.
+    public var withAbsolutePaths: EngineOptions {
+        var o = self
+        o.modelDir = modelDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        o.emotionClip = emotionClip.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        return o
+    }
+
     /// The same settings in `language`.
     public func with(language: String) -> EngineOptions {
         var o = self

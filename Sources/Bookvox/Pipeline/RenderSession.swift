@@ -28,7 +28,7 @@ public enum RenderSession {
         let engineName = options.engine ?? old?.engine
         // Settings not given as flags are the project's, as long as the engine stays the same.
         let inherited = old.flatMap { $0.engine == engineName ? $0.storedEngineSettings : nil }
-        let settings = options.engineSettings.filling(from: inherited)
+        let settings = options.engineSettings.withAbsolutePaths.filling(from: inherited)
         let engine = try options.registry.make(engineName, options: settings.with(language: plan.language))
         let seed = options.seed ?? plan.seed ?? old?.bookSeed ?? BookPlan.defaultSeed
         let usedVoice = try voiceForEngine(engine, voice: voice ?? reloadVoice(old), explicit: voice != nil,
@@ -53,7 +53,7 @@ public enum RenderSession {
         guard var record = try store.book() else {
             throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded; start with `bookvox render BOOK`.")
         }
-        let settings = options.engineSettings.filling(from: record.storedEngineSettings)
+        let settings = options.engineSettings.withAbsolutePaths.filling(from: record.storedEngineSettings)
         let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
         let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
         record.storedEngineSettings = settings
@@ -97,7 +97,7 @@ public enum RenderSession {
         }
         // A rerendered segment must match the rest of the book, so it uses the book's settings.
         let stored = record.storedEngineSettings ?? EngineOptions()
-        let settings = options.engineSettings.filling(from: stored)
+        let settings = options.engineSettings.withAbsolutePaths.filling(from: stored)
         if settings.differsInSettings(from: stored) {
             throw BookvoxError.badInput("rerender uses the settings the book was rendered with (\(stored.flagsDescription)), "
                 + "not \(settings.flagsDescription). To change them for the whole book, run `bookvox render BOOK` "

@@ -39,6 +39,7 @@ public enum VoiceClip {
             throw BookvoxError.badInput(String(format: "voice clip %@ is too short: %.2f s; at least %.0f s of speech is needed "
                 + "(3-10 s works best).", path, audio.duration, minimumSeconds))
         }
-        return VoiceReference(path: path, audio: audio, sha256: sha)
+        // The project records this path, and `resume` may run from another directory.
+        return VoiceReference(path: URL(fileURLWithPath: path).standardizedFileURL.path, audio: audio, sha256: sha)
     }
 }
