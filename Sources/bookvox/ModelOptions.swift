@@ -28,6 +28,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "IndexTTS2: classifier-free guidance rate (default 0.7).")
     var cfgRate: Double?
 
+    @Flag(help: "Forget the engine settings stored in the project and use only the ones given now (render, resume).")
+    var resetSettings = false
+
     func validate() throws {
         if let a = emotionAlpha, !(a >= 0) { throw ValidationError("--emotion-alpha must be ≥ 0 (got \(a)).") }
         if let s = diffusionSteps, s < 1 { throw ValidationError("--diffusion-steps must be ≥ 1 (got \(s)).") }
@@ -44,5 +47,6 @@ struct ModelOptions: ParsableArguments {
         options.engineSettings.emotionAlpha = emotionAlpha
         options.engineSettings.diffusionSteps = diffusionSteps
         options.engineSettings.cfgRate = cfgRate
+        options.keepStoredEngineSettings = !resetSettings
     }
 }

@@ -72,6 +72,25 @@ final class EngineSettingsPersistenceTests: XCTestCase {
         XCTAssertEqual(stored.modelDir, "/models/narrator")
     }
 
+    /// `--reset-settings`: resume forgets the stored values (and stores what it used); rerender refuses it.
+    func testResetSettingsForgetsTheStoredValues() throws {
+        let ws = try TestWorkspace()
+        let engine = FakeEngine()
+        let layout = try renderWithSettings(ws, engine)
+        var reset = options(engine, project: ws.path("p"))
+        reset.keepStoredEngineSettings = false
+        reset.engineSettings.diffusionSteps = 5
+        XCTAssertThrowsError(try RenderSession.rerender(project: layout, keys: ["1.1"], take: nil, options: reset,
+                                                        progress: SilentProgress()))
+        try RenderSession.resume(project: layout, options: reset, progress: SilentProgress())
+        let made = try XCTUnwrap(engine.madeWith.last)
+        XCTAssertNil(made.emotion)
+        XCTAssertNil(made.modelDir)
+        XCTAssertEqual(made.diffusionSteps, 5)
+        let stored = try XCTUnwrap(try JobStore(layout: layout).book()?.storedEngineSettings)
+        XCTAssertFalse(stored.differsInSettings(from: made))
+    }
+
     /// Switching engine on `render` does not carry the old engine's settings over (its model directory would
     /// not fit the new engine); the same engine does.
     func testRenderInheritsOnlyForTheSameEngine() throws {

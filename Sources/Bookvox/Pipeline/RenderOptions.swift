@@ -24,6 +24,8 @@ public struct RenderOptions: Sendable {
     /// Engine-specific settings given on the command line (`--model-dir`, `--speaker`, `--voice-design`, IndexTTS2
     /// emotion and CFM options); unset fields take the project's stored values. The language is the book's.
     public var engineSettings = EngineOptions()
+    /// false (`--reset-settings`): ignore the project's stored engine settings; only `engineSettings` counts.
+    public var keepStoredEngineSettings = true
 
 
     public init(projectDir: String? = nil, engine: String? = nil, voicePath: String? = nil, seed: UInt64? = nil,

@@ -27,7 +27,7 @@ public enum RenderSession {
         let old = try store.book()
         let engineName = options.engine ?? old?.engine
         // Settings not given as flags are the project's, as long as the engine stays the same.
-        let inherited = old.flatMap { $0.engine == engineName ? $0.storedEngineSettings : nil }
+        let inherited = old.flatMap { $0.engine == engineName && options.keepStoredEngineSettings ? $0.storedEngineSettings : nil }
         let settings = options.engineSettings.withAbsolutePaths.filling(from: inherited)
         let engine = try options.registry.make(engineName, options: settings.with(language: plan.language))
         let seed = options.seed ?? plan.seed ?? old?.bookSeed ?? BookPlan.defaultSeed
@@ -53,7 +53,8 @@ public enum RenderSession {
         guard var record = try store.book() else {
             throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded; start with `bookvox render BOOK`.")
         }
-        let settings = options.engineSettings.withAbsolutePaths.filling(from: record.storedEngineSettings)
+        let stored = options.keepStoredEngineSettings ? record.storedEngineSettings : nil
+        let settings = options.engineSettings.withAbsolutePaths.filling(from: stored)
         let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
         let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
         record.storedEngineSettings = settings
@@ -96,6 +97,10 @@ public enum RenderSession {
             segs.append(seg)
         }
         // A rerendered segment must match the rest of the book, so it uses the book's settings.
+        guard options.keepStoredEngineSettings else {
+            throw BookvoxError.badInput("rerender keeps the settings the book was rendered with; --reset-settings works with "
+                + "`bookvox render` and `bookvox resume`.")
+        }
         let stored = record.storedEngineSettings ?? EngineOptions()
         let settings = options.engineSettings.withAbsolutePaths.filling(from: stored)
         if settings.differsInSettings(from: stored) {
