@@ -10,6 +10,12 @@ import TestSupport
 
 final class IndexTTS2TextNormalizerTests: XCTestCase {
     static let chinese: [(String, String)] = [
+        // Sport scores after a team name (rules/sport.py), and traditional → simplified first
+        ("中国3-2韩国", "中国三比二韩国"),
+        ("拉齐奥 2/1 米兰", "拉齐奥二比一米兰"),
+        ("几内亚比绍1:0", "几内亚比绍一比零"),
+        ("這是測試", "这是测试"),
+        ("臺灣有10個", "台湾有十个"),
         // Cardinals
         ("123", "一百二十三"),
         ("0", "零"),

@@ -4,21 +4,24 @@
 //
 // WeText composes weighted FST taggers and takes the cheapest path; every token costs about 1 and every plain
 // character 100, so in practice the rule that covers the most characters wins, and among equal covers the
-// lower weight (date < whitelist < fraction = measure = money = time < cardinal < math). This scanner does the
+// lower weight (date < whitelist < sport < fraction = measure = money = time < cardinal < math). This scanner does the
 // same greedily: at each position it tries every rule, keeps the longest match (ties by that order) and copies
 // the character when nothing matches.
 //
 // Differences from WeText, on purpose: thousands separators are accepted (1,234 → 一千二百三十四); a sign right
 // after a Latin letter or digit is a hyphen, not 负 (GPT-4 → GPT-四); a Latin unit must not run into more
 // Latin letters (5 sec is not 五秒ec); 2日 reads 二日 like 2月/2号; "-" and "+" standing alone stay as they are.
-// Sports scores (team-name lists) and traditional→simplified conversion are not ported.
+//
+// As WeText's preprocessor does (traditional_to_simple, on by default), traditional characters are converted to
+// simplified first; the conversion is ICU's Traditional-Simplified transliterator (through Foundation) rather
+// than WeText's character table.
 import Foundation
 
 public enum ChineseTextNormalizer {
     /// `text` with digits and symbols written out in Chinese: 123 → 一百二十三, 2023年 → 二零二三年, 3.5 → 三点五,
     /// 50% → 百分之五十, ￥13.5 → 十三点五元, 13501234567 → 幺三五零幺二三四五六七.
     public static func normalize(_ text: String) -> String {
-        let c = Array(halfWidth(text))
+        let c = Array(halfWidth(simplified(text)))
         var out = ""
         out.reserveCapacity(text.utf8.count * 2)
         var i = 0
@@ -37,6 +40,14 @@ public enum ChineseTextNormalizer {
     struct Match {
         let length: Int
         let reading: String
+    }
+
+    /// Traditional Chinese characters as simplified ones (ICU "Hant-Hans"); text without CJK ideographs is returned
+    /// unchanged.
+    static func simplified(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { (0x3400...0x9FFF).contains($0.value) || (0xF900...0xFAFF).contains($0.value) })
+        else { return text }
+        return text.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? text
     }
 
     /// Full-width ASCII forms (U+FF01–FF5E) → ASCII, as WeText's full-to-half step does: ２０１５ → 2015, ： → :.
@@ -71,7 +82,7 @@ public enum ChineseTextNormalizer {
             candidates += [date(c, i), whitelist(c, i), fraction(c, i, allowSign), measure(c, i, allowSign), annual(c, i),
                            time(c, i), cardinalString(c, i, allowSign), math(c, i, allowSign)]
         } else {
-            candidates += [whitelist(c, i), money(c, i), tailNumber(c, i)]
+            candidates += [whitelist(c, i), sport(c, i), money(c, i), tailNumber(c, i)]
             if candidates.allSatisfy({ $0 == nil }) {
                 candidates.append(ChineseNormalizerTables.standaloneOperators.first { has(c, i, $0.0) }
                     .map { Match(length: $0.0.count, reading: $0.1) })
@@ -84,6 +95,20 @@ public enum ChineseTextNormalizer {
 
     static func whitelist(_ c: [Character], _ i: Int) -> Match? {
         ChineseNormalizerTables.whitelist.first { has(c, i, $0.0) }.map { Match(length: $0.0.count, reading: $0.1) }
+    }
+
+    /// team [space] n (/|-|:) n [space] → team + n比n (rules/sport.py; teams: ChineseSportTeams): 中国3-2 → 中国三比二.
+    static func sport(_ c: [Character], _ i: Int) -> Match? {
+        guard let team = ChineseSportTeams.names.filter({ has(c, i, $0) }).max(by: { $0.count < $1.count }) else { return nil }
+        var j = i + team.count
+        if j < c.count, c[j] == " " { j += 1 }
+        guard let a = ChineseNumberReading.parse(c, j, allowSign: false) else { return nil }
+        j += a.length
+        guard j < c.count, "/-:".contains(c[j]) else { return nil }
+        guard let b = ChineseNumberReading.parse(c, j + 1, allowSign: false) else { return nil }
+        j += 1 + b.length
+        if j < c.count, c[j] == " " { j += 1 }
+        return Match(length: j - i, reading: team + a.reading + "比" + b.reading)
     }
 
     /// 尾号[是|为]dddd → 尾号幺七零二 (phone digits).
