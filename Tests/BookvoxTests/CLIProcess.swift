@@ -20,7 +20,8 @@ enum CLIProcess {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    static func launch(_ args: [String], cwd: URL? = nil) throws -> (Process, Pipe, Pipe) {
+    /// `environment`: the child's whole environment (default: this process's).
+    static func launch(_ args: [String], cwd: URL? = nil, environment: [String: String]? = nil) throws -> (Process, Pipe, Pipe) {
         guard let bin = binary else {
             throw NSError(domain: "CLIProcess", code: 1, userInfo: [NSLocalizedDescriptionKey:
                 "the bookvox executable was not found next to the test bundle; build with `swift build --build-tests`"])
@@ -29,6 +30,7 @@ enum CLIProcess {
         p.executableURL = bin
         p.arguments = args
         if let cwd { p.currentDirectoryURL = cwd }
+        if let environment { p.environment = environment }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -36,8 +38,8 @@ enum CLIProcess {
         return (p, out, err)
     }
 
-    static func run(_ args: [String], cwd: URL? = nil) throws -> CLIResult {
-        let (p, out, err) = try launch(args, cwd: cwd)
+    static func run(_ args: [String], cwd: URL? = nil, environment: [String: String]? = nil) throws -> CLIResult {
+        let (p, out, err) = try launch(args, cwd: cwd, environment: environment)
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()

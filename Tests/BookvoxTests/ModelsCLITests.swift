@@ -26,26 +26,13 @@ final class ModelsCLITests: XCTestCase {
     }
 
     func bookvox(_ args: [String], extraEnv: [String: String] = [:]) throws -> CLIResult {
-        guard let bin = CLIProcess.binary else { throw XCTSkip("bookvox binary not built") }
         var env = ProcessInfo.processInfo.environment
         env["BOOKVOX_MODELS"] = ws.path("models")
         env["BOOKVOX_MANIFESTS"] = ws.path("manifests")
         env["BOOKVOX_HF_ENDPOINT"] = hub.endpoint
         env["HF_TOKEN"] = nil
         for (k, v) in extraEnv { env[k] = v }
-        let p = Process()
-        p.executableURL = bin
-        p.arguments = args
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                         stderr: String(decoding: e, as: UTF8.self))
+        return try CLIProcess.run(args, environment: env)
     }
 
     func testListDownloadVerifyRoundTrip() throws {

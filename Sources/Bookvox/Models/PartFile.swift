@@ -55,7 +55,8 @@ final class PartFile {
         }
     }
 
-    private func error(_ code: Int32) -> ModelDownloadError {
+    /// The download error for a failed write's errno (ENOSPC / EDQUOT: disk full).
+    func error(_ code: Int32) -> ModelDownloadError {
         if code == ENOSPC || code == EDQUOT { return .diskFull(path: url.path, needed: nil, available: nil) }
         return .io(path: url.path, reason: String(cString: strerror(code)))
     }
