@@ -4,25 +4,13 @@ import Bookvox
 import Foundation
 import XCTest
 
-final class ModelsCLITests: XCTestCase {
-    var hub: FakeHub!
-    var ws: TestWorkspace!
-    let model = FakeModel()
-
+final class ModelsCLITests: FakeHubTestCase {
     override func setUpWithError() throws {
-        hub = try FakeHub()
-        model.publish(on: hub)
-        ws = try TestWorkspace()
+        try super.setUpWithError()
         let encoder = JSONEncoder()
         encoder.outputFormatting = .prettyPrinted
         try FileManager.default.createDirectory(at: ws.root.appendingPathComponent("manifests"), withIntermediateDirectories: true)
         try encoder.encode(model.manifest).write(to: ws.root.appendingPathComponent("manifests/tiny-model.json"))
-    }
-
-    override func tearDown() {
-        hub.stop()
-        hub = nil
-        ws = nil
     }
 
     func bookvox(_ args: [String], extraEnv: [String: String] = [:]) throws -> CLIResult {

@@ -41,7 +41,8 @@ struct FakeModel {
     }
 }
 
-final class ModelsDownloadTests: XCTestCase {
+/// A fake hub serving FakeModel and a fresh workspace for every test.
+class FakeHubTestCase: XCTestCase {
     var hub: FakeHub!
     var ws: TestWorkspace!
     let model = FakeModel()
@@ -57,6 +58,9 @@ final class ModelsDownloadTests: XCTestCase {
         hub = nil
         ws = nil
     }
+}
+
+final class ModelsDownloadTests: FakeHubTestCase {
 
     func store(_ manifests: [ModelManifest]? = nil) -> ModelStore {
         ModelStore(root: ws.root.appendingPathComponent("models"), catalog: ModelCatalog(manifests: manifests ?? [model.manifest]))

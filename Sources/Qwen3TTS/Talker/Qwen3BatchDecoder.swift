@@ -95,17 +95,8 @@ extension Qwen3DecoderLayer {
         var r = 0
         for seg in segments {
             for local in 0..<seg.rows {
-                let row = qkv + r * w, position = seg.state.length + local
-                let c = scratch.cos.pointer + r * half, sn = scratch.sin.pointer + r * half
-                Qwen3Kernels.rmsNorm(row, rows: s.heads, width: d, weight: qNorm.pointer, eps: s.eps, out: row)
-                Qwen3Kernels.rmsNorm(row + s.qWidth, rows: s.kvHeads, width: d, weight: kNorm.pointer, eps: s.eps, out: row + s.qWidth)
-                for h in 0..<s.heads { Qwen3Kernels.rope(row + h * d, cos: c, sin: sn, half: half) }
-                for h in 0..<s.kvHeads {
-                    let kh = row + s.qWidth + h * d, vh = row + s.qWidth + s.kvWidth + h * d
-                    Qwen3Kernels.rope(kh, cos: c, sin: sn, half: half)
-                    (seg.state.keyHead(index, h) + position * d).update(from: kh, count: d)
-                    (seg.state.valueHead(index, h) + position * d).update(from: vh, count: d)
-                }
+                prepareRow(qkv + r * w, cos: scratch.cos.pointer + r * half, sin: scratch.sin.pointer + r * half,
+                           position: seg.state.length + local, index: index, state: seg.state)
                 r += 1
             }
         }

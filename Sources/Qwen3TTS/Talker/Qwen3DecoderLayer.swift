@@ -56,17 +56,8 @@ public struct Qwen3DecoderLayer: Sendable {
         Qwen3Kernels.rmsNorm(x, rows: rows, width: s.hidden, weight: inputNorm.pointer, eps: s.eps, out: state.normed.pointer)
         Qwen3Kernels.linear(state.normed.pointer, rows: rows, weight: qkvWeight, bias: qkvBias, out: qkv) // (rows, q|k|v)
         for r in 0..<rows {
-            let row = qkv + r * w
-            let c = state.cos.pointer + r * half, sn = state.sin.pointer + r * half
-            Qwen3Kernels.rmsNorm(row, rows: s.heads, width: d, weight: qNorm.pointer, eps: s.eps, out: row)
-            Qwen3Kernels.rmsNorm(row + s.qWidth, rows: s.kvHeads, width: d, weight: kNorm.pointer, eps: s.eps, out: row + s.qWidth)
-            for h in 0..<s.heads { Qwen3Kernels.rope(row + h * d, cos: c, sin: sn, half: half) }
-            for h in 0..<s.kvHeads {
-                let kh = row + s.qWidth + h * d, vh = row + s.qWidth + s.kvWidth + h * d
-                Qwen3Kernels.rope(kh, cos: c, sin: sn, half: half)
-                (state.keyHead(index, h) + (start + r) * d).update(from: kh, count: d)
-                (state.valueHead(index, h) + (start + r) * d).update(from: vh, count: d)
-            }
+            prepareRow(qkv + r * w, cos: state.cos.pointer + r * half, sin: state.sin.pointer + r * half,
+                       position: start + r, index: index, state: state)
         }
         attend(rows: rows, start: start, index: index, state: state)
         Qwen3Kernels.linear(state.context.pointer, rows: rows, weight: oWeight, bias: oBias, out: x, accumulate: true)
@@ -76,6 +67,22 @@ public struct Qwen3DecoderLayer: Sendable {
         Qwen3Kernels.gatedActivation(state.gateUp.pointer, rows: rows, intermediate: s.intermediate, activation: s.activation,
                                      out: state.activated.pointer)
         Qwen3Kernels.linear(state.activated.pointer, rows: rows, weight: downWeight, bias: nil, out: x, accumulate: true)
+    }
+
+    /// One row of (q | k | v) at `position`: q and k RMS-normed per head and rotated in place, then its key and
+    /// value written into `state`'s cache of layer `index`.
+    func prepareRow(_ row: UnsafeMutablePointer<Float>, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>,
+                    position: Int, index: Int, state: Qwen3DecoderState) {
+        let s = shape, d = s.headDim, half = d / 2
+        Qwen3Kernels.rmsNorm(row, rows: s.heads, width: d, weight: qNorm.pointer, eps: s.eps, out: row)
+        Qwen3Kernels.rmsNorm(row + s.qWidth, rows: s.kvHeads, width: d, weight: kNorm.pointer, eps: s.eps, out: row + s.qWidth)
+        for h in 0..<s.heads { Qwen3Kernels.rope(row + h * d, cos: cos, sin: sin, half: half) }
+        for h in 0..<s.kvHeads {
+            let kh = row + s.qWidth + h * d, vh = row + s.qWidth + s.kvWidth + h * d
+            Qwen3Kernels.rope(kh, cos: cos, sin: sin, half: half)
+            (state.keyHead(index, h) + position * d).update(from: kh, count: d)
+            (state.valueHead(index, h) + position * d).update(from: vh, count: d)
+        }
     }
 
     /// context (rows, heads·headDim) = softmax(q·kᵀ·scale + causal) · v over cached positions 0..<start+rows.
