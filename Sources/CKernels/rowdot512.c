@@ -44,8 +44,11 @@ static inline void bv_store512(float *o, const float *bias, ptrdiff_t j, int acc
     *o = base + dot;
 }
 
+/// Into L2 (T1), not L1: the weights are read once, and the x rows stay in L1. Measured on the Zen 5 VM with 2
+/// threads over the code predictor's matrices: 4–5 % more weight bandwidth at 8 rows and about 2 % at 1 row than
+/// with T0 (no prefetch at all is 25 % slower at 8 rows).
 BV_AVX512 static inline void bv_prefetch_rows(const float *p, ptrdiff_t k, ptrdiff_t i, int count) {
-    for (int q = 0; q < count; q++) _mm_prefetch((const char *)(p + q * k + i), _MM_HINT_T0);
+    for (int q = 0; q < count; q++) _mm_prefetch((const char *)(p + q * k + i), _MM_HINT_T1);
 }
 
 /// Rows r0 ..< r0 + R of x against weight rows w0, w1 (R ≤ 8); `pf` (or NULL) is prefetched alongside.

@@ -34,6 +34,14 @@ public final class TensorStorage: @unchecked Sendable {
         owner = nil
     }
 
+    /// Allocates `count` floats left uninitialized: for kernels that write every element before anything reads it.
+    init(uninitializedCount count: Int) {
+        self.count = count
+        let raw = BufferPool.take(max(count, 1) * MemoryLayout<Float>.stride)
+        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        owner = nil
+    }
+
     /// Wraps memory owned by `owner` without copying.
     public init(borrowing pointer: UnsafeMutablePointer<Float>, count: Int, owner: AnyObject) {
         self.pointer = pointer
@@ -67,6 +75,13 @@ public struct Tensor: @unchecked Sendable {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
         self.shape = shape
         storage = TensorStorage(count: shape.reduce(1, *))
+    }
+
+    /// Tensor whose values are unspecified until written (module kernels that write every element).
+    init(uninitialized shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+        self.shape = shape
+        storage = TensorStorage(uninitializedCount: shape.reduce(1, *))
     }
 
     public init(shape: [Int], repeating value: Float) {

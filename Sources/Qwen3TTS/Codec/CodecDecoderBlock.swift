@@ -25,11 +25,17 @@ struct CodecResidualUnit: Sendable {
         conv2 = try CodecCausalConv1d(scope.scope("conv2"), inChannels: dim, outChannels: dim, kernelSize: 1)
     }
 
-    /// x (B, C, T) → (B, C, T)
+    /// x (B, C, T) → (B, C, T): x + conv2(act2(conv1(act1(x)))), one time tile at a time after act1, so conv1's
+    /// output never goes to memory (Tensor.causalResidualUnit).
     func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = act2(conv1(act1(x))) // (B, C, T)
-        return conv2(h, residual: x) // (B, C, T): x + conv2(h)
+        let act = act2
+        return act1(x).causalResidualUnit(residual: x, weight1: conv1.conv.weight, bias1: conv1.conv.bias,
+                                          dilation: conv1.conv.spec.dilation, weight2: conv2.conv.weight,
+                                          bias2: conv2.conv.bias) { ch, row, n in
+            VectorMath.snake(row, row, n, alpha: act.alpha[ch], invBeta: act.invBeta[ch])
+        } // (B, C, T)
     }
+
 }
 
 struct CodecDecoderBlock: Sendable {
