@@ -42,6 +42,15 @@ void bv_softmax_row_avx2(float *p, ptrdiff_t n);
 /// SiLU: y[i] = x[i] / (1 + exp(−x[i])) (y may alias x), same exp. Requires bv_has_avx2_fma().
 void bv_silu_avx2(const float *x, float *y, ptrdiff_t n);
 
+/// One chunk of a pool job.
+typedef void (*bv_pool_task)(void *ctx, ptrdiff_t chunk);
+
+/// Runs fn(ctx, c) for every c < chunks on the calling thread and the pool's workers (started on first use,
+/// `workers` threads; they spin about 200 µs after a job before sleeping) and returns 0 when all are done.
+/// Returns −1 without running anything when the pool is busy (another job, or a call from inside a job), when
+/// it could not start, or when chunks exceeds its workers + 1: the caller then runs the work another way.
+int bv_pool_run(ptrdiff_t chunks, int workers, bv_pool_task fn, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif
