@@ -20,6 +20,8 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define BV_PAUSE() _mm_pause()
+#elif defined(__aarch64__)
+#define BV_PAUSE() __asm__ __volatile__("yield")
 #else
 #define BV_PAUSE() ((void)0)
 #endif
