@@ -45,7 +45,7 @@ public enum Tensors {
     /// items, on up to `threadCount` threads. Each index is handled by exactly one call, and the split depends on
     /// `count`, `minChunk` and `threadCount` only. The chunks run on CKernels' pool, whose workers spin for a moment
     /// between jobs: a Dispatch worker that went idle takes about 50 µs to start on this 2-vCPU VM, and a decode
-    /// step makes hundreds of calls of 100–300 µs (measured: 10 % off a Qwen3 batch-1 frame). When the pool is busy
+    /// step makes hundreds of calls of 100–300 µs (measured: 10–20 % off a Qwen3 batch-1 frame). When the pool is busy
     /// (another thread's job, or a call from inside a job) the chunks go to DispatchQueue.concurrentPerform.
     public static func parallelFor(_ count: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
@@ -62,11 +62,15 @@ public enum Tensors {
                 let hi = count * (c + 1) / chunks
                 if lo < hi { body(lo..<hi) }
             }
-            if !runOnPool(chunks, workers: threads - 1, chunk) {
+            if !runOnPool(chunks, workers: Swift.min(threads, processors) - 1, chunk) {
                 DispatchQueue.concurrentPerform(iterations: chunks, execute: chunk)
             }
         }
     }
+
+    /// The pool never has more threads than processors (spinning workers would steal time from each other); a
+    /// `threadCount` above that sends the chunks to Dispatch.
+    private static let processors = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Runs `chunk(0..<chunks)` on CKernels' spinning pool (bv_pool_run); false when the pool declined the job
     /// (busy with another caller's job, a nested call, or more chunks than workers + 1).
