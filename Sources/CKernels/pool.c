@@ -41,7 +41,7 @@ static pthread_mutex_t bv_pool_lock = PTHREAD_MUTEX_INITIALIZER;  // one job at 
 static pthread_mutex_t bv_sleep_lock = PTHREAD_MUTEX_INITIALIZER; // sleeping workers
 static pthread_cond_t bv_wake = PTHREAD_COND_INITIALIZER;
 static pthread_mutex_t bv_start_lock = PTHREAD_MUTEX_INITIALIZER;
-static int bv_workers = -1; // -1: not started
+static _Atomic int bv_workers = -1; // -1: not started (read without the start lock)
 
 static _Atomic uint64_t bv_word = 0;  // generation | chunks | next
 static _Atomic long bv_done = 0;      // chunks of the current job finished
@@ -124,7 +124,8 @@ static int bv_pool_start(int workers) {
 
 int bv_pool_run(ptrdiff_t chunks, int workers, bv_pool_task fn, void *ctx) {
     if (chunks < 1 || (uint64_t)chunks > BV_FIELD_MASK || workers < 1) return -1;
-    int available = bv_workers >= 0 ? bv_workers : bv_pool_start(workers);
+    int available = atomic_load(&bv_workers);
+    if (available < 0) available = bv_pool_start(workers);
     if (available < 1 || chunks > (ptrdiff_t)available + 1) return -1;
     if (pthread_mutex_trylock(&bv_pool_lock) != 0) return -1; // another job is running (or a nested call)
     bv_fn = fn;
