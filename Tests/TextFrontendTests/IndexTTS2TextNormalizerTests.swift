@@ -10,7 +10,7 @@ import TestSupport
 
 final class IndexTTS2TextNormalizerTests: XCTestCase {
     static let chinese: [(String, String)] = [
-        // Sport scores after a team name (rules/sport.py), and traditional → simplified first
+        // Sport scores after a team name (rules/sport.py), and traditional (Hant) → Hans script first
         ("中国3-2韩国", "中国三比二韩国"),
         ("拉齐奥 2/1 米兰", "拉齐奥二比一米兰"),
         ("几内亚比绍1:0", "几内亚比绍一比零"),

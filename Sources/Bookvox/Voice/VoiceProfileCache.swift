@@ -7,11 +7,6 @@ import SpeechEngine
 import Tensors
 
 public enum VoiceProfileCache {
-    /// Cache key for a voice under an engine: the clip hash, or "none" for engines' built-in voice.
-    public static func fileName(engine: String, voiceHash: String?) -> String {
-        "\(engine)-\(voiceHash ?? "none")"
-    }
-
     public static func load(from url: URL, engine: String, modelHash: String, voiceHash: String) -> VoiceProfile? {
         guard FileManager.default.fileExists(atPath: url.path),
               let file = try? SafeTensorsFile(path: url.path),

@@ -13,15 +13,15 @@
 // Latin letters (5 sec is not 五秒ec); 2日 reads 二日 like 2月/2号; "-" and "+" standing alone stay as they are.
 //
 // As WeText's preprocessor does (traditional_to_simple, on by default), traditional characters are converted to
-// simplified first; the conversion is ICU's Traditional-Simplified transliterator (through Foundation) rather
-// than WeText's character table.
+// the mainland (Hans) script first, with ICU's "Hant-Hans" transliterator (through Foundation) instead of
+// WeText's character table.
 import Foundation
 
 public enum ChineseTextNormalizer {
     /// `text` with digits and symbols written out in Chinese: 123 → 一百二十三, 2023年 → 二零二三年, 3.5 → 三点五,
     /// 50% → 百分之五十, ￥13.5 → 十三点五元, 13501234567 → 幺三五零幺二三四五六七.
     public static func normalize(_ text: String) -> String {
-        let c = Array(halfWidth(simplified(text)))
+        let c = Array(halfWidth(hansScript(text)))
         var out = ""
         out.reserveCapacity(text.utf8.count * 2)
         var i = 0
@@ -42,9 +42,9 @@ public enum ChineseTextNormalizer {
         let reading: String
     }
 
-    /// Traditional Chinese characters as simplified ones (ICU "Hant-Hans"); text without CJK ideographs is returned
-    /// unchanged.
-    static func simplified(_ text: String) -> String {
+    /// Traditional (Hant) Chinese characters rewritten in the mainland Hans script by ICU's "Hant-Hans" transform;
+    /// text without CJK ideographs is returned unchanged.
+    static func hansScript(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { (0x3400...0x9FFF).contains($0.value) || (0xF900...0xFAFF).contains($0.value) })
         else { return text }
         return text.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? text
