@@ -6,7 +6,7 @@
 // Composed from separate ops, every stage is a full pass over (B, C, T) tensors: pad, fill with bias, conv1, act,
 // copy the residual, add the bias, conv2. At codec sizes (T up to 240 000 per 10 s) each of those passes goes to
 // DRAM. Here each time tile of conv1dTile columns runs the whole unit while its conv1 output is in cache:
-// im2col of the tile (zeros left of t = 0), h = b1 + W1 · cols, act(h), y = (x + b2) + W2 · h.
+// im2col of the tile (zeros left of t = 0, read in place by im2col1d), h = b1 + W1 · cols, act(h), y = (x + b2) + W2 · h.
 //
 // The arithmetic is the composition's: conv1's GEMMs are the same calls on the same tiles as `Tensor.conv1d`, the
 // biases and the residual are added before the products as there, and `act` sees each channel's row in segments
@@ -48,8 +48,8 @@ extension Tensor {
                     let h = cols + rows * tile
                     for ti in range {
                         let t0 = ti * tile, nt = Swift.min(tile, t - t0)
-                        Tensor.causalIm2col(ab, length: t, channels: c, kernel: k, dilation: dilation, pad: pad, t0: t0, nt: nt,
-                                            cols: cols)
+                        Tensor.im2col1d(x: ab, lp: t, cinG: c, k: k, t0: t0, nt: nt, stride: 1, dilation: dilation,
+                                        zerosLeft: pad, cols: cols)
                         for ch in 0..<c { (h + ch * nt).update(repeating: b1?[ch] ?? 0, count: nt) }
                         BLAS.rawSgemm(false, false, c, nt, rows, 1, w1, rows, cols, nt, 1, h, nt) // h (C, nt) += W1 · cols
                         for ch in 0..<c { activation(ch, h + ch * nt, nt) }
@@ -68,18 +68,5 @@ extension Tensor {
             }
         }
         return out
-    }
-
-    /// cols[(ch·K + kk), j] = a[ch, t0 + j + kk·dilation − pad] for j < nt, 0 where that index is negative.
-    static func causalIm2col(_ a: UnsafePointer<Float>, length t: Int, channels c: Int, kernel k: Int, dilation: Int,
-                             pad: Int, t0: Int, nt: Int, cols: UnsafeMutablePointer<Float>) {
-        for row in 0..<(c * k) {
-            let ch = row / k, kk = row % k
-            let start = t0 + kk * dilation - pad // source index of column 0
-            let dst = cols + row * nt
-            let zeros = Swift.min(nt, Swift.max(0, -start))
-            if zeros > 0 { dst.update(repeating: 0, count: zeros) }
-            if zeros < nt { (dst + zeros).update(from: a + ch * t + start + zeros, count: nt - zeros) }
-        }
     }
 }

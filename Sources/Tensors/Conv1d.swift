@@ -118,16 +118,21 @@ extension Tensor {
         Swift.min(lout, Swift.max(64, Swift.min(512, im2colTileFloats / Swift.max(rows, 1))))
     }
 
-    /// cols[(c·K + k), j] = x[c, (t0 + j)·stride + k·dilation] for j < nt (one worker).
+    /// cols[(c·K + k), j] = x[c, (t0 + j)·stride + k·dilation − zerosLeft] for j < nt (one worker), 0 where that
+    /// index is negative: `zerosLeft` is a causal zero padding read in place instead of copied (stride 1 only).
     static func im2col1d(x: UnsafePointer<Float>, lp: Int, cinG: Int, k: Int, t0: Int, nt: Int, stride: Int,
-                         dilation: Int, cols: UnsafeMutablePointer<Float>) {
+                         dilation: Int, zerosLeft: Int = 0, cols: UnsafeMutablePointer<Float>) {
+        precondition(zerosLeft == 0 || stride == 1, "im2col1d: virtual left zeros need stride 1")
         for row in 0..<(cinG * k) {
             let c = row / k, kk = row % k
-            let src = x + c * lp + t0 * stride + kk * dilation
+            let start = t0 * stride + kk * dilation - zerosLeft // source index of column 0
             let dst = cols + row * nt
             if stride == 1 {
-                dst.update(from: src, count: nt)
+                let zeros = Swift.min(nt, Swift.max(0, -start))
+                if zeros > 0 { dst.update(repeating: 0, count: zeros) }
+                if zeros < nt { (dst + zeros).update(from: x + c * lp + start + zeros, count: nt - zeros) }
             } else {
+                let src = x + c * lp + start
                 for j in 0..<nt { dst[j] = src[j * stride] }
             }
         }

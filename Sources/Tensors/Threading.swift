@@ -74,15 +74,13 @@ public enum Tensors {
 
     /// Runs `chunk(0..<chunks)` on CKernels' spinning pool (bv_pool_run); false when the pool declined the job
     /// (busy with another caller's job, a nested call, or more chunks than workers + 1).
-    private static func runOnPool(_ chunks: Int, workers: Int, _ chunk: (Int) -> Void) -> Bool {
+    private static func runOnPool(_ chunks: Int, workers: Int, _ chunk: @escaping (Int) -> Void) -> Bool {
         guard workers >= 1 else { return false }
-        return withoutActuallyEscaping(chunk) { chunk in
-            var task = chunk
-            return withUnsafeMutablePointer(to: &task) { p in
-                bv_pool_run(chunks, Int32(workers), { ctx, c in
-                    ctx!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(c)
-                }, p) == 0
-            }
+        var task = chunk
+        return withUnsafeMutablePointer(to: &task) { p in
+            bv_pool_run(chunks, Int32(workers), { ctx, c in
+                ctx!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(c)
+            }, p) == 0
         }
     }
 }
