@@ -27,6 +27,11 @@ public struct RenderOptions: Sendable {
     /// false (`--reset-settings`): ignore the project's stored engine settings; only `engineSettings` counts.
     public var keepStoredEngineSettings = true
 
+    /// The settings a run uses: the flags given (paths made absolute), unset fields from `stored`.
+    func engineSettings(over stored: EngineOptions?) -> EngineOptions {
+        engineSettings.withAbsolutePaths.filling(from: stored)
+    }
+
 
     public init(projectDir: String? = nil, engine: String? = nil, voicePath: String? = nil, seed: UInt64? = nil,
                 chapters: Set<Int>? = nil, export: ExportSettings = ExportSettings(), maxTakes: Int = 3, limits: SchedulerLimits = SchedulerLimits(),

@@ -28,7 +28,7 @@ public enum RenderSession {
         let engineName = options.engine ?? old?.engine
         // Settings not given as flags are the project's, as long as the engine stays the same.
         let inherited = old.flatMap { $0.engine == engineName && options.keepStoredEngineSettings ? $0.storedEngineSettings : nil }
-        let settings = options.engineSettings.withAbsolutePaths.filling(from: inherited)
+        let settings = options.engineSettings(over: inherited)
         let engine = try options.registry.make(engineName, options: settings.with(language: plan.language))
         let seed = options.seed ?? plan.seed ?? old?.bookSeed ?? BookPlan.defaultSeed
         let usedVoice = try voiceForEngine(engine, voice: voice ?? reloadVoice(old), explicit: voice != nil,
@@ -54,7 +54,7 @@ public enum RenderSession {
             throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded; start with `bookvox render BOOK`.")
         }
         let stored = options.keepStoredEngineSettings ? record.storedEngineSettings : nil
-        let settings = options.engineSettings.withAbsolutePaths.filling(from: stored)
+        let settings = options.engineSettings(over: stored)
         let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
         let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
         record.storedEngineSettings = settings
@@ -102,7 +102,7 @@ public enum RenderSession {
                 + "`bookvox render` and `bookvox resume`.")
         }
         let stored = record.storedEngineSettings ?? EngineOptions()
-        let settings = options.engineSettings.withAbsolutePaths.filling(from: stored)
+        let settings = options.engineSettings(over: stored)
         if settings.differsInSettings(from: stored) {
             throw BookvoxError.badInput("rerender uses the settings the book was rendered with (\(stored.flagsDescription)), "
                 + "not \(settings.flagsDescription). To change them for the whole book, run `bookvox render BOOK` "

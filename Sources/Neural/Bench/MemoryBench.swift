@@ -5,20 +5,15 @@ import Tensors
 
 extension Bench {
     static func memory(_ options: BenchOptions) -> [BenchTiming] {
-        let n = (1 << 30) / 4
-        let src = UnsafeMutablePointer<Float>.allocate(capacity: n)
+        let n = streamFloats
+        let src = makeStreamSource(n)
         let dst = UnsafeMutablePointer<Float>.allocate(capacity: n)
         defer { src.deallocate(); dst.deallocate() }
-        Tensors.parallelFor(n, minChunk: 1 << 20) { r in
-            for i in r { src[i] = Float(i & 1023) * 1e-3 }
-            (dst + r.lowerBound).update(repeating: 0, count: r.count)
-        }
-        var sink: Float = 0
-        let sum = time(runs: options.repetitions) { sink += streamSum(src, n) }
+        Tensors.parallelFor(n, minChunk: 1 << 20) { r in (dst + r.lowerBound).update(repeating: 0, count: r.count) }
+        let sum = timeStreamSum(src, n, runs: options.repetitions)
         let copy = time(runs: options.repetitions) {
             Tensors.parallelFor(n, minChunk: 1 << 20) { r in (dst + r.lowerBound).update(from: src + r.lowerBound, count: r.count) }
         }
-        logger.debug("stream sum checksum \(sink)")
         return [timing("stream sum", "1 GiB fp32", sum, work: Double(n * 4), unit: "GB/s"),
                 timing("stream copy", "1 GiB -> 1 GiB", copy, work: Double(2 * n * 4), unit: "GB/s")]
     }
@@ -26,14 +21,29 @@ extension Bench {
     /// Median streaming read bandwidth (GB/s) over a 1 GiB buffer: the machine-state figure that engine
     /// benchmarks report next to their bandwidth-bound decode steps.
     public static func streamReadGBps(repetitions: Int = 5) -> Double {
-        let n = (1 << 30) / 4
-        let src = UnsafeMutablePointer<Float>.allocate(capacity: n)
+        let n = streamFloats
+        let src = makeStreamSource(n)
         defer { src.deallocate() }
-        Tensors.parallelFor(n, minChunk: 1 << 20) { r in for i in r { src[i] = Float(i & 1023) * 1e-3 } }
-        var sink: Float = 0
-        let samples = time(runs: repetitions) { sink += streamSum(src, n) }
-        logger.debug("stream sum checksum \(sink)")
+        let samples = timeStreamSum(src, n, runs: repetitions)
         return Double(n * 4) / samples.sorted()[samples.count / 2] / 1e9
+    }
+
+    /// Floats in the 1 GiB stream buffers.
+    static let streamFloats = (1 << 30) / 4
+
+    /// A buffer of `n` floats filled with a pattern (every page touched); the caller deallocates it.
+    static func makeStreamSource(_ n: Int) -> UnsafeMutablePointer<Float> {
+        let src = UnsafeMutablePointer<Float>.allocate(capacity: n)
+        Tensors.parallelFor(n, minChunk: 1 << 20) { r in for i in r { src[i] = Float(i & 1023) * 1e-3 } }
+        return src
+    }
+
+    /// Seconds of `runs` streaming sums over `src` (the checksum is logged so the sums are not optimized away).
+    static func timeStreamSum(_ src: UnsafePointer<Float>, _ n: Int, runs: Int) -> [Double] {
+        var sink: Float = 0
+        let samples = time(runs: runs) { sink += streamSum(src, n) }
+        logger.debug("stream sum checksum \(sink)")
+        return samples
     }
 
     /// Sum with 16-lane accumulators (bandwidth-bound; reassociation is fine for a benchmark).
