@@ -25,11 +25,11 @@ final class JobStoreTests: XCTestCase {
 
     private func markAllRendered(_ store: JobStore) throws {
         for seg in try store.segments() {
-            let rel = store.layout.segmentRelativePath(key: seg.key, chapter: seg.chapter, take: seg.take)
+            let rel = store.layout.segmentRelativePath(id: seg.rowID, take: seg.take)
             try FileManager.default.createDirectory(at: store.layout.absolute(rel).deletingLastPathComponent(),
                                                     withIntermediateDirectories: true)
             let sha = try AtomicFileWriter().write(Data(seg.key.utf8), to: store.layout.absolute(rel).path)
-            try store.markRendered(key: seg.key, take: seg.take, audioPath: rel, sha256: sha, sampleCount: 10, sampleRate: 10)
+            try store.markRendered(id: seg.rowID, take: seg.take, audioPath: rel, sha256: sha, sampleCount: 10, sampleRate: 10)
         }
     }
 
@@ -44,14 +44,18 @@ final class JobStoreTests: XCTestCase {
 
         // Edit one sentence, drop one, keep the rest.
         let second = try store.sync(plan: plan([["One", "A b!", "C d."], ["Two"]]), book: record(), engine: engine)
-        XCTAssertEqual(second, PlanSyncSummary(kept: 3, queued: 1, removed: 1))
+        XCTAssertEqual(second, PlanSyncSummary(kept: 3, queued: 1, removed: 2), "the edited sentence is new content; its old row goes")
         let states = Dictionary(uniqueKeysWithValues: try store.segments().map { ($0.key, $0.state) })
         XCTAssertEqual(states, ["1.0": .rendered, "1.1": .pending, "1.2": .rendered, "2.0": .rendered])
 
         // A new book seed changes every identity.
         let third = try store.sync(plan: plan([["One", "A b!", "C d."], ["Two"]]), book: record(seed: 6), engine: engine)
         XCTAssertEqual(third.queued, 4)
-        XCTAssertEqual(try store.segment("1.2")?.segmentSeed, SeededRNG.segmentSeed(bookSeed: 6, key: "1.2", take: 1))
+        let contentID = try XCTUnwrap(store.segment("1.2")).contentID
+        XCTAssertEqual(contentID, SegmentIdentity.contentID(normalizedText: "c d.", occurrence: 0))
+        XCTAssertEqual(try store.segment("1.2")?.segmentSeed, SegmentIdentity.seed(bookSeed: 6, contentID: contentID, take: 1))
+        XCTAssertEqual(try store.segment("1.2")?.segmentSeed,
+                       SeededRNG.segmentSeed(bookSeed: 6, key: "content:" + contentID, take: 1))
     }
 
     func testVerifyRequeuesMissingAndAlteredFiles() throws {
@@ -61,12 +65,14 @@ final class JobStoreTests: XCTestCase {
         let store = try JobStore(layout: layout)
         try store.sync(plan: plan([["One", "A b.", "C d."]]), book: record(), engine: engine)
         try markAllRendered(store)
-        try store.markGenerated(key: "1.1", take: 1, codes: Data("x".utf8), codesHash: Hashing.sha256Hex(Data("x".utf8)))
-        try store.markRendered(key: "1.1", take: 1, audioPath: "segments/1/1.1.take1.wav",
+        let s1 = try XCTUnwrap(store.segment("1.1")), s2 = try XCTUnwrap(store.segment("1.2"))
+        try store.markGenerated(id: s1.rowID, take: 1, codes: Data("x".utf8), codesHash: Hashing.sha256Hex(Data("x".utf8)))
+        try store.markRendered(id: s1.rowID, take: 1, audioPath: s1.audioPath!,
                                sha256: Hashing.sha256Hex(Data("1.1".utf8)), sampleCount: 1, sampleRate: 1)
-        try Data("tampered".utf8).write(to: layout.absolute("segments/1/1.1.take1.wav"))
-        try FileManager.default.removeItem(at: layout.absolute("segments/1/1.2.take1.wav"))
-        try Data("partial".utf8).write(to: layout.absolute("segments/1/.tmp-1-2-1.0.take1.wav"))
+        try Data("tampered".utf8).write(to: layout.absolute(s1.audioPath!))
+        try FileManager.default.removeItem(at: layout.absolute(s2.audioPath!))
+        try Data("partial".utf8).write(to: layout.absolute("segments/0/.tmp-1-2-1.0.take1.wav"))
+        try Data("partial".utf8).write(to: layout.exportDir.appendingPathComponent(".tmp-9-9-chapter-01.mp3"))
 
         let summary = try store.verify()
         XCTAssertEqual(summary.verified, 1)
@@ -74,7 +80,8 @@ final class JobStoreTests: XCTestCase {
         XCTAssertEqual(try store.segment("1.1")?.state, .generated, "verified codes are kept")
         XCTAssertEqual(try store.segment("1.2")?.state, .pending)
         XCTAssertNil(try store.segment("1.2")?.audioPath)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: layout.absolute("segments/1/.tmp-1-2-1.0.take1.wav").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: layout.absolute("segments/0/.tmp-1-2-1.0.take1.wav").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: layout.exportDir.appendingPathComponent(".tmp-9-9-chapter-01.mp3").path))
     }
 
     func testSecondLockSaysAlreadyRenderingWithPid() throws {

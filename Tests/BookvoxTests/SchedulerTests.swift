@@ -80,8 +80,8 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(seg.state, .rendered)
         XCTAssertEqual(seg.take, 2)
         XCTAssertEqual(seg.attempts, 2)
-        XCTAssertEqual(seg.segmentSeed, SeededRNG.segmentSeed(bookSeed: 7, key: "2.2", take: 2))
-        XCTAssertEqual(seg.audioPath, "segments/2/2.2.take2.wav")
+        XCTAssertEqual(seg.segmentSeed, SegmentIdentity.seed(bookSeed: 7, contentID: seg.contentID, take: 2))
+        XCTAssertEqual(seg.audioPath, ProjectLayout(root: ws.root).segmentRelativePath(id: seg.rowID, take: 2))
     }
 
     func testSegmentFailingEveryTakeIsRecordedAndTheRunContinues() throws {
@@ -155,8 +155,8 @@ final class SchedulerTests: XCTestCase {
         XCTAssertTrue(full.lastError?.contains("No space left on device") ?? false, full.lastError ?? "nil")
         XCTAssertEqual(writer.failedPaths.count, 1)
         XCTAssertFalse(FileManager.default.fileExists(atPath: writer.failedPaths[0]))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: ws.path("p/segments/\(full.chapter)"))
-            .filter { $0.hasPrefix(".tmp") }, [], "no temp file left behind")
+        XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: ws.path("p/segments"))
+            .filter { ($0 as NSString).lastPathComponent.hasPrefix(".tmp") }, [], "no temp file left behind")
         XCTAssertTrue(segments.dropFirst(5).allSatisfy { $0.state == .pending }, "nothing after the failure was started")
 
         let before = engine.generateCalls.count

@@ -95,7 +95,8 @@ public struct ChapterExporter: Sendable {
         var parts = ["export", Self.version, ChapterStitching.version, "bitrate", String(settings.bitrateKbps),
                      "title", tags.title, "album", tags.album, "artist", tags.artist,
                      "track", "\(tags.track)/\(tags.trackCount)"]
-        for s in segments { parts += [s.key, s.audioSha256 ?? "", s.boundary] }
+        // Audio and boundaries only: keys move with edits elsewhere, the audio does not.
+        for s in segments { parts += [s.audioSha256 ?? "", s.boundary] }
         return Hashing.sha256Hex(parts.joined(separator: "\u{1F}"))
     }
 

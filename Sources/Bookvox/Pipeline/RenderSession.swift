@@ -112,8 +112,8 @@ public enum RenderSession {
         let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
         for seg in segs {
             let newTake = take ?? seg.take + 1
-            let seed = SeededRNG.segmentSeed(bookSeed: record.bookSeed, key: seg.key, take: newTake)
-            try store.requeue(key: seg.key, take: newTake, seed: seed, reason: nil)
+            let seed = SegmentIdentity.seed(bookSeed: record.bookSeed, contentID: seg.contentID, take: newTake)
+            try store.requeue(id: seg.rowID, take: newTake, seed: seed, reason: nil)
         }
         var opts = options
         opts.export.bitrateKbps = record.bitrateKbps
@@ -169,7 +169,7 @@ public enum RenderSession {
         let jobs = try pending.map { seg in
             SegmentJob(request: SegmentRequest(key: seg.key, text: seg.normalizedText, language: seg.language,
                                                seed: seg.segmentSeed, take: seg.take),
-                       chapter: seg.chapter, codes: try seg.codes.map(SegmentCommitter.decode))
+                       segmentID: seg.rowID, contentID: seg.contentID, chapter: seg.chapter, codes: try seg.codes.map(SegmentCommitter.decode))
         }
         let scheduler = Scheduler(engine: engine, voice: profile, sink: committer, limits: options.limits, cancel: cancel)
         let result = scheduler.run(jobs)

@@ -12,14 +12,20 @@ import SpeechEngine
 
 public struct SegmentJob: Sendable {
     public var request: SegmentRequest
+    /// The segment's row in the job store (stable while keys change with edits).
+    public var segmentID: Int64
+    /// Content identity the seed of every take derives from (SegmentIdentity).
+    public var contentID: String
     public var chapter: Int
     /// Codes already stored (resumed segment in state `generated`): skip the generate stage.
     public var codes: GeneratedCodes?
     /// The take this run started the segment with (retries count from here).
     public var firstTake: Int
 
-    public init(request: SegmentRequest, chapter: Int, codes: GeneratedCodes? = nil) {
+    public init(request: SegmentRequest, segmentID: Int64, contentID: String, chapter: Int, codes: GeneratedCodes? = nil) {
         self.request = request
+        self.segmentID = segmentID
+        self.contentID = contentID
         self.chapter = chapter
         self.codes = codes
         self.firstTake = request.take

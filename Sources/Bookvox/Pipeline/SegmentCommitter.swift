@@ -30,12 +30,12 @@ public final class SegmentCommitter: SchedulerSink, @unchecked Sendable {
 
     public func didGenerate(_ job: SegmentJob, codes: GeneratedCodes) throws {
         let blob = try Self.encode(codes)
-        try store.markGenerated(key: job.request.key, take: job.request.take, codes: blob, codesHash: Hashing.sha256Hex(blob))
+        try store.markGenerated(id: job.segmentID, take: job.request.take, codes: blob, codesHash: Hashing.sha256Hex(blob))
     }
 
     public func didRender(_ job: SegmentJob, audio: AudioBuffer) throws {
         let key = job.request.key
-        let rel = store.layout.segmentRelativePath(key: key, chapter: job.chapter, take: job.request.take)
+        let rel = store.layout.segmentRelativePath(id: job.segmentID, take: job.request.take)
         let url = store.layout.absolute(rel)
         let sha: String
         do {
@@ -46,11 +46,11 @@ public final class SegmentCommitter: SchedulerSink, @unchecked Sendable {
         } catch {
             let message = "cannot save the audio of segment \(key) to \(url.path): \(error) "
                 + "The segment stays unrendered; free disk space (or fix permissions) and run `bookvox resume`."
-            try? store.recordError(key: key, error: message)
+            try? store.recordError(id: job.segmentID, error: message)
             throw BookvoxError.failure(message)
         }
-        try store.countAttempt(key: key)
-        try store.markRendered(key: key, take: job.request.take, audioPath: rel, sha256: sha,
+        try store.countAttempt(id: job.segmentID)
+        try store.markRendered(id: job.segmentID, take: job.request.take, audioPath: rel, sha256: sha,
                                sampleCount: audio.samples.count, sampleRate: audio.sampleRate)
         onSaved(job)
         let chapter = try store.segments(chapter: job.chapter)
@@ -58,17 +58,16 @@ public final class SegmentCommitter: SchedulerSink, @unchecked Sendable {
     }
 
     public func didFail(_ job: SegmentJob, error: Error) throws -> SegmentJob? {
-        let key = job.request.key
         let message = "take \(job.request.take): \(error)"
         guard job.request.take - job.firstTake + 1 < maxTakes else {
-            try store.markFailed(key: key, error: message, nextTake: nil)
+            try store.markFailed(id: job.segmentID, error: message, nextTake: nil)
             return nil
         }
         var next = job
         next.request.take += 1
-        next.request.seed = SeededRNG.segmentSeed(bookSeed: bookSeed, key: key, take: next.request.take)
+        next.request.seed = SegmentIdentity.seed(bookSeed: bookSeed, contentID: job.contentID, take: next.request.take)
         next.codes = nil
-        try store.markFailed(key: key, error: message, nextTake: (next.request.take, next.request.seed))
+        try store.markFailed(id: job.segmentID, error: message, nextTake: (next.request.take, next.request.seed))
         return next
     }
 

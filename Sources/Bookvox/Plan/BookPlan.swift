@@ -13,9 +13,13 @@ public struct PlannedSegment: Codable, Sendable, Equatable {
     /// Pause class after this segment (TextFrontend `Boundary` raw value: clause/sentence/paragraph/scene/chapter).
     public var boundary: String
     public var sourceLine: Int
+    /// How many segments of this chapter before this one have the same normalized text.
+    public var occurrence: Int
+    /// Content-stable identity (SegmentIdentity.contentID): the seed and the stored audio follow it.
+    public var contentID: String
 
     public init(key: String, chapter: Int, index: Int, paragraph: Int, sourceText: String,
-                normalizedText: String, boundary: String, sourceLine: Int) {
+                normalizedText: String, boundary: String, sourceLine: Int, occurrence: Int = 0) {
         self.key = key
         self.chapter = chapter
         self.index = index
@@ -24,17 +28,22 @@ public struct PlannedSegment: Codable, Sendable, Equatable {
         self.normalizedText = normalizedText
         self.boundary = boundary
         self.sourceLine = sourceLine
+        self.occurrence = occurrence
+        self.contentID = SegmentIdentity.contentID(normalizedText: normalizedText, occurrence: occurrence)
     }
 }
 
 public struct PlannedChapter: Codable, Sendable, Equatable {
     public var number: Int
     public var title: String
+    /// Identifies the chapter by its heading (SegmentIdentity.chapterAnchor), not its number.
+    public var anchor: String
     public var segments: [PlannedSegment]
 
-    public init(number: Int, title: String, segments: [PlannedSegment]) {
+    public init(number: Int, title: String, segments: [PlannedSegment], titleOccurrence: Int = 0) {
         self.number = number
         self.title = title
+        self.anchor = SegmentIdentity.chapterAnchor(title: title, occurrence: titleOccurrence)
         self.segments = segments
     }
 

@@ -16,12 +16,17 @@ public enum BookPlanner {
 
     public static func plan(_ book: Book) -> BookPlan {
         let language = book.metadata.language
-        let chapters = book.chapters.map { ch in
-            PlannedChapter(number: ch.index, title: ch.title, segments: ch.segments.map { s in
-                PlannedSegment(key: s.key, chapter: s.chapter, index: s.index, paragraph: s.paragraph,
-                               sourceText: s.text, normalizedText: TextNormalizer.normalize(s.text, language: language),
-                               boundary: s.boundary.rawValue, sourceLine: s.sourceLine)
-            })
+        let titleOccurrences = SegmentIdentity.occurrences(of: book.chapters.map(\.title))
+        let chapters = zip(book.chapters, titleOccurrences).map { ch, titleOccurrence in
+            let normalized = ch.segments.map { TextNormalizer.normalize($0.text, language: language) }
+            let occurrences = SegmentIdentity.occurrences(of: normalized)
+            let segments = ch.segments.indices.map { i in
+                let s = ch.segments[i]
+                return PlannedSegment(key: s.key, chapter: s.chapter, index: s.index, paragraph: s.paragraph,
+                                      sourceText: s.text, normalizedText: normalized[i], boundary: s.boundary.rawValue,
+                                      sourceLine: s.sourceLine, occurrence: occurrences[i])
+            }
+            return PlannedChapter(number: ch.index, title: ch.title, segments: segments, titleOccurrence: titleOccurrence)
         }
         return BookPlan(title: book.metadata.title, author: book.metadata.author, narrator: book.metadata.narrator,
                         language: language, seed: book.metadata.seed, sourcePath: book.sourcePath, chapters: chapters)

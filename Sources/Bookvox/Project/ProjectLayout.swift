@@ -1,7 +1,7 @@
 // On-disk layout of a book project (docs/architecture.md "Project layout"):
 //   <project>/bookvox.sqlite                      job store
 //   <project>/lock                                advisory lock file holding the renderer's pid
-//   <project>/segments/<chapter>/<key>.take<N>.wav segment audio
+//   <project>/segments/<id/1000>/<id>.take<N>.wav  segment audio (id: the segment's row id)
 //   <project>/voices/<sha256>.safetensors         cached voice profiles
 //   <project>/export/chapter-NN.{mp3,flac,wav,timings.json}
 import Foundation
@@ -17,13 +17,12 @@ public struct ProjectLayout: Sendable {
     public var voicesDir: URL { root.appendingPathComponent("voices") }
     public var exportDir: URL { root.appendingPathComponent("export") }
 
-    public func chapterDir(_ chapter: Int) -> URL {
-        segmentsDir.appendingPathComponent(String(chapter))
-    }
-
-    /// Path of one segment take, relative to the project root (what the store records).
-    public func segmentRelativePath(key: String, chapter: Int, take: Int) -> String {
-        "segments/\(chapter)/\(key).take\(take).wav"
+    /// Path of one segment take, relative to the project root (what the store records). Named by the
+    /// segment's row id, which never changes or gets reused, so an edit that moves keys and chapters never
+    /// makes two segments share a file. (Projects from before content identity keep their recorded
+    /// `segments/<chapter>/<key>.take<N>.wav` paths.)
+    public func segmentRelativePath(id: Int64, take: Int) -> String {
+        "segments/\(id / 1000)/\(id).take\(take).wav"
     }
 
     public func absolute(_ relative: String) -> URL { root.appendingPathComponent(relative) }

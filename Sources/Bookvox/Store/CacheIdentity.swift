@@ -32,12 +32,6 @@ public enum CacheIdentity {
             "engine", engine.name, "model", engine.modelHash, "version", engine.version,
             "settings", engine.settings, "seed", String(bookSeed),
         ]
-        var blob = Data()
-        for f in fields {
-            let bytes = Data(f.utf8)
-            blob.append(contentsOf: withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { Array($0) })
-            blob.append(bytes)
-        }
-        return Hashing.sha256Hex(blob)
+        return Hashing.fieldsDigest(fields)
     }
 }

@@ -71,7 +71,7 @@ public final class JobStore: @unchecked Sendable {
     public func startRun(engine: String) throws -> Int64 {
         try pool.write { db in
             var run = RunRecord(id: nil, started: Date().timeIntervalSince1970, finished: nil, engine: engine,
-                                status: "running", pid: getpid())
+                                status: "running", pid: getpid(), error: nil)
             try run.insert(db)
             return run.id ?? 0
         }
@@ -98,8 +98,13 @@ public final class JobStore: @unchecked Sendable {
         }
     }
 
+    /// The segment currently addressed by `key` ("3.17").
     public func segment(_ key: String) throws -> SegmentRecord? {
-        try pool.read { try SegmentRecord.fetchOne($0, key: key) }
+        try pool.read { try SegmentRecord.filter(Column("key") == key).fetchOne($0) }
+    }
+
+    public func segment(id: Int64) throws -> SegmentRecord? {
+        try pool.read { try SegmentRecord.fetchOne($0, key: id) }
     }
 
     /// Segments that still need synthesis, in book order.
@@ -110,57 +115,57 @@ public final class JobStore: @unchecked Sendable {
         }
     }
 
-    public func markGenerated(key: String, take: Int, codes: Data, codesHash: String) throws {
+    public func markGenerated(id: Int64, take: Int, codes: Data, codesHash: String) throws {
         try pool.write { db in
             try db.execute(sql: """
                 UPDATE segments SET state = ?, codes = ?, codesHash = ?, lastError = NULL
-                WHERE key = ? AND take = ?
-                """, arguments: [SegmentState.generated, codes, codesHash, key, take])
+                WHERE id = ? AND take = ?
+                """, arguments: [SegmentState.generated, codes, codesHash, id, take])
         }
     }
 
-    public func markRendered(key: String, take: Int, audioPath: String, sha256: String, sampleCount: Int,
+    public func markRendered(id: Int64, take: Int, audioPath: String, sha256: String, sampleCount: Int,
                              sampleRate: Int) throws {
         try pool.write { db in
             try db.execute(sql: """
-                UPDATE segments SET state = ?, audioPath = ?, audioSha256 = ?, sampleCount = ?, sampleRate = ?,
-                lastError = NULL WHERE key = ? AND take = ?
-                """, arguments: [SegmentState.rendered, audioPath, sha256, sampleCount, sampleRate, key, take])
+                UPDATE segments SET state = CASE WHEN flagReason IS NULL THEN ? ELSE ? END, audioPath = ?,
+                audioSha256 = ?, sampleCount = ?, sampleRate = ?, lastError = NULL WHERE id = ? AND take = ?
+                """, arguments: [SegmentState.rendered, SegmentState.flagged, audioPath, sha256, sampleCount, sampleRate, id, take])
         }
     }
 
     /// Records a failed attempt. With `nextTake` the segment is re-queued with that take and its seed;
     /// without, it becomes `failed`.
-    public func markFailed(key: String, error: String, nextTake: (take: Int, seed: UInt64)?) throws {
+    public func markFailed(id: Int64, error: String, nextTake: (take: Int, seed: UInt64)?) throws {
         try pool.write { db in
             if let next = nextTake {
                 try db.execute(sql: """
                     UPDATE segments SET state = ?, take = ?, seed = ?, codes = NULL, codesHash = NULL,
-                    lastError = ?, attempts = attempts + 1 WHERE key = ?
-                    """, arguments: [SegmentState.pending, next.take, Int64(bitPattern: next.seed), error, key])
+                    lastError = ?, attempts = attempts + 1 WHERE id = ?
+                    """, arguments: [SegmentState.pending, next.take, Int64(bitPattern: next.seed), error, id])
             } else {
-                try db.execute(sql: "UPDATE segments SET state = ?, lastError = ?, attempts = attempts + 1 WHERE key = ?",
-                               arguments: [SegmentState.failed, error, key])
+                try db.execute(sql: "UPDATE segments SET state = ?, lastError = ?, attempts = attempts + 1 WHERE id = ?",
+                               arguments: [SegmentState.failed, error, id])
             }
         }
     }
 
     /// Records an error that did not consume a take (e.g. the audio file could not be saved).
-    public func recordError(key: String, error: String) throws {
+    public func recordError(id: Int64, error: String) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE segments SET lastError = ? WHERE key = ?", arguments: [error, key])
+            try db.execute(sql: "UPDATE segments SET lastError = ? WHERE id = ?", arguments: [error, id])
         }
     }
 
-    public func countAttempt(key: String) throws {
+    public func countAttempt(id: Int64) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE segments SET attempts = attempts + 1 WHERE key = ?", arguments: [key])
+            try db.execute(sql: "UPDATE segments SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
         }
     }
 
     public func flag(key: String, reason: String?) throws {
         try pool.write { db in
-            guard var seg = try SegmentRecord.fetchOne(db, key: key) else {
+            guard var seg = try SegmentRecord.filter(Column("key") == key).fetchOne(db) else {
                 throw BookvoxError.badInput("no segment \(key) in this project. `bookvox status` lists the chapters; "
                     + "keys are CHAPTER.INDEX, e.g. 3.17.")
             }
@@ -175,13 +180,13 @@ public final class JobStore: @unchecked Sendable {
     }
 
     /// Re-queues one segment with a new take (and its seed), clearing codes and audio.
-    public func requeue(key: String, take: Int, seed: UInt64, reason: String?) throws {
+    public func requeue(id: Int64, take: Int, seed: UInt64, reason: String?) throws {
         try pool.write { db in
             try db.execute(sql: """
                 UPDATE segments SET state = ?, take = ?, seed = ?, codes = NULL, codesHash = NULL, audioPath = NULL,
                 audioSha256 = NULL, sampleCount = NULL, sampleRate = NULL, flagReason = NULL, lastError = ?
-                WHERE key = ?
-                """, arguments: [SegmentState.pending, take, Int64(bitPattern: seed), reason, key])
+                WHERE id = ?
+                """, arguments: [SegmentState.pending, take, Int64(bitPattern: seed), reason, id])
         }
     }
 

@@ -26,7 +26,11 @@ public struct VerifySummary: Sendable, Equatable {
 }
 
 extension JobStore {
-    /// Records the book and its plan. Segments whose cache identity is unchanged keep state, take and audio.
+    /// Records the book and its plan. Each planned segment takes over the stored row with the same content
+    /// (SegmentIdentity): first a row of the same chapter anchor, then one of any chapter, in book order.
+    /// A row whose cache identity is unchanged keeps state, take, seed, flag and audio; a row whose identity
+    /// changed (voice, engine, settings) is queued again from take 1; planned segments without a row are new.
+    /// Keys are reassigned from the plan, so they always read as the current book's addresses.
     @discardableResult
     public func sync(plan: BookPlan, book: BookRecord, engine: EngineIdentity) throws -> PlanSyncSummary {
         try write { db in
@@ -34,42 +38,90 @@ extension JobStore {
             let oldChapters = Dictionary(uniqueKeysWithValues: try ChapterRecord.fetchAll(db).map { ($0.number, $0) })
             try ChapterRecord.deleteAll(db)
             for ch in plan.chapters {
-                let rec = ChapterRecord(number: ch.number, title: ch.title, segmentCount: ch.segments.count,
-                                        exportHash: oldChapters[ch.number]?.exportHash)
-                try rec.insert(db)
+                let old = oldChapters[ch.number]
+                try ChapterRecord(number: ch.number, title: ch.title, segmentCount: ch.segments.count,
+                                  exportHash: old?.exportHash, exportFiles: old?.exportFiles).insert(db)
             }
+            let stored = try SegmentRecord.order(Column("chapter"), Column("position"), Column("id")).fetchAll(db)
+            let planned = plan.chapters.flatMap { ch in ch.segments.map { (chapter: ch, segment: $0) } }
+            let matches = Self.match(planned: planned.map { ($0.chapter.anchor, $0.segment.contentID) },
+                                     stored: stored.map { ($0.chapterAnchor, $0.contentID) })
+            // Keys move between rows: park every key first so reassigning never meets a stale one.
+            try db.execute(sql: "UPDATE segments SET key = '#' || id")
             var summary = PlanSyncSummary(kept: 0, queued: 0, removed: 0)
-            var planned = Set<String>()
-            for seg in plan.segments {
-                planned.insert(seg.key)
+            for (i, item) in planned.enumerated() {
+                let seg = item.segment
                 let identity = CacheIdentity.of(normalizedText: seg.normalizedText, language: plan.language,
                                                 voiceHash: book.voiceSha256, engine: engine, bookSeed: book.bookSeed)
-                if var old = try SegmentRecord.fetchOne(db, key: seg.key), old.cacheIdentity == identity {
-                    old.chapter = seg.chapter
-                    old.index = seg.index
-                    old.paragraph = seg.paragraph
-                    old.sourceText = seg.sourceText
-                    old.boundary = seg.boundary
-                    try old.update(db)
-                    summary.kept += 1
-                    continue
+                var rec: SegmentRecord
+                if let j = matches[i] {
+                    rec = stored[j]
+                    if rec.cacheIdentity == identity {
+                        summary.kept += 1
+                    } else {
+                        rec.resetForSynthesis(seed: SegmentIdentity.seed(bookSeed: book.bookSeed, contentID: seg.contentID, take: 1))
+                        rec.cacheIdentity = identity
+                        summary.queued += 1
+                    }
+                } else {
+                    rec = SegmentRecord(
+                        id: nil, key: seg.key, chapter: seg.chapter, index: seg.index, paragraph: seg.paragraph,
+                        sourceText: seg.sourceText, normalizedText: seg.normalizedText, boundary: seg.boundary,
+                        language: plan.language, state: .pending, take: 1, attempts: 0,
+                        seed: Int64(bitPattern: SegmentIdentity.seed(bookSeed: book.bookSeed, contentID: seg.contentID, take: 1)),
+                        codes: nil, codesHash: nil, audioPath: nil, audioSha256: nil, sampleCount: nil, sampleRate: nil,
+                        lastError: nil, flagReason: nil, cacheIdentity: identity, occurrence: seg.occurrence,
+                        contentID: seg.contentID, chapterAnchor: item.chapter.anchor)
+                    summary.queued += 1
                 }
-                let seed = SeededRNG.segmentSeed(bookSeed: book.bookSeed, key: seg.key, take: 1)
-                let rec = SegmentRecord(
-                    key: seg.key, chapter: seg.chapter, index: seg.index, paragraph: seg.paragraph,
-                    sourceText: seg.sourceText, normalizedText: seg.normalizedText, boundary: seg.boundary,
-                    language: plan.language, state: .pending, take: 1, attempts: 0, seed: Int64(bitPattern: seed),
-                    codes: nil, codesHash: nil, audioPath: nil, audioSha256: nil, sampleCount: nil, sampleRate: nil,
-                    lastError: nil, flagReason: nil, cacheIdentity: identity)
+                rec.key = seg.key
+                rec.chapter = seg.chapter
+                rec.index = seg.index
+                rec.paragraph = seg.paragraph
+                rec.sourceText = seg.sourceText
+                rec.boundary = seg.boundary
+                rec.language = plan.language
+                rec.chapterAnchor = item.chapter.anchor
                 try rec.save(db)
-                summary.queued += 1
             }
-            for key in try String.fetchAll(db, sql: "SELECT key FROM segments") where !planned.contains(key) {
-                try db.execute(sql: "DELETE FROM segments WHERE key = ?", arguments: [key])
+            let kept = Set(matches.compactMap { $0 })
+            for (j, rec) in stored.enumerated() where !kept.contains(j) {
+                try db.execute(sql: "DELETE FROM segments WHERE id = ?", arguments: [rec.id])
                 summary.removed += 1
             }
             return summary
         }
+    }
+
+    /// For each planned (anchor, content id), the index of the stored row it takes over, if any: rows with the
+    /// same anchor and content id first (in book order), then the remaining rows with the same content id.
+    static func match(planned: [(anchor: String, content: String)], stored: [(anchor: String, content: String)]) -> [Int?] {
+        var byAnchor: [String: [Int]] = [:]
+        var byContent: [String: [Int]] = [:]
+        for (j, s) in stored.enumerated() {
+            byAnchor[s.anchor + "\u{1F}" + s.content, default: []].append(j)
+            byContent[s.content, default: []].append(j)
+        }
+        var taken = Set<Int>()
+        var result = [Int?](repeating: nil, count: planned.count)
+        var cursor: [String: Int] = [:]
+        func take(_ list: [Int]?, _ slot: String) -> Int? {
+            guard let list else { return nil }
+            var k = cursor[slot, default: 0]
+            while k < list.count, taken.contains(list[k]) { k += 1 }
+            cursor[slot] = k
+            guard k < list.count else { return nil }
+            taken.insert(list[k])
+            return list[k]
+        }
+        for (i, p) in planned.enumerated() {
+            let slot = p.anchor + "\u{1F}" + p.content
+            result[i] = take(byAnchor[slot], "a" + slot)
+        }
+        for (i, p) in planned.enumerated() where result[i] == nil {
+            result[i] = take(byContent[p.content], "c" + p.content)
+        }
+        return result
     }
 
     /// Trusts nothing the database cannot verify: every segment with audio must have its file with the
@@ -87,19 +139,12 @@ extension JobStore {
                     continue
                 }
                 summary.requeued.append(seg.key)
-                try write { db in
-                    try db.execute(sql: """
-                        UPDATE segments SET state = ?, audioPath = NULL, audioSha256 = NULL, sampleCount = NULL,
-                        sampleRate = NULL, codes = ?, codesHash = ?, lastError = ? WHERE key = ?
-                        """, arguments: [codesOK ? SegmentState.generated : SegmentState.pending,
-                                         codesOK ? seg.codes : nil, codesOK ? seg.codesHash : nil,
-                                         "audio file missing or changed on disk; re-queued", seg.key])
-                }
+                try requeueUnverified(seg, codesOK: codesOK)
             } else if seg.state == .generated, !codesOK {
                 summary.requeued.append(seg.key)
                 try write { db in
-                    try db.execute(sql: "UPDATE segments SET state = ?, codes = NULL, codesHash = NULL WHERE key = ?",
-                                   arguments: [SegmentState.pending, seg.key])
+                    try db.execute(sql: "UPDATE segments SET state = ?, codes = NULL, codesHash = NULL WHERE id = ?",
+                                   arguments: [SegmentState.pending, seg.id])
                 }
             }
         }
@@ -107,12 +152,35 @@ extension JobStore {
         return summary
     }
 
-    /// Deletes `.tmp-*` leftovers of writes a killed process never renamed.
-    func removeTemporaryFiles() {
+    /// True when the segment's audio file exists with its recorded sha256.
+    public func audioVerifies(_ seg: SegmentRecord) -> Bool {
+        guard let rel = seg.audioPath, let recorded = seg.audioSha256 else { return false }
+        return Hashing.sha256Hex(fileAt: layout.absolute(rel).path) == recorded
+    }
+
+    /// Re-queues a segment whose audio did not verify, with the same take (hence the same seed and, for a
+    /// deterministic engine, the same audio), keeping its codes when they verify and its flag.
+    public func requeueUnverified(_ seg: SegmentRecord, codesOK: Bool? = nil) throws {
+        let codesOK = codesOK ?? (seg.codes.map { Hashing.sha256Hex($0) == seg.codesHash } ?? false)
+        try write { db in
+            try db.execute(sql: """
+                UPDATE segments SET state = ?, audioPath = NULL, audioSha256 = NULL, sampleCount = NULL,
+                sampleRate = NULL, codes = ?, codesHash = ?, lastError = ? WHERE id = ?
+                """, arguments: [codesOK ? SegmentState.generated : SegmentState.pending,
+                                 codesOK ? seg.codes : nil, codesOK ? seg.codesHash : nil,
+                                 "audio file missing or changed on disk; re-queued", seg.id])
+        }
+    }
+
+    /// Deletes `.tmp-*` leftovers of writes a killed process never renamed (segments, voices, exports).
+    /// Only called under the project lock, so no live write is touched.
+    public func removeTemporaryFiles() {
         let fm = FileManager.default
-        guard let e = fm.enumerator(atPath: layout.segmentsDir.path) else { return }
-        for case let rel as String in e where (rel as NSString).lastPathComponent.hasPrefix(".tmp-") {
-            try? fm.removeItem(atPath: layout.segmentsDir.appendingPathComponent(rel).path)
+        for dir in [layout.segmentsDir, layout.voicesDir, layout.exportDir] {
+            guard let e = fm.enumerator(atPath: dir.path) else { continue }
+            for case let rel as String in e where (rel as NSString).lastPathComponent.hasPrefix(".tmp-") {
+                try? fm.removeItem(atPath: dir.appendingPathComponent(rel).path)
+            }
         }
     }
 }

@@ -34,6 +34,10 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var bitrateKbps: Int
     /// JSON of the EngineOptions the book is rendered with (nil in projects made before they were stored).
     public var engineSettings: String?
+    /// Export formats the project writes, comma-separated ("flac,mp3"); nil = the defaults.
+    public var exportFormats: String?
+    /// JSON of the last failure (ProjectFailure) until a later run succeeds; shown by `status`.
+    public var lastFailure: String?
 
     public init(title: String, author: String?, narrator: String?, language: String, seed: Int64, sourcePath: String,
                 engine: String, voiceSha256: String?, voicePath: String?, bitrateKbps: Int, engineSettings: EngineOptions? = nil) {
@@ -70,10 +74,28 @@ public struct ChapterRecord: Codable, Sendable, FetchableRecord, PersistableReco
     public var segmentCount: Int
     /// Hash of everything the chapter's exports depend on; nil until exported.
     public var exportHash: String?
+    /// sha256 of each export file written for `exportHash`, by extension (JSON object); nil until exported.
+    public var exportFiles: String?
+
+    public init(number: Int, title: String, segmentCount: Int, exportHash: String? = nil, exportFiles: String? = nil) {
+        self.number = number
+        self.title = title
+        self.segmentCount = segmentCount
+        self.exportHash = exportHash
+        self.exportFiles = exportFiles
+    }
+
+    /// `exportFiles` decoded: extension ("mp3", "timings.json") → sha256.
+    public var exportFileHashes: [String: String] {
+        exportFiles.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
+    }
 }
 
-public struct SegmentRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct SegmentRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "segments"
+    /// Row id: stable for the life of the segment whatever its key becomes (never reused).
+    public var id: Int64?
+    /// Human address "chapter.index" in the current plan; recomputed on every plan.
     public var key: String
     public var chapter: Int
     public var index: Int
@@ -98,11 +120,37 @@ public struct SegmentRecord: Codable, Sendable, FetchableRecord, PersistableReco
     public var lastError: String?
     public var flagReason: String?
     public var cacheIdentity: String
+    /// Occurrence of the normalized text within its chapter (SegmentIdentity).
+    public var occurrence: Int
+    /// Content-stable identity; the seed of every take derives from it.
+    public var contentID: String
+    /// The chapter's anchor when the segment was last planned (guides re-matching after edits).
+    public var chapterAnchor: String
 
     enum CodingKeys: String, CodingKey {
-        case key, chapter, index = "position", paragraph, sourceText, normalizedText, boundary, language, state
+        case id, key, chapter, index = "position", paragraph, sourceText, normalizedText, boundary, language, state
         case take, attempts, seed, codes, codesHash, audioPath, audioSha256, sampleCount, sampleRate
-        case lastError, flagReason, cacheIdentity
+        case lastError, flagReason, cacheIdentity, occurrence, contentID, chapterAnchor
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// Stable row id (every stored segment has one).
+    public var rowID: Int64 { id ?? -1 }
+
+    /// Back to `pending` at take 1 with `seed`, dropping codes, audio and flag (what they describe is stale).
+    mutating func resetForSynthesis(seed: UInt64) {
+        state = .pending
+        take = 1
+        self.seed = Int64(bitPattern: seed)
+        codes = nil
+        codesHash = nil
+        audioPath = nil
+        audioSha256 = nil
+        sampleCount = nil
+        sampleRate = nil
+        lastError = nil
+        flagReason = nil
     }
 
     public var segmentSeed: UInt64 { UInt64(bitPattern: seed) }
@@ -128,6 +176,8 @@ public struct RunRecord: Codable, Sendable, FetchableRecord, MutablePersistableR
     public var engine: String
     public var status: String
     public var pid: Int32
+    /// Why the run failed (nil while running or when it succeeded).
+    public var error: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

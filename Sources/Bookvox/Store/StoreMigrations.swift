@@ -65,6 +65,78 @@ enum StoreMigrations {
         m.registerMigration("v2-engine-settings") { db in
             try db.alter(table: "book") { t in t.add(column: "engineSettings", .text) }
         }
+        m.registerMigration("v3-content-identity") { db in try migrateToContentIdentity(db) }
+        m.registerMigration("v4-verified-exports") { db in
+            try db.alter(table: "chapters") { t in t.add(column: "exportFiles", .text) }
+            try db.alter(table: "book") { t in
+                t.add(column: "exportFormats", .text)
+                t.add(column: "lastFailure", .text)
+            }
+            try db.alter(table: "runs") { t in t.add(column: "error", .text) }
+        }
         return m
+    }
+
+    /// v3: segments get a stable row id and a content identity (Plan/SegmentIdentity.swift) instead of
+    /// being keyed by position. Every row keeps its audio, take, seed, flag and codes; occurrence, content
+    /// id and chapter anchor are computed from the stored texts exactly as the planner computes them, so the
+    /// next plan matches every unchanged segment to its row.
+    private static func migrateToContentIdentity(_ db: Database) throws {
+        try db.create(table: "segments_v3") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("key", .text).notNull()
+            t.column("chapter", .integer).notNull()
+            t.column("position", .integer).notNull()
+            t.column("paragraph", .integer).notNull()
+            t.column("sourceText", .text).notNull()
+            t.column("normalizedText", .text).notNull()
+            t.column("boundary", .text).notNull()
+            t.column("language", .text).notNull()
+            t.column("state", .text).notNull()
+            t.column("take", .integer).notNull()
+            t.column("attempts", .integer).notNull()
+            t.column("seed", .integer).notNull()
+            t.column("codes", .blob)
+            t.column("codesHash", .text)
+            t.column("audioPath", .text)
+            t.column("audioSha256", .text)
+            t.column("sampleCount", .integer)
+            t.column("sampleRate", .integer)
+            t.column("lastError", .text)
+            t.column("flagReason", .text)
+            t.column("cacheIdentity", .text).notNull()
+            t.column("occurrence", .integer).notNull()
+            t.column("contentID", .text).notNull()
+            t.column("chapterAnchor", .text).notNull()
+        }
+        let titles = try Row.fetchAll(db, sql: "SELECT number, title FROM chapters ORDER BY number")
+        let titleOccurrences = SegmentIdentity.occurrences(of: titles.map { $0["title"] as String })
+        var anchors: [Int: String] = [:]
+        for (row, n) in zip(titles, titleOccurrences) {
+            anchors[row["number"]] = SegmentIdentity.chapterAnchor(title: row["title"], occurrence: n)
+        }
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM segments ORDER BY chapter, position")
+        var seen: [Int: [String: Int]] = [:]
+        for row in rows {
+            let chapter: Int = row["chapter"]
+            let text: String = row["normalizedText"]
+            let occurrence = seen[chapter, default: [:]][text, default: 0]
+            seen[chapter, default: [:]][text] = occurrence + 1
+            var values: [String: DatabaseValueConvertible?] = [:]
+            for column in row.columnNames { values[column] = row[column] as DatabaseValue }
+            values["occurrence"] = occurrence
+            values["contentID"] = SegmentIdentity.contentID(normalizedText: text, occurrence: occurrence)
+            values["chapterAnchor"] = anchors[chapter] ?? SegmentIdentity.chapterAnchor(title: "", occurrence: chapter)
+            let columns = values.keys.sorted()
+            try db.execute(sql: "INSERT INTO segments_v3 (\(columns.joined(separator: ", "))) VALUES ("
+                + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")",
+                arguments: StatementArguments(columns.map { values[$0]! }))
+        }
+        try db.drop(table: "segments")
+        try db.rename(table: "segments_v3", to: "segments")
+        try db.create(index: "segments_key", on: "segments", columns: ["key"])
+        try db.create(index: "segments_chapter", on: "segments", columns: ["chapter", "position"])
+        try db.create(index: "segments_state", on: "segments", columns: ["state"])
+        try db.create(index: "segments_content", on: "segments", columns: ["contentID"])
     }
 }
