@@ -31,6 +31,8 @@ let package = Package(
 
         // Hand-vectorized kernels with run-time CPU dispatch (AVX2/FMA).
         .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        // espeak-ng without a sound server: a no-device stand-in for pcaudiolib's output object.
+        .target(name: "CEspeakSilentOutput", path: "Sources/CEspeakSilentOutput"),
 
         .target(name: "Tensors", dependencies: ["CKernels", .target(name: "COpenBLAS", condition: linuxOnly)]),
         .target(name: "Neural", dependencies: ["Tensors", .product(name: "Logging", package: "swift-log")]),
@@ -41,7 +43,7 @@ let package = Package(
         .target(name: "TextFrontend", dependencies: ["Yams", .product(name: "Logging", package: "swift-log")]),
         .target(name: "SpeechEngine", dependencies: ["Tensors", "Neural", "AudioDSP", "TextFrontend"]),
         .target(name: "EspeakEngine", dependencies: [
-            "SpeechEngine", "AudioDSP", "CEspeakNG", .product(name: "Logging", package: "swift-log"),
+            "SpeechEngine", "AudioDSP", "CEspeakNG", "CEspeakSilentOutput", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "IndexTTS2", dependencies: [
             "SpeechEngine", "Neural", "AudioDSP", "TextFrontend", "Yams",

@@ -76,7 +76,9 @@ public enum AudioFile {
     }
 
     /// Writes `buffer` (mono) to exactly `path` in `format`, replacing any file there.
-    public static func write(_ buffer: AudioBuffer, to path: String, format: AudioFileFormat) throws {
+    /// Writes `buffer` to `path`. With `tags`, formats that carry metadata (FLAC: Vorbis comments) get the
+    /// title, album, artist and track number.
+    public static func write(_ buffer: AudioBuffer, to path: String, format: AudioFileFormat, tags: ID3Tags? = nil) throws {
         guard buffer.sampleRate > 0 else {
             throw AudioFileError.invalidBuffer(path: path, detail: "sample rate is \(buffer.sampleRate) Hz; expected > 0")
         }
@@ -101,6 +103,13 @@ public enum AudioFile {
         if format.needsClipping { sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE)) }
         // Float WAVs get a PEAK chunk holding the current time by default: off, so equal audio gives equal bytes.
         sf_command(file, Int32(SFC_SET_ADD_PEAK_CHUNK), nil, Int32(SF_FALSE))
+        if let tags {
+            // Set before the first frame: libsndfile writes FLAC's VORBIS_COMMENT block with the header.
+            for (field, value) in [(SF_STR_TITLE, tags.title), (SF_STR_ALBUM, tags.album), (SF_STR_ARTIST, tags.artist),
+                                   (SF_STR_TRACKNUMBER, tags.trackText)] where !value.isEmpty {
+                sf_set_string(file, Int32(field), value)
+            }
+        }
 
         var offset = 0
         let total = buffer.samples.count
@@ -123,6 +132,24 @@ public enum AudioFile {
             throw writeError(path: path, errnoValue: e, detail: "closing the file failed: \(String(cString: sf_error_number(closeStatus)))")
         }
         logger.debug("wrote \(path): \(total) frames, \(buffer.sampleRate) Hz, \(format.rawValue)")
+    }
+
+    /// The title, album, artist and track number a file carries (FLAC Vorbis comments), empty when none.
+    public static func readTags(path: String) throws -> [String: String] {
+        var info = SF_INFO()
+        let file: OpaquePointer = try openLock.withLock {
+            guard let f = sf_open(path, Int32(SFM_READ), &info) else {
+                throw AudioFileError.unreadable(path: path, detail: String(cString: sf_strerror(nil)))
+            }
+            return f
+        }
+        defer { sf_close(file) }
+        var out: [String: String] = [:]
+        for (name, field) in [("title", SF_STR_TITLE), ("album", SF_STR_ALBUM), ("artist", SF_STR_ARTIST),
+                              ("track", SF_STR_TRACKNUMBER)] {
+            if let p = sf_get_string(file, Int32(field)) { out[name] = String(cString: p) }
+        }
+        return out
     }
 
     private static func writeError(path: String, errnoValue: Int32, detail: String) -> AudioFileError {

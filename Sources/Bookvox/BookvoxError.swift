@@ -1,5 +1,6 @@
 // Errors of the Bookvox layer. Each case maps to one documented process exit code (docs/cli.md).
 import Foundation
+import GRDB
 
 public enum BookvoxError: Error, CustomStringConvertible {
     /// The input (book, voice clip, project dir, segment key) is not usable.
@@ -64,5 +65,50 @@ public enum SegmentKey {
     public static func less(_ a: String, _ b: String) -> Bool {
         guard let x = parts(a), let y = parts(b) else { return a < b }
         return (x.chapter, x.index) < (y.chapter, y.index)
+    }
+}
+
+extension BookvoxError {
+    /// Any error as a BookvoxError with a message that says what to do: a full disk (SQLite, file writes,
+    /// libsndfile) becomes a failure naming the cause; other errors keep their description.
+    public static func from(_ error: Error) -> BookvoxError {
+        if let e = error as? BookvoxError { return e }
+        if let e = error as? DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_FULL:
+                return .failure("the disk holding the project is full (the job store could not be written: \(e.message ?? "database or disk is full")). "
+                    + "Free disk space and run `bookvox resume`; everything saved before is kept.")
+            case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+                return .failure("the job store cannot be written (\(e.message ?? "\(e.resultCode)")). "
+                    + "Check that the project directory is writable.")
+            case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+                return .failure("the job store is damaged (\(e.message ?? "\(e.resultCode)")). Restore the project's bookvox.sqlite "
+                    + "from a backup, or render the book into a new project (--project DIR).")
+            case .SQLITE_IOERR:
+                return .failure("the job store could not be read or written (disk I/O error: \(e.message ?? "")). "
+                    + "Check the disk, free space, and run `bookvox resume`.")
+            default:
+                return .failure("job store error: \(e)")
+            }
+        }
+        if let e = error as? FileWriteError, e.isDiskFull {
+            return .failure("the disk is full: \(e.description) Free disk space and run `bookvox resume`; everything saved before is kept.")
+        }
+        return .failure("\(error)")
+    }
+
+    /// True when the error says the disk (or quota) is full.
+    public var isDiskFull: Bool {
+        let text = description.lowercased()
+        return text.contains("no space left") || text.contains("disk is full") || text.contains("disk quota")
+    }
+}
+
+extension BookvoxError {
+    /// The BookvoxError for a library error that escaped a command (job store, file writes), or nil for
+    /// errors the command line reports itself (argument parsing).
+    public static func mapped(_ error: Error) -> BookvoxError? {
+        if error is DatabaseError || error is FileWriteError { return from(error) }
+        return nil
     }
 }

@@ -1,5 +1,6 @@
 // Typed errors for the built-in espeak-ng engine.
 import Foundation
+import SpeechEngine
 
 public enum EspeakError: Error, CustomStringConvertible, Equatable {
     case initializationFailed(detail: String)
@@ -12,8 +13,8 @@ public enum EspeakError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .initializationFailed(d):
-            return "espeak-ng could not initialize (\(d)). Its voice data is probably missing: run scripts/install-deps.sh "
-                + "(it installs the espeak-ng-data package)."
+            return "espeak-ng could not initialize (\(d)). Its voice data is probably missing: install the espeak-ng-data "
+                + "package (Debian/Ubuntu: apt-get install espeak-ng-data)."
         case let .unknownVariant(v, available):
             return "unknown espeak-ng voice variant '\(v)'; available variants: \(available.joined(separator: ", "))"
         case let .unknownLanguage(l):
@@ -24,6 +25,15 @@ public enum EspeakError: Error, CustomStringConvertible, Equatable {
             return "espeak-ng synthesis failed: \(d)"
         case let .codesMismatch(k):
             return "segment \(k): the stored espeak codes were made for different text; regenerate the segment"
+        }
+    }
+}
+
+extension EspeakError: EngineInputError {
+    public var isInputError: Bool {
+        switch self {
+        case .unknownVariant, .unknownLanguage, .invalidRate: return true
+        case .initializationFailed, .synthesisFailed, .codesMismatch: return false
         }
     }
 }

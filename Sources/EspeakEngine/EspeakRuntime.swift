@@ -10,6 +10,7 @@
 // and the C callback below (no Swift allocation), which is safe after fork in a
 // multithreaded parent on glibc and Darwin.
 import CEspeakNG
+import CEspeakSilentOutput
 import Foundation
 import Logging
 #if canImport(Glibc)
@@ -61,6 +62,8 @@ final class EspeakRuntime: @unchecked Sendable {
     private let logger = Logger(label: "bookvox.espeak")
 
     private init() throws {
+        // Output goes to the synth callback only; the linked stand-in keeps espeak-ng off the sound server.
+        precondition(bv_espeak_silent_output() == 1)
         espeak_ng_InitializePath(nil)
         var context: espeak_ng_ERROR_CONTEXT? = nil
         let status = espeak_ng_Initialize(&context)

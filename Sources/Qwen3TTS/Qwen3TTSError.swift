@@ -1,5 +1,6 @@
 // Typed errors of the Qwen3-TTS engine: each message says what was expected, what was found and what to do.
 import Foundation
+import SpeechEngine
 
 public enum Qwen3TTSError: Error, CustomStringConvertible {
     /// config.json / generation_config.json content the port cannot use.
@@ -40,6 +41,15 @@ public enum Qwen3TTSError: Error, CustomStringConvertible {
                 + "Retry with another seed or raise the frame budget."
         case let .modelFile(path, problem, fix): return "Qwen3-TTS model file \(path): \(problem). Fix: \(fix)"
         case let .voice(s): return "Qwen3-TTS voice: \(s)"
+        }
+    }
+}
+
+extension Qwen3TTSError: EngineInputError {
+    public var isInputError: Bool {
+        switch self {
+        case .unknownSpeaker, .unknownLanguage, .voice: return true
+        default: return false
         }
     }
 }

@@ -86,6 +86,13 @@ public enum SpeechEngineError: Error, CustomStringConvertible {
     }
 }
 
+/// An engine error that may be caused by the user's input (a language the engine has no voice for, an unknown
+/// speaker or variant) rather than by the engine or its model; the CLI reports those as bad input (exit 3).
+public protocol EngineInputError: Error {
+    /// True when this error is about the user's book or options.
+    var isInputError: Bool { get }
+}
+
 public protocol SpeechEngine: AnyObject, Sendable {
     /// Registry name, e.g. "espeak", "indextts2", "qwen3-tts".
     var name: String { get }

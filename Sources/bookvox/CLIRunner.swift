@@ -17,6 +17,10 @@ enum CLIRunner {
         } catch let error as ExitCode {
             return error.rawValue
         } catch {
+            if let mapped = BookvoxError.mapped(error) {
+                Terminal.error(mapped.description)
+                return mapped.exitCode
+            }
             let code = BookvoxCommand.exitCode(for: error)
             let message = BookvoxCommand.fullMessage(for: error)
             if code == .success {

@@ -7,18 +7,26 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Re-export every rendered chapter (default: MP3 and FLAC, plus timings).")
 
-    @Option(help: "Only this format: mp3, flac or wav (repeatable).")
+    @Argument(help: "Project directory (default: the current directory's project, or its single *.bookvox directory).")
+    var projectDir: String?
+
+    @Option(help: "Export these formats from now on: mp3, flac or wav (repeatable; remembered by the project).")
     var format: [ExportFormat] = []
 
-    @Option(help: "Project directory (default: the single *.bookvox directory here).")
-    var project: String?
+    @Flag(help: "Rewrite every chapter's files even when they are up to date.")
+    var force = false
 
+    @OptionGroup var project: ProjectOption
     @OptionGroup var bitrate: BitrateOption
 
     func run() throws {
-        let layout = try ProjectLayout.locate(project)
-        let written = try ProjectCommands.export(project: layout, formats: format.isEmpty ? nil : Set(format),
-                                                 bitrateKbps: try bitrate.validated())
-        print("exported chapters \(written.map(String.init).joined(separator: ", ")) to \(layout.exportDir.path)/")
+        let layout = try project.locate(positional: projectDir)
+        let changes = ExportChanges(bitrateKbps: try bitrate.validated(), formats: format.isEmpty ? nil : Set(format))
+        let result = try ProjectCommands.export(project: layout, changes: changes, force: force)
+        var parts: [String] = []
+        if !result.written.isEmpty { parts.append("exported chapters " + ChapterList.text(result.written)) }
+        if !result.upToDate.isEmpty { parts.append("chapters " + ChapterList.text(result.upToDate) + " up to date") }
+        if !result.incomplete.isEmpty { parts.append("chapters " + ChapterList.text(result.incomplete) + " not fully rendered yet") }
+        print(parts.joined(separator: "; ") + " (\(layout.exportDir.path)/)")
     }
 }

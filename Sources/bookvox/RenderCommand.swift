@@ -26,19 +26,21 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Transcript of the --voice clip (Qwen3-TTS: in-context cloning; without it the clip's x-vector is used).")
     var voiceText: String?
 
-    @Flag(help: "Also write a WAV per chapter.")
+    @Flag(help: "Also write a WAV per chapter (remembered by the project).")
     var wav = false
+
+    @Flag(help: "Render this book into a project that belongs to another book file (its audio is replaced where the text differs).")
+    var replaceProject = false
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var bitrate: BitrateOption
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        var formats = ExportSettings.defaultFormats
-        if wav { formats.insert(.wav) }
-        let export = ExportSettings(formats: formats, bitrateKbps: try bitrate.validated() ?? ExportSettings.defaultBitrateKbps)
+        let export = ExportChanges(bitrateKbps: try bitrate.validated(), addFormats: wav ? [.wav] : [])
         var options = RenderOptions(projectDir: project, engine: engine, voicePath: voice, seed: seed,
-                                    chapters: try chapters.map(ChapterSelection.parse), export: export)
+                                    chapters: try chapters.map(ChapterSelection.parse), exportChanges: export)
+        options.replaceProject = replaceProject
         model.apply(to: &options)
         options.voiceText = voiceText
         try withRenderRuntime(quiet: output.quiet) { progress, cancel in

@@ -6,24 +6,26 @@ struct RerenderCommand: ParsableCommand {
         commandName: "rerender",
         abstract: "Re-synthesize exactly these segments with a new take, then re-export only their chapters.")
 
-    @Argument(help: "Segment keys CHAPTER.INDEX, e.g. 3.17 3.18.")
-    var keys: [String]
+    @Argument(help: "[PROJECT] then segment keys CHAPTER.INDEX, e.g. 3.17 3.18.")
+    var arguments: [String] = []
 
     @Option(help: "Take number to use (default: the segment's current take + 1; each take has its own seed).")
     var take: Int?
 
-    @Option(help: "Project directory (default: the single *.bookvox directory here).")
-    var project: String?
+    @OptionGroup var project: ProjectOption
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if keys.isEmpty { throw ValidationError("give at least one segment key, e.g. `bookvox rerender 3.17`.") }
+        if try splitKeysAndProject(arguments).keys.isEmpty {
+            throw ValidationError("give at least one segment key, e.g. `bookvox rerender 3.17`.")
+        }
     }
 
     func run() throws {
-        let layout = try ProjectLayout.locate(project)
+        let (keys, positional) = try splitKeysAndProject(arguments)
+        let layout = try project.locate(positional: positional)
         var options = RenderOptions()
         model.apply(to: &options)
         try withRenderRuntime(quiet: output.quiet) { progress, cancel in

@@ -5,8 +5,10 @@ struct ResumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume", abstract: "Continue an interrupted render (verifies every saved segment first).")
 
-    @Argument(help: "Project directory (default: the single *.bookvox directory here).")
-    var project: String?
+    @Argument(help: "Project directory (default: the current directory's project, or its single *.bookvox directory).")
+    var projectDir: String?
+
+    @OptionGroup var project: ProjectOption
 
     @Option(help: "Only synthesize and export these chapters this run, e.g. 1 or 1,3-5 (default: all).")
     var chapters: String?
@@ -15,7 +17,7 @@ struct ResumeCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let layout = try ProjectLayout.locate(project)
+        let layout = try project.locate(positional: projectDir)
         var options = RenderOptions(chapters: try chapters.map(ChapterSelection.parse))
         model.apply(to: &options)
         try withRenderRuntime(quiet: output.quiet) { progress, cancel in

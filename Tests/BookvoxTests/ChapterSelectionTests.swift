@@ -35,10 +35,10 @@ final class ChapterSelectionTests: XCTestCase {
         XCTAssertTrue(first.allSatisfy { $0.state.hasAudio }, "every segment of chapter 1 has audio")
         XCTAssertTrue(try store.segments(chapter: 2).allSatisfy { !$0.state.hasAudio }, "chapter 2 untouched")
         let exports = try FileManager.default.contentsOfDirectory(atPath: report.exportDir.path).filter { !$0.hasPrefix(".") }
-        XCTAssertTrue(exports.allSatisfy { $0.hasPrefix(report.project.exportFile(chapter: 1, ext: "mp3")
+        XCTAssertTrue(exports.allSatisfy { $0.hasPrefix(report.project.exportFile(chapter: 1, of: 3, ext: "mp3")
             .deletingPathExtension().lastPathComponent) }, "only chapter 1 is exported: \(exports)")
-        let mp3 = try AudioFile.read(path: report.project.exportFile(chapter: 1, ext: "mp3").path)
-        let master = try AudioFile.read(path: report.project.exportFile(chapter: 1, ext: "flac").path)
+        let mp3 = try AudioFile.read(path: report.project.exportFile(chapter: 1, of: 3, ext: "mp3").path)
+        let master = try AudioFile.read(path: report.project.exportFile(chapter: 1, of: 3, ext: "flac").path)
         XCTAssertGreaterThan(master.duration, 60, "chapter 1 of P&P narrates for minutes")
         XCTAssertEqual(mp3.duration, master.duration, accuracy: 0.06)
     }

@@ -27,7 +27,7 @@ final class ContentIdentityTests: XCTestCase {
     }
 
     private func samples(_ project: ProjectLayout, chapter: Int) throws -> [Float] {
-        try AudioFile.read(path: project.exportFile(chapter: chapter, ext: "flac").path).samples
+        try AudioFile.read(path: project.exportFile(chapter: chapter, of: 3, ext: "flac").path).samples
     }
 
     func testInsertedSentenceInChapterTwoRendersOnlyItAndFlagsFollow() throws {
@@ -95,7 +95,7 @@ final class ContentIdentityTests: XCTestCase {
         XCTAssertEqual(again, [], "removing the prologue synthesizes nothing")
         XCTAssertEqual(back.synthesized, 0)
         for ch in 1...3 { XCTAssertEqual(try samples(back.project, chapter: ch), before[ch - 1]) }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: back.project.exportFile(chapter: 4, ext: "mp3").path),
+        XCTAssertFalse(FileManager.default.fileExists(atPath: back.project.exportFile(chapter: 4, of: 3, ext: "mp3").path),
                        "the export of the chapter number that no longer exists is removed")
     }
 

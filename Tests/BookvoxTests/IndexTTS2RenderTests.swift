@@ -45,7 +45,7 @@ final class IndexTTS2RenderTests: XCTestCase {
         let segments = try store.segments()
         XCTAssertTrue(segments.allSatisfy { $0.state.hasAudio })
         XCTAssertTrue(segments.allSatisfy { $0.sampleRate == 22_050 })
-        let master = try AudioFile.read(path: report.project.exportFile(chapter: 1, ext: "flac").path)
+        let master = try AudioFile.read(path: report.project.exportFile(chapter: 1, of: 3, ext: "flac").path)
         XCTAssertGreaterThan(master.duration, 0.2)
         let firstSegments = TestWorkspace.snapshot(report.project.segmentsDir)
         let firstExports = TestWorkspace.snapshot(report.exportDir)
@@ -68,7 +68,7 @@ final class IndexTTS2RenderTests: XCTestCase {
             }
         }
         let other = try XCTUnwrap(segments.last?.chapter) == 1 ? 2 : 1
-        for (name, bytes) in TestWorkspace.snapshot(report.exportDir) where name.hasPrefix(ProjectLayout.exportBaseName(chapter: other) + ".") {
+        for (name, bytes) in TestWorkspace.snapshot(report.exportDir) where name.hasPrefix(ProjectLayout.exportBaseName(chapter: other, of: 3) + ".") {
             XCTAssertEqual(bytes, exportsBefore[name], "\(name) of the untouched chapter")
         }
 

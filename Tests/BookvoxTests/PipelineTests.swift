@@ -17,7 +17,7 @@ final class PipelineTests: XCTestCase {
         let settings = StitchSettings.default
         for chapter in 1...3 {
             let segs = try store.segments(chapter: chapter)
-            let timingsURL = report.project.exportFile(chapter: chapter, ext: "timings.json")
+            let timingsURL = report.project.exportFile(chapter: chapter, of: 3, ext: "timings.json")
             let timings = try JSONDecoder().decode(ChapterTimings.self, from: Data(contentsOf: timingsURL))
             XCTAssertEqual(timings.segments.map(\.key), segs.map(\.key))
             let rate = Double(timings.sampleRate)
@@ -34,9 +34,9 @@ final class PipelineTests: XCTestCase {
                 expected += speech + (i == segs.count - 1 ? samples(settings.chapterTail) : samples(settings.pause(after: boundary)))
             }
             XCTAssertEqual(timings.totalSamples, expected)
-            let master = try AudioFile.read(path: report.project.exportFile(chapter: chapter, ext: "flac").path)
+            let master = try AudioFile.read(path: report.project.exportFile(chapter: chapter, of: 3, ext: "flac").path)
             XCTAssertEqual(master.samples.count, expected)
-            let mp3 = try AudioFile.read(path: report.project.exportFile(chapter: chapter, ext: "mp3").path)
+            let mp3 = try AudioFile.read(path: report.project.exportFile(chapter: chapter, of: 3, ext: "mp3").path)
             XCTAssertEqual(mp3.sampleRate, 44_100)
             XCTAssertEqual(mp3.duration, master.duration, accuracy: 0.06, "chapter \(chapter) MP3 length")
         }
@@ -120,9 +120,9 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(status.flagged.first?.reason, "odd pause")
         XCTAssertEqual(status.done, status.total)
         XCTAssertTrue(status.text.contains("3.1  odd pause"), status.text)
-        XCTAssertEqual(try ProjectCommands.export(project: report.project, formats: [.wav], bitrateKbps: nil), [1, 2, 3])
-        let wav = try AudioFile.read(path: report.project.exportFile(chapter: 1, ext: "wav").path)
-        let flac = try AudioFile.read(path: report.project.exportFile(chapter: 1, ext: "flac").path)
+        XCTAssertEqual(try ProjectCommands.export(project: report.project, changes: ExportChanges(formats: [.wav])).written, [1, 2, 3])
+        let wav = try AudioFile.read(path: report.project.exportFile(chapter: 1, of: 3, ext: "wav").path)
+        let flac = try AudioFile.read(path: report.project.exportFile(chapter: 1, of: 3, ext: "flac").path)
         XCTAssertEqual(wav.samples.count, flac.samples.count)
     }
 }

@@ -19,11 +19,11 @@ final class SampleBookTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(chapters.count, 2, "the sample is a multi-chapter book")
         XCTAssertEqual(report.exportedChapters, chapters.map(\.number))
         for chapter in chapters.map(\.number) {
-            let timingsURL = report.project.exportFile(chapter: chapter, ext: "timings.json")
+            let timingsURL = report.project.exportFile(chapter: chapter, of: 3, ext: "timings.json")
             let timings = try JSONDecoder().decode(ChapterTimings.self, from: Data(contentsOf: timingsURL))
             let expected = Double(timings.totalSamples) / Double(timings.sampleRate)
             XCTAssertGreaterThan(expected, 2, "chapter \(chapter) has speech")
-            let mp3 = try AudioFile.read(path: report.project.exportFile(chapter: chapter, ext: "mp3").path)
+            let mp3 = try AudioFile.read(path: report.project.exportFile(chapter: chapter, of: 3, ext: "mp3").path)
             XCTAssertEqual(mp3.sampleRate, 44_100)
             XCTAssertEqual(mp3.duration, expected, accuracy: 0.06, "chapter \(chapter) MP3 duration")
             let peak = mp3.samples.map(abs).max() ?? 0

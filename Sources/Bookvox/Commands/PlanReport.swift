@@ -10,11 +10,28 @@ public struct PlanReport: Codable, Sendable, Equatable {
         public var estimatedSeconds: Double
     }
 
+    /// One segment, so keys can be looked up before rendering (`plan --json`).
+    public struct SegmentLine: Codable, Sendable, Equatable {
+        public var key: String
+        public var chapter: Int
+        public var paragraph: Int
+        /// The text as written in the book (markup removed).
+        public var sourceText: String
+        /// What the engine is given.
+        public var normalizedText: String
+        /// Pause class after the segment: clause, sentence, paragraph, scene or chapter.
+        public var boundary: String
+        /// 1-based line of the book file where the segment starts.
+        public var line: Int
+    }
+
     public var title: String
     public var author: String?
     public var language: String
     public var seed: UInt64?
     public var chapters: [ChapterLine]
+    /// Every segment in reading order.
+    public var segmentList: [SegmentLine]
     public var segments: Int
     public var characters: Int
     public var estimatedSeconds: Double
@@ -27,6 +44,10 @@ public struct PlanReport: Codable, Sendable, Equatable {
         chapters = plan.chapters.map {
             ChapterLine(number: $0.number, title: $0.title, segments: $0.segments.count, characters: $0.characterCount,
                         estimatedSeconds: Double($0.characterCount) / BookPlan.charactersPerSecond)
+        }
+        segmentList = plan.segments.map {
+            SegmentLine(key: $0.key, chapter: $0.chapter, paragraph: $0.paragraph, sourceText: $0.sourceText,
+                        normalizedText: $0.normalizedText, boundary: $0.boundary, line: $0.sourceLine)
         }
         segments = plan.segments.count
         characters = plan.characterCount

@@ -8,36 +8,67 @@ public enum ProjectCommands {
         try store.flag(key: key, reason: reason)
     }
 
-    /// Re-exports every complete chapter in the given formats (all files rewritten). Returns the chapters written.
+    /// What `export` did.
+    public struct ExportResult: Sendable, Equatable {
+        /// Chapters whose files were written.
+        public var written: [Int]
+        /// Chapters whose files already matched (content and recorded sha256).
+        public var upToDate: [Int]
+        /// Chapters with segments still to render.
+        public var incomplete: [Int]
+    }
+
+    /// Exports every complete chapter that needs it (all of them with `force`): content changed, a file
+    /// missing or not matching its recorded sha256, a new format or bitrate. Every segment file is verified
+    /// before it is stitched; segments that do not verify are re-queued and the command fails naming them
+    /// (`bookvox resume` renders them again). The formats and bitrate given are remembered by the project.
     @discardableResult
-    public static func export(project: ProjectLayout, formats: Set<ExportFormat>?, bitrateKbps: Int?,
-                              writer: FileWriting = AtomicFileWriter()) throws -> [Int] {
+    public static func export(project: ProjectLayout, changes: ExportChanges = ExportChanges(), force: Bool = false,
+                              writer: FileWriting = AtomicFileWriter()) throws -> ExportResult {
         let lock = try ProjectLock(layout: project)
         defer { lock.release() }
         let store = try JobStore(layout: project)
         guard var book = try store.book() else {
             throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded; start with `bookvox render BOOK`.")
         }
-        if let bitrateKbps, bitrateKbps != book.bitrateKbps {
-            book.bitrateKbps = bitrateKbps
+        let settings = changes.applied(to: book.storedExportSettings)
+        if settings != book.storedExportSettings {
+            book.remember(settings)
             try store.saveBook(book)
         }
-        let settings = ExportSettings(formats: formats ?? ExportSettings.defaultFormats, bitrateKbps: book.bitrateKbps)
+        store.removeTemporaryFiles()
         let exporter = ChapterExporter(store: store, settings: settings, writer: writer)
-        var written: [Int] = []
-        var incomplete: [Int] = []
-        for ch in try store.chapters() {
-            switch try exporter.export(chapter: ch.number, force: true) {
-            case .exported: written.append(ch.number)
-            case .incomplete: incomplete.append(ch.number)
-            case .upToDate: break
+        var result = ExportResult(written: [], upToDate: [], incomplete: [])
+        var unverified: [String] = []
+        do {
+            for ch in try store.chapters() {
+                switch try exporter.export(chapter: ch.number, force: force) {
+                case .exported: result.written.append(ch.number)
+                case .incomplete: result.incomplete.append(ch.number)
+                case .upToDate: result.upToDate.append(ch.number)
+                case let .unverified(keys): unverified += keys
+                }
             }
+            try exporter.removeStaleExports()
+        } catch {
+            store.recordFailure(ProjectFailure.from(error, command: "export"))
+            throw BookvoxError.from(error)
         }
-        if written.isEmpty, !incomplete.isEmpty {
+        if !unverified.isEmpty {
+            let failure = ProjectFailure(kind: .audioUnverified, command: "export",
+                message: "\(unverified.count) segment file(s) were missing or damaged: "
+                    + unverified.sorted(by: SegmentKey.less).prefix(10).joined(separator: ", "),
+                hint: "run `bookvox resume` to render them again (same take, same seed), then `bookvox export`.")
+            store.recordFailure(failure)
+            throw BookvoxError.failure("\(failure.message); they were re-queued and their chapters were not exported. "
+                + "Run `bookvox resume` to render them again; it exports those chapters when done.")
+        }
+        store.clearFailure(kinds: [.exportFailed, .diskFull])
+        if result.written.isEmpty, result.upToDate.isEmpty, !result.incomplete.isEmpty {
             throw BookvoxError.badInput("no chapter is completely rendered yet (chapters "
-                + incomplete.map(String.init).joined(separator: ", ") + " have segments without audio). Run `bookvox resume`.")
+                + result.incomplete.map(String.init).joined(separator: ", ") + " have segments without audio). Run `bookvox resume`.")
         }
-        return written
+        return result
     }
 
     public static func validateBitrate(_ kbps: Int) throws {

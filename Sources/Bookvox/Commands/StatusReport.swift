@@ -28,6 +28,16 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var failed: [Problem]
     public var total: Int
     public var done: Int
+    /// The project's last failure, until a later run succeeds.
+    public var lastFailure: ProjectFailure?
+    /// Set when the last run never finished (killed, crashed, or the disk filled before it could record why).
+    public var unfinishedRun: UnfinishedRun?
+
+    public struct UnfinishedRun: Codable, Sendable, Equatable {
+        public var pid: Int32
+        public var started: Double
+        public var engine: String
+    }
 
     public static func make(project: ProjectLayout) throws -> StatusReport {
         let store = try JobStore(layout: project, readOnly: true)
@@ -48,7 +58,15 @@ public struct StatusReport: Codable, Sendable, Equatable {
             title: book.title, engine: book.engine, project: project.root.path, chapters: chapters,
             flagged: segs.filter { $0.state == .flagged }.map { Problem(key: $0.key, text: $0.sourceText, reason: $0.flagReason ?? "") },
             failed: segs.filter { $0.state == .failed }.map { Problem(key: $0.key, text: $0.sourceText, reason: $0.lastError ?? "") },
-            total: segs.count, done: segs.filter { $0.state.hasAudio }.count)
+            total: segs.count, done: segs.filter { $0.state.hasAudio }.count,
+            lastFailure: book.failure, unfinishedRun: try store.runs().last.flatMap(Self.unfinished))
+    }
+
+    /// A run still marked "running" whose process is gone.
+    static func unfinished(_ run: RunRecord) -> UnfinishedRun? {
+        guard run.status == "running", run.finished == nil else { return nil }
+        if kill(run.pid, 0) == 0 || errno == EPERM { return nil }
+        return UnfinishedRun(pid: run.pid, started: run.started, engine: run.engine)
     }
 
     public func json() throws -> String {
@@ -75,6 +93,23 @@ public struct StatusReport: Codable, Sendable, Equatable {
             lines.append("failed:")
             lines += failed.map { "  \($0.key)  \($0.reason)" }
         }
+        if let f = lastFailure {
+            lines.append("last failure (\(f.command), \(Self.timestamp(f.time))): \(f.message)")
+            lines.append("  what to do: \(f.hint)")
+        }
+        if let r = unfinishedRun {
+            lines.append("the last run (pid \(r.pid), started \(Self.timestamp(r.started))) did not finish: it was killed, "
+                + "crashed or ran out of disk space. `bookvox resume` continues it; nothing saved is lost.")
+        }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension StatusReport {
+    static func timestamp(_ t: Double) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: Date(timeIntervalSince1970: t))
     }
 }

@@ -142,6 +142,10 @@ public final class EngineRegistry: @unchecked Sendable {
             throw BookvoxError.badInput("engine '\(wanted)' is not installed. Run `bookvox models download \(model)` "
                 + "(or pass --model-dir DIR) or use --engine \(EspeakRegistration.name).")
         }
-        return try r.make(options)
+        do {
+            return try r.make(options)
+        } catch let e as EngineInputError where e.isInputError {
+            throw BookvoxError.badInput("\(e)")
+        }
     }
 }

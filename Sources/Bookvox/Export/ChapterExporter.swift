@@ -27,6 +27,9 @@ public struct ChapterExporter: Sendable {
         case upToDate
         /// Some segments have no audio yet.
         case incomplete(missing: Int)
+        /// These segments' audio files did not match their recorded sha256; they were re-queued (the next
+        /// `resume` synthesizes them again with the same take) and the chapter was not exported.
+        case unverified(keys: [String])
     }
 
     /// Exports every complete chapter that needs it; returns the chapters written.
@@ -39,6 +42,9 @@ public struct ChapterExporter: Sendable {
         return written
     }
 
+    /// Exports one chapter when it needs it: its content hash changed, or one of its files is missing or no
+    /// longer has the sha256 recorded when it was written (truncated, damaged, replaced). Every segment file
+    /// is verified against its recorded sha256 before it is stitched.
     public func export(chapter number: Int, force: Bool = false) throws -> Outcome {
         guard let book = try store.book() else { throw BookvoxError.failure("the project has no book record") }
         let chapters = try store.chapters()
@@ -49,16 +55,23 @@ public struct ChapterExporter: Sendable {
         let missing = segments.filter { !$0.state.hasAudio }.count
         guard missing == 0, !segments.isEmpty else { return .incomplete(missing: missing) }
         let track = (chapters.firstIndex { $0.number == number } ?? 0) + 1
-        let tags = ID3Tags(title: chapter.title, album: book.title, artist: Self.artist(book), track: track,
-                           trackCount: chapters.count)
+        let tags = ID3Tags(title: TagText.clean(chapter.title), album: TagText.clean(book.title),
+                           artist: TagText.clean(Self.artist(book)), track: track, trackCount: chapters.count)
         let hash = contentHash(book: book, chapter: chapter, segments: segments, tags: tags)
         let layout = store.layout
-        let exists = { (ext: String) in FileManager.default.fileExists(atPath: layout.exportFile(chapter: number, ext: ext).path) }
-        let filesPresent = settings.formats.allSatisfy { exists($0.rawValue) } && exists("timings.json")
-        if !force, chapter.exportHash == hash, filesPresent { return .upToDate }
+        let count = chapters.count
+        let exists = { (ext: String) in FileManager.default.fileExists(atPath: layout.exportFile(chapter: number, of: count, ext: ext).path) }
         // Formats exported earlier (e.g. a WAV from `export --format wav`) are rewritten too, never left stale.
         let formats = settings.formats.union(ExportFormat.allCases.filter { exists($0.rawValue) })
+        let extensions = formats.map(\.rawValue) + ["timings.json"]
+        if !force, chapter.exportHash == hash, filesVerify(chapter: chapter, of: count, extensions: extensions) { return .upToDate }
 
+        let unverified = segments.filter { !store.audioVerifies($0) }
+        if !unverified.isEmpty {
+            for seg in unverified { try store.requeueUnverified(seg) }
+            log.warning("chapter \(number): \(unverified.count) segment file(s) did not verify and were re-queued")
+            return .unverified(keys: unverified.map(\.key))
+        }
         var pieces: [StitchSegment] = []
         for seg in segments {
             guard let rel = seg.audioPath else { return .incomplete(missing: 1) }
@@ -66,15 +79,25 @@ public struct ChapterExporter: Sendable {
             pieces.append(StitchSegment(key: seg.key, audio: audio, boundary: seg.boundary))
         }
         let stitched = try ChapterStitching.stitch(pieces)
-        try write(chapter: number, title: chapter.title, stitched: stitched, tags: tags, formats: formats)
-        try store.setExportHash(chapter: number, hash: hash)
+        let files = try write(chapter: number, of: count, title: chapter.title, stitched: stitched, tags: tags, formats: formats)
+        try store.setExport(chapter: number, hash: hash, files: files)
         log.info("exported chapter \(number) (\(String(format: "%.1f", stitched.audio.duration)) s)")
         return .exported
     }
 
+    /// True when every file of the chapter with these extensions exists with the sha256 recorded when it was written.
+    private func filesVerify(chapter: ChapterRecord, of count: Int, extensions: [String]) -> Bool {
+        let recorded = chapter.exportFileHashes
+        return extensions.allSatisfy { ext in
+            guard let want = recorded[ext] else { return false }
+            return Hashing.sha256Hex(fileAt: store.layout.exportFile(chapter: chapter.number, of: count, ext: ext).path) == want
+        }
+    }
+
     /// Deletes export files of chapters the book no longer has (after an edit removed chapters).
     public func removeStaleExports() throws {
-        let keep = Set(try store.chapters().map { ProjectLayout.exportBaseName(chapter: $0.number) })
+        let chapters = try store.chapters()
+        let keep = Set(chapters.map { ProjectLayout.exportBaseName(chapter: $0.number, of: chapters.count) })
         let dir = store.layout.exportDir
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where name.hasPrefix("chapter-") {
             let base = String(name.prefix { $0 != "." })
@@ -100,17 +123,19 @@ public struct ChapterExporter: Sendable {
         return Hashing.sha256Hex(parts.joined(separator: "\u{1F}"))
     }
 
-    private func write(chapter number: Int, title: String, stitched: StitchedChapter, tags: ID3Tags,
-                       formats: Set<ExportFormat>) throws {
+    /// Writes the chapter's files; returns each file's sha256 by extension.
+    private func write(chapter number: Int, of count: Int, title: String, stitched: StitchedChapter, tags: ID3Tags,
+                       formats: Set<ExportFormat>) throws -> [String: String] {
         let layout = store.layout
         let master = stitched.audio
+        var hashes: [String: String] = [:]
         if formats.contains(.flac) {
-            try writer.writeFile(at: layout.exportFile(chapter: number, ext: "flac").path) { temp in
-                try AudioFile.write(master, to: temp, format: .flac)
+            hashes["flac"] = try writer.writeFile(at: layout.exportFile(chapter: number, of: count, ext: "flac").path) { temp in
+                try AudioFile.write(master, to: temp, format: .flac, tags: tags)
             }
         }
         if formats.contains(.wav) {
-            try writer.writeFile(at: layout.exportFile(chapter: number, ext: "wav").path) { temp in
+            hashes["wav"] = try writer.writeFile(at: layout.exportFile(chapter: number, of: count, ext: "wav").path) { temp in
                 try AudioFile.write(master, to: temp, format: .wav16)
             }
         }
@@ -118,10 +143,11 @@ public struct ChapterExporter: Sendable {
             let resampled = master.sampleRate == ExportSettings.mp3SampleRate
                 ? master : try Resampler.resample(master, to: ExportSettings.mp3SampleRate)
             let mp3 = try MP3Encoder.encode(resampled, bitrateKbps: settings.bitrateKbps, tags: tags)
-            try writer.write(mp3, to: layout.exportFile(chapter: number, ext: "mp3").path)
+            hashes["mp3"] = try writer.write(mp3, to: layout.exportFile(chapter: number, of: count, ext: "mp3").path)
         }
         let timings = ChapterTimings(chapter: number, title: title, sampleRate: master.sampleRate,
                                      totalSamples: master.samples.count, segments: stitched.timings)
-        try writer.write(try timings.encoded(), to: layout.exportFile(chapter: number, ext: "timings.json").path)
+        hashes["timings.json"] = try writer.write(try timings.encoded(), to: layout.exportFile(chapter: number, of: count, ext: "timings.json").path)
+        return hashes
     }
 }

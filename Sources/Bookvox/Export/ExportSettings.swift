@@ -22,6 +22,31 @@ public struct ExportSettings: Sendable, Equatable {
     public static let validBitrates = [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
 }
 
+/// Export settings given on a command line. Unset fields keep the project's stored value; what is given is
+/// stored, so later runs (`resume`, `rerender`, `render`) export the same way without the flags.
+public struct ExportChanges: Sendable, Equatable {
+    /// `--bitrate`.
+    public var bitrateKbps: Int?
+    /// Formats added to the project's (`render --wav`).
+    public var addFormats: Set<ExportFormat>
+    /// Formats replacing the project's (`export --format …`).
+    public var formats: Set<ExportFormat>?
+
+    public init(bitrateKbps: Int? = nil, addFormats: Set<ExportFormat> = [], formats: Set<ExportFormat>? = nil) {
+        self.bitrateKbps = bitrateKbps
+        self.addFormats = addFormats
+        self.formats = formats
+    }
+
+    public func applied(to stored: ExportSettings) -> ExportSettings {
+        var s = stored
+        if let bitrateKbps { s.bitrateKbps = bitrateKbps }
+        if let formats { s.formats = formats }
+        s.formats.formUnion(addFormats)
+        return s
+    }
+}
+
 /// `chapter-NN.timings.json`: where each segment lies in the chapter's master audio.
 public struct ChapterTimings: Codable, Sendable, Equatable {
     public var chapter: Int

@@ -12,7 +12,12 @@ public struct RenderOptions: Sendable {
     public var seed: UInt64?
     /// Chapters to synthesize and export in this run (`--chapters 1,3-5`); nil = the whole book.
     public var chapters: Set<Int>?
-    public var export: ExportSettings
+    /// Export settings given on the command line; the rest come from the project (ExportChanges).
+    public var exportChanges: ExportChanges
+    /// The export settings this run uses (the project's, with `exportChanges` applied); set by the session.
+    var export = ExportSettings()
+    /// `--replace-project`: render this book into a project that belongs to another book.
+    public var replaceProject = false
     /// Takes tried per segment in one run before it is marked failed.
     public var maxTakes: Int
     public var limits: SchedulerLimits
@@ -32,16 +37,22 @@ public struct RenderOptions: Sendable {
         engineSettings.withAbsolutePaths.filling(from: stored)
     }
 
+    /// The export settings a run uses: the project's stored ones (defaults for a new project) with the
+    /// command line's changes applied.
+    func exportSettings(over book: BookRecord?) -> ExportSettings {
+        exportChanges.applied(to: book?.storedExportSettings ?? ExportSettings())
+    }
+
 
     public init(projectDir: String? = nil, engine: String? = nil, voicePath: String? = nil, seed: UInt64? = nil,
-                chapters: Set<Int>? = nil, export: ExportSettings = ExportSettings(), maxTakes: Int = 3, limits: SchedulerLimits = SchedulerLimits(),
+                chapters: Set<Int>? = nil, exportChanges: ExportChanges = ExportChanges(), maxTakes: Int = 3, limits: SchedulerLimits = SchedulerLimits(),
                 writer: FileWriting = AtomicFileWriter(), registry: EngineRegistry = .shared) {
         self.projectDir = projectDir
         self.engine = engine
         self.voicePath = voicePath
         self.seed = seed
         self.chapters = chapters
-        self.export = export
+        self.exportChanges = exportChanges
         self.maxTakes = maxTakes
         self.limits = limits
         self.writer = writer

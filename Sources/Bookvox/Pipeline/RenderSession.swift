@@ -11,6 +11,9 @@ public enum RenderSession {
     private static let log = Logger(label: "bookvox.render")
 
     /// `bookvox render BOOK`: plans the book, (re)uses its project and renders what is missing.
+    /// Everything the user gave is validated before the disk is touched; a project that belongs to another
+    /// book is refused unless `options.replaceProject`; a project this call created is removed again when the
+    /// call fails before any segment is saved.
     @discardableResult
     public static func render(book path: String, options: RenderOptions, progress: RenderProgress,
                               cancel: CancellationFlag = CancellationFlag()) throws -> RenderReport {
@@ -20,26 +23,54 @@ public enum RenderSession {
             ?? ProjectLayout.defaultRoot(forBook: bookURL))
         // Validate the voice before touching the disk.
         let voice = try options.voicePath.map { try VoiceClip.load(path: $0, transcript: options.voiceText) }
-        try layout.create()
-        let lock = try ProjectLock(layout: layout)
-        defer { lock.release() }
-        let store = try JobStore(layout: layout)
-        let old = try store.book()
+        let rootExisted = FileManager.default.fileExists(atPath: layout.root.path)
+        var lock: ProjectLock?
+        var old: BookRecord?
+        if layout.exists {
+            lock = try ProjectLock(layout: layout)
+            old = try JobStore(layout: layout).book()
+            if let old { try ProjectOwnership.check(project: layout, recorded: old, book: bookURL, plan: plan,
+                                                    replace: options.replaceProject, progress: progress) }
+        }
+        defer { lock?.release() }
         let engineName = options.engine ?? old?.engine
         // Settings not given as flags are the project's, as long as the engine stays the same.
         let inherited = old.flatMap { $0.engine == engineName && options.keepStoredEngineSettings ? $0.storedEngineSettings : nil }
         let settings = options.engineSettings(over: inherited)
         let engine = try options.registry.make(engineName, options: settings.with(language: plan.language))
-        let seed = options.seed ?? plan.seed ?? old?.bookSeed ?? BookPlan.defaultSeed
-        let usedVoice = try voiceForEngine(engine, voice: voice ?? reloadVoice(old), explicit: voice != nil,
-                                           progress: progress)
-        let record = BookRecord(title: plan.title, author: plan.author, narrator: plan.narrator, language: plan.language,
-                                seed: Int64(bitPattern: seed), sourcePath: bookURL.path, engine: engine.name,
-                                voiceSha256: usedVoice?.sha256, voicePath: usedVoice?.path ?? voice?.path,
-                                bitrateKbps: options.export.bitrateKbps, engineSettings: settings)
-        try store.sync(plan: plan, book: record, engine: EngineIdentity(engine))
-        return try run(store: store, engine: engine, voice: usedVoice, keys: nil, options: options,
-                       progress: progress, cancel: cancel)
+        if lock == nil {
+            try layout.create()
+            lock = try ProjectLock(layout: layout)
+        }
+        do {
+            let store = try JobStore(layout: layout)
+            let seed = options.seed ?? plan.seed ?? old?.bookSeed ?? BookPlan.defaultSeed
+            let usedVoice = try voiceForEngine(engine, voice: voice ?? reloadVoice(old), explicit: voice != nil,
+                                               progress: progress)
+            var record = BookRecord(title: plan.title, author: plan.author, narrator: plan.narrator, language: plan.language,
+                                    seed: Int64(bitPattern: seed), sourcePath: bookURL.path, engine: engine.name,
+                                    voiceSha256: usedVoice?.sha256, voicePath: usedVoice?.path ?? voice?.path,
+                                    bitrateKbps: ExportSettings.defaultBitrateKbps, engineSettings: settings)
+            record.exportFormats = old?.exportFormats
+            record.lastFailure = old?.lastFailure
+            let export = options.exportSettings(over: old)
+            record.remember(export)
+            try store.sync(plan: plan, book: record, engine: EngineIdentity(engine))
+            var opts = options
+            opts.export = export
+            return try run(store: store, engine: engine, voice: usedVoice, keys: nil, options: opts,
+                           progress: progress, cancel: cancel)
+        } catch {
+            if !rootExisted { removeIfNothingSaved(layout) }
+            throw error
+        }
+    }
+
+    /// Deletes a project this command created when it holds no segment audio (a failed first render).
+    private static func removeIfNothingSaved(_ layout: ProjectLayout) {
+        let saved = (try? JobStore(layout: layout, readOnly: true).segments().contains { $0.state.hasAudio }) ?? false
+        guard !saved else { return }
+        try? FileManager.default.removeItem(at: layout.root)
     }
 
     /// `bookvox resume [PROJECT]`: re-plans from the recorded book file, verifies every saved file and
@@ -55,14 +86,17 @@ public enum RenderSession {
         }
         let stored = options.keepStoredEngineSettings ? record.storedEngineSettings : nil
         let settings = options.engineSettings(over: stored)
-        let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
-        let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
-        record.storedEngineSettings = settings
-        if FileManager.default.fileExists(atPath: record.sourcePath) {
-            let plan = try BookPlanner.plan(bookAt: record.sourcePath)
+        let plan = FileManager.default.fileExists(atPath: record.sourcePath) ? try BookPlanner.plan(bookAt: record.sourcePath) : nil
+        if let plan {
             record.title = plan.title
             record.author = plan.author
             record.narrator = plan.narrator
+            record.language = plan.language
+        }
+        let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
+        let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
+        record.storedEngineSettings = settings
+        if let plan {
             try store.sync(plan: plan, book: record, engine: EngineIdentity(engine))
         } else {
             progress.warning("the book file \(record.sourcePath) is gone; resuming with the text recorded in the project.")
@@ -70,7 +104,11 @@ public enum RenderSession {
         }
         try store.retryFailed()
         var opts = options
-        opts.export.bitrateKbps = record.bitrateKbps
+        opts.export = options.exportSettings(over: record)
+        if opts.export != record.storedExportSettings {
+            record.remember(opts.export)
+            try store.saveBook(record)
+        }
         return try run(store: store, engine: engine, voice: voice, keys: nil, options: opts, progress: progress,
                        cancel: cancel)
     }
@@ -116,7 +154,7 @@ public enum RenderSession {
             try store.requeue(id: seg.rowID, take: newTake, seed: seed, reason: nil)
         }
         var opts = options
-        opts.export.bitrateKbps = record.bitrateKbps
+        opts.export = record.storedExportSettings
         return try run(store: store, engine: engine, voice: voice, keys: Set(keys), options: opts, progress: progress,
                        cancel: cancel)
     }
@@ -144,8 +182,9 @@ public enum RenderSession {
         let pending = try store.pendingSegments().filter {
             (keys?.contains($0.key) ?? true) && (options.chapters?.contains($0.chapter) ?? true)
         }
-        let total = all.count
-        let counter = Counter(start: all.filter { $0.state.hasAudio }.count)
+        // rerender counts only the segments it re-renders; render/resume count the whole selection.
+        let total = keys == nil ? all.count : pending.count
+        let counter = Counter(start: keys == nil ? all.filter { $0.state.hasAudio }.count : 0)
         progress.begin(total: total, alreadyDone: counter.value)
         let runID = try store.startRun(engine: engine.name)
 
@@ -155,9 +194,12 @@ public enum RenderSession {
         let exportChapter: @Sendable (Int) -> Void = { chapter in
             exportQueue.async {
                 do {
-                    if try exporter.export(chapter: chapter) == .exported {
+                    switch try exporter.export(chapter: chapter) {
+                    case .exported:
                         exported.add(chapter)
                         progress.chapterExported(chapter, files: exportedFiles(store.layout, chapter, options.export))
+                    case let .unverified(keys): exported.unverified(keys)
+                    case .upToDate, .incomplete: break
                     }
                 } catch { exported.fail(error) }
             }
@@ -184,20 +226,33 @@ public enum RenderSession {
             if keys == nil, options.chapters == nil { try exporter.removeStaleExports() }
         }
         progress.finish()
-        let status = result.fatal != nil || exported.error != nil ? "failed"
-            : result.cancelled ? "interrupted" : result.failed.isEmpty ? "done" : "failed"
-        try? store.finishRun(runID, status: status)
-        if let fatal = result.fatal ?? exported.error { throw (fatal as? BookvoxError) ?? BookvoxError.failure("\(fatal)") }
+        var failure: BookvoxError?
+        if let fatal = result.fatal ?? exported.error {
+            failure = BookvoxError.from(fatal)
+        } else if !exported.unverifiedKeys.isEmpty {
+            failure = .failure("\(exported.unverifiedKeys.count) segment file(s) changed on disk during the run: "
+                + exported.unverifiedKeys.sorted(by: SegmentKey.less).prefix(10).joined(separator: ", ")
+                + "; they were re-queued and their chapters not exported. Run `bookvox resume`.")
+        } else if !result.cancelled, !result.failed.isEmpty {
+            failure = .segmentsFailed(result.failed)
+        }
+        let status = failure != nil ? "failed" : result.cancelled ? "interrupted" : "done"
+        try? store.finishRun(runID, status: status, error: failure?.description)
+        if let failure {
+            store.recordFailure(ProjectFailure.from(failure, command: keys == nil ? "render" : "rerender"))
+            throw failure
+        }
         if result.cancelled {
             throw BookvoxError.interrupted(rendered: result.rendered, remaining: try store.pendingSegments().count)
         }
-        if !result.failed.isEmpty { throw BookvoxError.segmentsFailed(result.failed) }
+        if keys == nil, options.chapters == nil { store.clearFailure() }
         return RenderReport(project: store.layout, synthesized: result.rendered, reused: total - pending.count,
                             exportedChapters: exported.chapters.sorted())
     }
 
     static func exportedFiles(_ layout: ProjectLayout, _ chapter: Int, _ settings: ExportSettings) -> [String] {
-        settings.formats.map(\.rawValue).sorted().map { layout.exportFile(chapter: chapter, ext: $0).path }
+        let count = (try? JobStore(layout: layout, readOnly: true).chapters().count) ?? chapter
+        return settings.formats.map(\.rawValue).sorted().map { layout.exportFile(chapter: chapter, of: count, ext: $0).path }
     }
 
     // MARK: voice
@@ -259,7 +314,10 @@ final class ExportLog: @unchecked Sendable {
     private let lock = NSLock()
     private var done: [Int] = []
     private var firstError: Error?
+    private var keys: [String] = []
     func add(_ c: Int) { lock.lock(); done.append(c); lock.unlock() }
+    func unverified(_ k: [String]) { lock.lock(); keys += k; lock.unlock() }
+    var unverifiedKeys: [String] { lock.lock(); defer { lock.unlock() }; return keys }
     func fail(_ e: Error) { lock.lock(); if firstError == nil { firstError = e }; lock.unlock() }
     var chapters: [Int] { lock.lock(); defer { lock.unlock() }; return done }
     var error: Error? { lock.lock(); defer { lock.unlock() }; return firstError }

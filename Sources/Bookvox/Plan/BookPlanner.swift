@@ -11,7 +11,23 @@ public enum BookPlanner {
         } catch let e as BookError {
             throw BookvoxError.badInput(e.description)
         }
+        guard isLanguageCode(book.metadata.language) else {
+            throw BookvoxError.badInput("\(path): language '\(book.metadata.language)' is not a language code; "
+                + "use one such as en, en-us, de, fr, zh (front matter `language:`).")
+        }
         return plan(book)
+    }
+
+    /// A BCP-47-shaped tag: 2–3 letters, then subtags of 1–8 letters or digits ("en", "en-US", "zh-Hans"),
+    /// or "auto" (let the engine detect it, where it can). Whether an engine has a voice for it is checked
+    /// when the engine is loaded.
+    static func isLanguageCode(_ tag: String) -> Bool {
+        if tag == "auto" { return true }
+        let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            return false
+        }
+        return parts.dropFirst().allSatisfy { p in (1...8).contains(p.count) && p.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
     }
 
     public static func plan(_ book: Book) -> BookPlan {

@@ -3,7 +3,7 @@
 //   <project>/lock                                advisory lock file holding the renderer's pid
 //   <project>/segments/<id/1000>/<id>.take<N>.wav  segment audio (id: the segment's row id)
 //   <project>/voices/<sha256>.safetensors         cached voice profiles
-//   <project>/export/chapter-NN.{mp3,flac,wav,timings.json}
+//   <project>/export/chapter-NN.{mp3,flac,wav,timings.json}  (NN zero-padded to the chapter count's width)
 import Foundation
 
 public struct ProjectLayout: Sendable {
@@ -33,11 +33,16 @@ public struct ProjectLayout: Sendable {
         voicesDir.appendingPathComponent("\(engine)-\(modelHash.prefix(16))-\(sha256).safetensors")
     }
 
-    /// Base name of a chapter's export files, e.g. "chapter-03".
-    public static func exportBaseName(chapter: Int) -> String { String(format: "chapter-%02d", chapter) }
+    /// Base name of a chapter's export files, zero-padded to the width of the chapter count (at least two
+    /// digits) so they sort in reading order: "chapter-03" of 12, "chapter-003" of 120.
+    public static func exportBaseName(chapter: Int, of count: Int) -> String {
+        let width = max(2, String(max(count, chapter)).count)
+        let digits = String(chapter)
+        return "chapter-" + String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
 
-    public func exportFile(chapter: Int, ext: String) -> URL {
-        exportDir.appendingPathComponent("\(Self.exportBaseName(chapter: chapter)).\(ext)")
+    public func exportFile(chapter: Int, of count: Int, ext: String) -> URL {
+        exportDir.appendingPathComponent("\(Self.exportBaseName(chapter: chapter, of: count)).\(ext)")
     }
 
     /// `<book dir>/<book stem>.bookvox/`.

@@ -56,9 +56,14 @@ public final class JobStore: @unchecked Sendable {
         try pool.read { try ChapterRecord.order(Column("number")).fetchAll($0) }
     }
 
-    public func setExportHash(chapter: Int, hash: String?) throws {
+    /// Records a chapter's export: its content hash and the sha256 of each file written (by extension).
+    public func setExport(chapter: Int, hash: String?, files: [String: String]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(files), as: UTF8.self)
         try pool.write { db in
-            try db.execute(sql: "UPDATE chapters SET exportHash = ? WHERE number = ?", arguments: [hash, chapter])
+            try db.execute(sql: "UPDATE chapters SET exportHash = ?, exportFiles = ? WHERE number = ?",
+                           arguments: [hash, json, chapter])
         }
     }
 
@@ -77,10 +82,10 @@ public final class JobStore: @unchecked Sendable {
         }
     }
 
-    public func finishRun(_ id: Int64, status: String) throws {
+    public func finishRun(_ id: Int64, status: String, error: String? = nil) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE runs SET finished = ?, status = ? WHERE id = ?",
-                           arguments: [Date().timeIntervalSince1970, status, id])
+            try db.execute(sql: "UPDATE runs SET finished = ?, status = ?, error = ? WHERE id = ?",
+                           arguments: [Date().timeIntervalSince1970, status, error, id])
         }
     }
 

@@ -56,6 +56,19 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
 
     public var bookSeed: UInt64 { UInt64(bitPattern: seed) }
 
+    /// The export settings the project remembers (the defaults' formats when none were stored).
+    public var storedExportSettings: ExportSettings {
+        let formats = exportFormats.map { Set($0.split(separator: ",").compactMap { ExportFormat(rawValue: String($0)) }) }
+        return ExportSettings(formats: formats.flatMap { $0.isEmpty ? nil : $0 } ?? ExportSettings.defaultFormats,
+                              bitrateKbps: bitrateKbps)
+    }
+
+    /// Stores `settings` as the project's export settings.
+    public mutating func remember(_ settings: ExportSettings) {
+        bitrateKbps = settings.bitrateKbps
+        exportFormats = settings.formats.map(\.rawValue).sorted().joined(separator: ",")
+    }
+
     /// `engineSettings` decoded (nil when absent or unreadable).
     public var storedEngineSettings: EngineOptions? {
         get { engineSettings.flatMap { try? JSONDecoder().decode(EngineOptions.self, from: Data($0.utf8)) } }
