@@ -95,6 +95,11 @@ final class CLITests: XCTestCase {
             (seg.key, TestWorkspace.identity(project.absolute(seg.audioPath!).path).map { "\($0.ino)/\($0.mtime)" })
         })
 
+        let status = try CLIProcess.run(["status", "--project", project.root.path])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertTrue(status.stdout.contains("pid \(proc.processIdentifier)") && status.stdout.contains("did not finish"),
+                      status.stdout)
+
         let resume = try CLIProcess.run(["resume", project.root.path])
         XCTAssertEqual(resume.status, 0, resume.stderr)
         XCTAssertTrue(resume.stderr.contains("rendering \(try store.segments().count - saved.count) of"), resume.stderr)

@@ -45,7 +45,9 @@ public struct ChapterExporter: Sendable {
     /// Exports one chapter when it needs it: its content hash changed, or one of its files is missing or no
     /// longer has the sha256 recorded when it was written (truncated, damaged, replaced). Every segment file
     /// is verified against its recorded sha256 before it is stitched.
-    public func export(chapter number: Int, force: Bool = false) throws -> Outcome {
+    /// `checkSegments`: verify the segment files even when the chapter's exports are up to date (`export`
+    /// does; a render has verified every segment when it started).
+    public func export(chapter number: Int, force: Bool = false, checkSegments: Bool = true) throws -> Outcome {
         guard let book = try store.book() else { throw BookvoxError.failure("the project has no book record") }
         let chapters = try store.chapters()
         guard let chapter = chapters.first(where: { $0.number == number }) else {
@@ -64,14 +66,15 @@ public struct ChapterExporter: Sendable {
         // Formats exported earlier (e.g. a WAV from `export --format wav`) are rewritten too, never left stale.
         let formats = settings.formats.union(ExportFormat.allCases.filter { exists($0.rawValue) })
         let extensions = formats.map(\.rawValue) + ["timings.json"]
-        if !force, chapter.exportHash == hash, filesVerify(chapter: chapter, of: count, extensions: extensions) { return .upToDate }
-
+        let upToDate = !force && chapter.exportHash == hash && filesVerify(chapter: chapter, of: count, extensions: extensions)
+        if upToDate, !checkSegments { return .upToDate }
         let unverified = segments.filter { !store.audioVerifies($0) }
         if !unverified.isEmpty {
             for seg in unverified { try store.requeueUnverified(seg) }
             log.warning("chapter \(number): \(unverified.count) segment file(s) did not verify and were re-queued")
             return .unverified(keys: unverified.map(\.key))
         }
+        if upToDate { return .upToDate }
         var pieces: [StitchSegment] = []
         for seg in segments {
             guard let rel = seg.audioPath else { return .incomplete(missing: 1) }

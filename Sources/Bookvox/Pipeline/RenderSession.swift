@@ -194,7 +194,7 @@ public enum RenderSession {
         let exportChapter: @Sendable (Int) -> Void = { chapter in
             exportQueue.async {
                 do {
-                    switch try exporter.export(chapter: chapter) {
+                    switch try exporter.export(chapter: chapter, checkSegments: false) {
                     case .exported:
                         exported.add(chapter)
                         progress.chapterExported(chapter, files: exportedFiles(store.layout, chapter, options.export))
