@@ -18,6 +18,10 @@ public final class EspeakEngine: SpeechEngine {
     public let modelHash: String
     public let sampleRate: Int
     public let canCloneVoice = false
+    /// espeak-ng is a formant synthesizer: the same text always gives the same samples, whatever the seed.
+    public let seedChangesOutput = false
+    /// Its samples start with the first phoneme, without a lead-in.
+    public let startsAtFirstSample = true
     public let options: EspeakOptions
     private let runtime: EspeakRuntime
     private let logger = Logger(label: "bookvox.espeak")

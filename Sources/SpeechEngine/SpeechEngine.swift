@@ -112,10 +112,18 @@ public protocol SpeechEngine: AnyObject, Sendable {
     func generateBatch(_ requests: [SegmentRequest], voice: VoiceProfile) -> [Result<GeneratedCodes, Error>]
     /// Segments the scheduler should hand to `generateBatch` at once (1: one `generate` per segment).
     var preferredBatchSize: Int { get }
+    /// Whether another seed gives another take (sampling engines). When false, a take that fails its checks
+    /// is not tried again: the next take would be the same audio.
+    var seedChangesOutput: Bool { get }
+    /// Whether speech may start at the very first sample of a take by design (espeak starts speaking at
+    /// once); when false, such a take counts as cut at its start.
+    var startsAtFirstSample: Bool { get }
 }
 
 extension SpeechEngine {
     public var preferredBatchSize: Int { 1 }
+    public var seedChangesOutput: Bool { true }
+    public var startsAtFirstSample: Bool { false }
 
     public func generateBatch(_ requests: [SegmentRequest], voice: VoiceProfile) -> [Result<GeneratedCodes, Error>] {
         requests.map { r in Result { try generate(r, voice: voice) } }

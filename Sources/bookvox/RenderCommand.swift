@@ -33,6 +33,7 @@ struct RenderCommand: ParsableCommand {
     var replaceProject = false
 
     @OptionGroup var model: ModelOptions
+    @OptionGroup var checks: QAOptions
     @OptionGroup var bitrate: BitrateOption
     @OptionGroup var output: OutputOptions
 
@@ -42,6 +43,7 @@ struct RenderCommand: ParsableCommand {
                                     chapters: try chapters.map(ChapterSelection.parse), exportChanges: export)
         options.replaceProject = replaceProject
         model.apply(to: &options)
+        checks.apply(to: &options)
         options.voiceText = voiceText
         try withRenderRuntime(quiet: output.quiet) { progress, cancel in
             try RenderSession.render(book: book, options: options, progress: progress, cancel: cancel)

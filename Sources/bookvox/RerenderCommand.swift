@@ -15,6 +15,7 @@ struct RerenderCommand: ParsableCommand {
     @OptionGroup var project: ProjectOption
 
     @OptionGroup var model: ModelOptions
+    @OptionGroup var checks: QAOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -28,6 +29,7 @@ struct RerenderCommand: ParsableCommand {
         let layout = try project.locate(positional: positional)
         var options = RenderOptions()
         model.apply(to: &options)
+        checks.apply(to: &options)
         try withRenderRuntime(quiet: output.quiet) { progress, cancel in
             try RenderSession.rerender(project: layout, keys: keys, take: take, options: options,
                                        progress: progress, cancel: cancel)

@@ -14,12 +14,14 @@ struct ResumeCommand: ParsableCommand {
     var chapters: String?
 
     @OptionGroup var model: ModelOptions
+    @OptionGroup var checks: QAOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let layout = try project.locate(positional: projectDir)
         var options = RenderOptions(chapters: try chapters.map(ChapterSelection.parse))
         model.apply(to: &options)
+        checks.apply(to: &options)
         try withRenderRuntime(quiet: output.quiet) { progress, cancel in
             try RenderSession.resume(project: layout, options: options, progress: progress, cancel: cancel)
         }

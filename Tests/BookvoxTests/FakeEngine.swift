@@ -80,19 +80,46 @@ final class FakeEngine: SpeechEngine, @unchecked Sendable {
         return GeneratedCodes(shape: [n], values: (0..<n).map { _ in Int32(rng.next() % 1000) })
     }
 
+    /// Takes whose audio is broken on purpose, to exercise the checks: key → take → fault.
+    var faults: [String: [Int: AudioFault]] = [:]
+
+    enum AudioFault {
+        case silence, runaway, clipping, cutEnd, longPause, dcOffset, nonFinite
+    }
+
+    /// A tone about as long as the text would take to say (≈ 60 ms per character, at least 0.3 s), one pitch
+    /// per code, with 0.1 s of silence before and after, 5 ms ramps at every pitch change.
     func render(_ codes: GeneratedCodes, request: SegmentRequest, voice: VoiceProfile) throws -> AudioBuffer {
         lock.lock()
         renderCalls.append(request.key)
+        let fault = faults[request.key]?[request.take]
         lock.unlock()
-        let perCode = 800 // 50 ms per code
-        var out: [Float] = []
-        out.reserveCapacity(codes.values.count * perCode)
+        let edge = sampleRate / 10
+        var seconds = max(0.3, Double(request.text.count) * 0.06)
+        if fault == .runaway { seconds *= 30 }
+        let total = Int(seconds * Double(sampleRate))
+        let perCode = max(1, total / max(1, codes.values.count))
+        let ramp = sampleRate / 200
+        var out = [Float](repeating: 0, count: edge)
         for (i, c) in codes.values.enumerated() {
             let f = 150 + Double(c)
             for t in 0..<perCode {
                 let x = Double(i * perCode + t) / Double(sampleRate)
-                out.append(Float(0.3 * sin(2 * Double.pi * f * x)))
+                let g = Float(min(1, Double(min(t, perCode - 1 - t)) / Double(ramp)))
+                out.append(Float(0.3 * sin(2 * Double.pi * f * x)) * g)
             }
+        }
+        out += [Float](repeating: 0, count: edge)
+        switch fault {
+        case .silence?: out = out.map { $0 * 1e-4 }
+        case .clipping?: out = out.map { max(-1, min(1, $0 * 8)) }
+        case .cutEnd?: out.removeLast(edge + perCode / 2)
+        case .longPause?:
+            let mid = out.count / 2
+            out.insert(contentsOf: [Float](repeating: 0, count: 3 * sampleRate), at: mid)
+        case .dcOffset?: out = out.map { $0 + 0.1 }
+        case .nonFinite?: out[out.count / 2] = .nan
+        case .runaway?, nil: break
         }
         return AudioBuffer(samples: out, sampleRate: sampleRate)
     }

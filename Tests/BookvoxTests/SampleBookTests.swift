@@ -17,6 +17,13 @@ final class SampleBookTests: XCTestCase {
         let store = try JobStore(layout: report.project)
         let chapters = try store.chapters()
         XCTAssertGreaterThanOrEqual(chapters.count, 2, "the sample is a multi-chapter book")
+        // The signal checks ran on every take by default, and status reports them.
+        let segments = try store.segments()
+        XCTAssertEqual(try store.allTakes().count, segments.count, "one checked take per segment: espeak's pass")
+        XCTAssertTrue(segments.allSatisfy { $0.qaScore == 0 })
+        let status = try StatusReport.make(project: report.project)
+        XCTAssertEqual(status.chapters.map(\.checked), status.chapters.map(\.segments))
+        XCTAssertTrue(status.text.contains("checks: \(segments.count) of \(segments.count) segments passed"), status.text)
         XCTAssertEqual(report.exportedChapters, chapters.map(\.number))
         for chapter in chapters.map(\.number) {
             let timingsURL = report.project.exportFile(chapter: chapter, of: 3, ext: "timings.json")

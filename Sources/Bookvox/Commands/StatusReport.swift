@@ -12,6 +12,10 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var flagged: Int
         public var exported: Bool
         public var seconds: Double
+        /// Segments whose kept take went through the checks, passed them, or was flagged by them.
+        public var checked: Int
+        public var checksPassed: Int
+        public var checksFlagged: Int
     }
 
     public struct Problem: Codable, Sendable, Equatable {
@@ -52,7 +56,10 @@ public struct StatusReport: Codable, Sendable, Equatable {
                 number: ch.number, title: ch.title, segments: s.count, rendered: s.filter { $0.state.hasAudio }.count,
                 pending: s.filter { $0.state == .pending || $0.state == .generated }.count,
                 failed: s.filter { $0.state == .failed }.count, flagged: s.filter { $0.state == .flagged }.count,
-                exported: ch.exportHash != nil, seconds: s.compactMap(\.duration).reduce(0, +))
+                exported: ch.exportHash != nil, seconds: s.compactMap(\.duration).reduce(0, +),
+                checked: s.filter { $0.state.hasAudio && $0.qaScore != nil }.count,
+                checksPassed: s.filter { $0.state.hasAudio && $0.qaScore == 0 }.count,
+                checksFlagged: s.filter { $0.state == .flagged && ($0.flagReason?.hasPrefix("QA:") ?? false) }.count)
         }
         return StatusReport(
             title: book.title, engine: book.engine, project: project.root.path, chapters: chapters,
@@ -81,9 +88,16 @@ public struct StatusReport: Codable, Sendable, Equatable {
             var extra: [String] = []
             if c.failed > 0 { extra.append("\(c.failed) failed") }
             if c.flagged > 0 { extra.append("\(c.flagged) flagged") }
+            if c.checked > 0 { extra.append("checks \(c.checksPassed)/\(c.checked) passed") }
             if c.exported { extra.append("exported") }
             lines.append(String(format: "  %3d  ", c.number) + c.title.padded(32)
                 + " \(c.rendered)/\(c.segments)".padded(12) + extra.joined(separator: ", "))
+        }
+        let checked = chapters.reduce(0) { $0 + $1.checked }
+        if checked > 0 {
+            let passed = chapters.reduce(0) { $0 + $1.checksPassed }, byChecks = chapters.reduce(0) { $0 + $1.checksFlagged }
+            lines.append("checks: \(passed) of \(checked) segments passed" + (byChecks > 0
+                ? "; \(byChecks) flagged after every take failed (`bookvox review` lists them)" : ""))
         }
         if !flagged.isEmpty {
             lines.append("flagged:")

@@ -1,5 +1,6 @@
 // Options shared by render / resume / rerender.
 import Foundation
+import SpeechEngine
 
 public struct RenderOptions: Sendable {
     /// Project directory (`--project`); default `<book dir>/<book stem>.bookvox/`.
@@ -18,8 +19,13 @@ public struct RenderOptions: Sendable {
     var export = ExportSettings()
     /// `--replace-project`: render this book into a project that belongs to another book.
     public var replaceProject = false
-    /// Takes tried per segment in one run before it is marked failed.
+    /// Takes tried per segment in one round (a render, or a rerender) before the best is kept (and the segment
+    /// flagged when no take passed its checks) or, when no take produced audio, the segment is marked failed.
     public var maxTakes: Int
+    /// Checks every take (QA/); nil keeps every take that produced audio.
+    public var qa: QASettings? = .default
+    /// Transcribes every take for the word check (speech recognition); nil: signal checks only.
+    public var recognizer: SpeechRecognizing?
     public var limits: SchedulerLimits
     /// File writer for segment audio and exports (tests inject failures here).
     public var writer: FileWriting
@@ -35,6 +41,13 @@ public struct RenderOptions: Sendable {
     /// The settings a run uses: the flags given (paths made absolute), unset fields from `stored`.
     func engineSettings(over stored: EngineOptions?) -> EngineOptions {
         engineSettings.withAbsolutePaths.filling(from: stored)
+    }
+
+    /// The checks for `engine`'s takes: the settings, minus what the engine does by design.
+    func qa(for engine: SpeechEngine) -> QASettings? {
+        guard var qa else { return nil }
+        if engine.startsAtFirstSample { qa.checksStart = false }
+        return qa
     }
 
     /// The export settings a run uses: the project's stored ones (defaults for a new project) with the

@@ -205,13 +205,16 @@ public enum RenderSession {
             }
         }
         let committer = SegmentCommitter(
-            store: store, writer: options.writer, maxTakes: options.maxTakes, bookSeed: book.bookSeed,
+            store: store, writer: options.writer, bookSeed: book.bookSeed, qa: options.qa(for: engine),
+            maxTakes: engine.seedChangesOutput ? options.maxTakes : 1,
+            recognizer: options.qa == nil ? nil : options.recognizer,
             onSaved: { job in progress.segmentSaved(key: job.request.key, done: counter.increment(), total: total) },
             onChapterComplete: exportChapter)
         let jobs = try pending.map { seg in
             SegmentJob(request: SegmentRequest(key: seg.key, text: seg.normalizedText, language: seg.language,
                                                seed: seg.segmentSeed, take: seg.take),
-                       segmentID: seg.rowID, contentID: seg.contentID, chapter: seg.chapter, codes: try seg.codes.map(SegmentCommitter.decode))
+                       segmentID: seg.rowID, contentID: seg.contentID, chapter: seg.chapter,
+                       codes: try seg.codes.map(SegmentCommitter.decode), cycleStart: seg.cycleStart)
         }
         let scheduler = Scheduler(engine: engine, voice: profile, sink: committer, limits: options.limits, cancel: cancel)
         let result = scheduler.run(jobs)

@@ -1,8 +1,10 @@
-// Two-stage scheduler (DESIGN.md "The engine contract"): `generate` runs on one Dispatch queue,
-// `render` on another, so the autoregressive and the decoding stage overlap. A semaphore bounds the
-// segments in flight (generated but not yet rendered and saved). Every segment is computed from its
-// own request and seed only, so results never depend on scheduling. Results are committed through the
-// sink as they complete; a failed take is retried with the next take up to `maxTakes`.
+// Three-stage scheduler (DESIGN.md "The engine contract"): `generate` runs on one Dispatch queue,
+// `render` on another and the checks of each take (signal checks, speech recognition) on a third, so
+// the autoregressive stage, decoding and checking overlap. A semaphore bounds the segments in flight
+// (admitted, not yet final). Every segment is computed from its own request and seed only, and every
+// verdict from its own audio, so results never depend on scheduling. Results are committed through the
+// sink as they complete; a take that fails (engine error or checks) is followed by the next take until
+// the sink keeps one.
 import AudioDSP
 import Dispatch
 import Foundation
@@ -19,26 +21,47 @@ public struct SegmentJob: Sendable {
     public var chapter: Int
     /// Codes already stored (resumed segment in state `generated`): skip the generate stage.
     public var codes: GeneratedCodes?
-    /// The take this run started the segment with (retries count from here).
-    public var firstTake: Int
+    /// First take of the segment's current round of takes (the take budget counts from here).
+    public var cycleStart: Int
 
-    public init(request: SegmentRequest, segmentID: Int64, contentID: String, chapter: Int, codes: GeneratedCodes? = nil) {
+    public init(request: SegmentRequest, segmentID: Int64, contentID: String, chapter: Int, codes: GeneratedCodes? = nil,
+                cycleStart: Int? = nil) {
         self.request = request
         self.segmentID = segmentID
         self.contentID = contentID
         self.chapter = chapter
         self.codes = codes
-        self.firstTake = request.take
+        self.cycleStart = cycleStart ?? request.take
     }
+}
+
+/// What becomes of a segment after one of its takes.
+public enum TakeOutcome: Sendable {
+    /// The segment is final with audio (this take or an earlier, better one).
+    case kept
+    /// Another take is needed.
+    case retake(SegmentJob)
+    /// Every take failed without audio.
+    case failed(String)
+}
+
+/// A take's audio as saved by the sink.
+public struct SavedTake: Sendable {
+    public var path: String
+    public var sha256: String
+    public var sampleCount: Int
+    public var sampleRate: Int
 }
 
 /// Where the scheduler commits results. Called from the stage queues; implementations must be thread-safe.
 public protocol SchedulerSink: AnyObject, Sendable {
     func didGenerate(_ job: SegmentJob, codes: GeneratedCodes) throws
-    /// Saves the audio durably and records it. Throwing here stops the run (nothing else is started).
-    func didRender(_ job: SegmentJob, audio: AudioBuffer) throws
-    /// Records a failed take. Returns the job for the next take, or nil when no take is left.
-    func didFail(_ job: SegmentJob, error: Error) throws -> SegmentJob?
+    /// Saves a take's audio durably. Throwing here stops the run (nothing else is started).
+    func saveTake(_ job: SegmentJob, audio: AudioBuffer) throws -> SavedTake
+    /// Checks a saved take and records the verdict (on the check queue; may be slow).
+    func checkTake(_ job: SegmentJob, audio: AudioBuffer, saved: SavedTake) throws -> TakeOutcome
+    /// Records a take that produced no audio (engine error).
+    func didFail(_ job: SegmentJob, error: Error) throws -> TakeOutcome
 }
 
 public struct SchedulerLimits: Sendable {
@@ -63,6 +86,7 @@ public final class Scheduler: @unchecked Sendable {
     private let cancel: CancellationFlag
     private let generateQueue = DispatchQueue(label: "bookvox.generate")
     private let renderQueue = DispatchQueue(label: "bookvox.render")
+    private let checkQueue = DispatchQueue(label: "bookvox.check")
     private let lock = NSLock()
     private var rendered = 0
     private var failed: [String: String] = [:]
@@ -179,36 +203,67 @@ public final class Scheduler: @unchecked Sendable {
         } catch {
             return generateQueue.async { self.retryOrFail(job, error: error, done: done) }
         }
+        if let bad = audio.samples.firstIndex(where: { !$0.isFinite }) {
+            let error = SpeechEngineError.generationFailed(key: job.request.key, reason: "the audio has a non-finite sample "
+                + "(\(audio.samples[bad]) at \(bad)); the take is discarded")
+            return generateQueue.async { self.retryOrFail(job, error: error, done: done) }
+        }
+        let saved: SavedTake
         do {
-            try sink.didRender(job, audio: audio)
-            lock.lock()
-            rendered += 1
-            lock.unlock()
+            saved = try sink.saveTake(job, audio: audio)
         } catch {
             log.error("segment \(job.request.key): \(error)")
-            lock.lock()
-            if fatal == nil { fatal = error }
-            lock.unlock()
+            stop(with: error)
+            return done()
         }
-        done()
+        checkQueue.async {
+            do {
+                self.settle(job, try self.sink.checkTake(job, audio: audio, saved: saved), done: done)
+            } catch {
+                self.stop(with: error)
+                done()
+            }
+        }
     }
 
     private func retryOrFail(_ job: SegmentJob, error: Error, done: @escaping @Sendable () -> Void) {
         log.warning("segment \(job.request.key) take \(job.request.take) failed: \(error)")
         do {
-            if let next = try sink.didFail(job, error: error), !stopRequested {
-                return generateStage([(next, done)])
-            }
+            settle(job, try sink.didFail(job, error: error), done: done)
+        } catch {
+            stop(with: error)
+            done()
+        }
+    }
+
+    /// Ends a segment's take: counts a kept segment, records a failed one, or queues the next take.
+    private func settle(_ job: SegmentJob, _ outcome: TakeOutcome, done: @escaping @Sendable () -> Void) {
+        switch outcome {
+        case .kept:
+            lock.lock()
+            rendered += 1
+            lock.unlock()
+            done()
+        case let .failed(reason):
             if !stopRequested {
                 lock.lock()
-                failed[job.request.key] = "\(error)"
+                failed[job.request.key] = reason
                 lock.unlock()
             }
-        } catch {
-            lock.lock()
-            if fatal == nil { fatal = error }
-            lock.unlock()
+            done()
+        case let .retake(next):
+            guard !stopRequested else { return done() }
+            log.info("segment \(job.request.key): take \(next.request.take)")
+            pendingLock.lock()
+            pending.insert((next, done), at: 0)
+            pendingLock.unlock()
+            generateQueue.async { self.drain() }
         }
-        done()
+    }
+
+    private func stop(with error: Error) {
+        lock.lock()
+        if fatal == nil { fatal = error }
+        lock.unlock()
     }
 }

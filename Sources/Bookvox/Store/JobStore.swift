@@ -139,17 +139,17 @@ public final class JobStore: @unchecked Sendable {
         }
     }
 
-    /// Records a failed attempt. With `nextTake` the segment is re-queued with that take and its seed;
-    /// without, it becomes `failed`.
+    /// Records a take that was not kept. With `nextTake` the segment is re-queued with that take and its seed;
+    /// without, it becomes `failed`. (Attempts are counted by `countAttempt`.)
     public func markFailed(id: Int64, error: String, nextTake: (take: Int, seed: UInt64)?) throws {
         try pool.write { db in
             if let next = nextTake {
                 try db.execute(sql: """
                     UPDATE segments SET state = ?, take = ?, seed = ?, codes = NULL, codesHash = NULL,
-                    lastError = ?, attempts = attempts + 1 WHERE id = ?
+                    lastError = ? WHERE id = ?
                     """, arguments: [SegmentState.pending, next.take, Int64(bitPattern: next.seed), error, id])
             } else {
-                try db.execute(sql: "UPDATE segments SET state = ?, lastError = ?, attempts = attempts + 1 WHERE id = ?",
+                try db.execute(sql: "UPDATE segments SET state = ?, lastError = ? WHERE id = ?",
                                arguments: [SegmentState.failed, error, id])
             }
         }
@@ -184,21 +184,24 @@ public final class JobStore: @unchecked Sendable {
         }
     }
 
-    /// Re-queues one segment with a new take (and its seed), clearing codes and audio.
+    /// Re-queues one segment with a new take (and its seed), clearing codes, audio and flag; a new round of
+    /// takes starts there.
     public func requeue(id: Int64, take: Int, seed: UInt64, reason: String?) throws {
         try pool.write { db in
             try db.execute(sql: """
-                UPDATE segments SET state = ?, take = ?, seed = ?, codes = NULL, codesHash = NULL, audioPath = NULL,
-                audioSha256 = NULL, sampleCount = NULL, sampleRate = NULL, flagReason = NULL, lastError = ?
+                UPDATE segments SET state = ?, take = ?, cycleStart = ?, seed = ?, codes = NULL, codesHash = NULL,
+                audioPath = NULL, audioSha256 = NULL, sampleCount = NULL, sampleRate = NULL, flagReason = NULL,
+                qaScore = NULL, qaFindings = NULL, lastError = ?
                 WHERE id = ?
-                """, arguments: [SegmentState.pending, take, Int64(bitPattern: seed), reason, id])
+                """, arguments: [SegmentState.pending, take, take, Int64(bitPattern: seed), reason, id])
         }
     }
 
-    /// Makes failed segments pending again with their current take (a `resume` after fixing the cause).
+    /// Makes failed segments pending again with their current take, starting a new round of takes there
+    /// (a `resume` after fixing the cause).
     public func retryFailed() throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE segments SET state = ? WHERE state = ?",
+            try db.execute(sql: "UPDATE segments SET state = ?, cycleStart = take WHERE state = ?",
                            arguments: [SegmentState.pending, SegmentState.failed])
         }
     }

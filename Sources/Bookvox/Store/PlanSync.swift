@@ -60,6 +60,7 @@ extension JobStore {
                         summary.kept += 1
                     } else {
                         rec.resetForSynthesis(seed: SegmentIdentity.seed(bookSeed: book.bookSeed, contentID: seg.contentID, take: 1))
+                        try db.execute(sql: "DELETE FROM takes WHERE segmentID = ?", arguments: [rec.id])
                         rec.cacheIdentity = identity
                         summary.queued += 1
                     }

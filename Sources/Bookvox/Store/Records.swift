@@ -139,11 +139,22 @@ public struct SegmentRecord: Codable, Sendable, FetchableRecord, MutablePersista
     public var contentID: String
     /// The chapter's anchor when the segment was last planned (guides re-matching after edits).
     public var chapterAnchor: String
+    /// First take of the current round of takes (1, or the take a `rerender` started): at most
+    /// `QASettings.maxTakes` takes from here, then the best one is kept.
+    public var cycleStart: Int = 1
+    /// Score of the kept take (0 = every check passed; lower is better) and its findings (JSON), nil until checked.
+    public var qaScore: Double? = nil
+    public var qaFindings: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, key, chapter, index = "position", paragraph, sourceText, normalizedText, boundary, language, state
         case take, attempts, seed, codes, codesHash, audioPath, audioSha256, sampleCount, sampleRate
-        case lastError, flagReason, cacheIdentity, occurrence, contentID, chapterAnchor
+        case lastError, flagReason, cacheIdentity, occurrence, contentID, chapterAnchor, cycleStart, qaScore, qaFindings
+    }
+
+    /// The kept take's findings (empty when it passed or was not checked).
+    public var findings: [QAFinding] {
+        qaFindings.flatMap { try? JSONDecoder().decode([QAFinding].self, from: Data($0.utf8)) } ?? []
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -155,6 +166,9 @@ public struct SegmentRecord: Codable, Sendable, FetchableRecord, MutablePersista
     mutating func resetForSynthesis(seed: UInt64) {
         state = .pending
         take = 1
+        cycleStart = 1
+        qaScore = nil
+        qaFindings = nil
         self.seed = Int64(bitPattern: seed)
         codes = nil
         codesHash = nil
@@ -193,4 +207,30 @@ public struct RunRecord: Codable, Sendable, FetchableRecord, MutablePersistableR
     public var error: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One take of a segment: its audio (nil when the engine failed), its checks and score.
+public struct TakeRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "takes"
+    public var segmentID: Int64
+    public var take: Int
+    public var seed: Int64
+    public var audioPath: String?
+    public var audioSha256: String?
+    public var sampleCount: Int?
+    public var sampleRate: Int?
+    /// 0 when every check passed; lower is better (TakeAssessment.score).
+    public var score: Double
+    public var passed: Bool
+    /// JSON array of QAFinding.
+    public var findings: String
+    /// What speech recognition heard, and the word error rate against the text (nil without recognition).
+    public var transcript: String?
+    public var wordErrorRate: Double?
+    /// The engine error of a take that produced no audio.
+    public var error: String?
+
+    public var decodedFindings: [QAFinding] {
+        (try? JSONDecoder().decode([QAFinding].self, from: Data(findings.utf8))) ?? []
+    }
 }

@@ -74,6 +74,29 @@ enum StoreMigrations {
             }
             try db.alter(table: "runs") { t in t.add(column: "error", .text) }
         }
+        m.registerMigration("v5-takes") { db in
+            try db.create(table: "takes") { t in
+                t.column("segmentID", .integer).notNull().references("segments", onDelete: .cascade)
+                t.column("take", .integer).notNull()
+                t.column("seed", .integer).notNull()
+                t.column("audioPath", .text)
+                t.column("audioSha256", .text)
+                t.column("sampleCount", .integer)
+                t.column("sampleRate", .integer)
+                t.column("score", .double).notNull()
+                t.column("passed", .boolean).notNull()
+                t.column("findings", .text).notNull()
+                t.column("transcript", .text)
+                t.column("wordErrorRate", .double)
+                t.column("error", .text)
+                t.primaryKey(["segmentID", "take"])
+            }
+            try db.alter(table: "segments") { t in
+                t.add(column: "cycleStart", .integer).notNull().defaults(to: 1)
+                t.add(column: "qaScore", .double)
+                t.add(column: "qaFindings", .text)
+            }
+        }
         return m
     }
 
