@@ -70,6 +70,8 @@ let package = Package(
         .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP", "TestSupport"]),
         .testTarget(name: "TextFrontendTests", dependencies: ["TextFrontend", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["EspeakEngine", "IndexTTS2", "Qwen3TTS", "TestSupport"]),
-        .testTarget(name: "BookvoxTests", dependencies: ["Bookvox", "TestSupport"]),
+        .testTarget(name: "BookvoxTests", dependencies: [
+            "Bookvox", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ]
 )

@@ -4,6 +4,7 @@
 import AudioDSP
 import Bookvox
 import Foundation
+import GRDB
 import XCTest
 
 final class ProjectSafetyTests: XCTestCase {
@@ -152,5 +153,29 @@ final class ProjectSafetyTests: XCTestCase {
         XCTAssertTrue(try status.json().contains("\"disk-full\""))
         try RenderSession.resume(project: layout, options: fakeOptions(engine, ws), progress: SilentProgress())
         XCTAssertNil(try StatusReport.make(project: layout).lastFailure)
+    }
+
+    /// A real "database or disk is full" from SQLite (a connection capped at its current size) reaches the
+    /// user as a message that says what to do.
+    func testFullJobStoreSaysFreeDiskSpace() throws {
+        let ws = try TestWorkspace()
+        let queue = try DatabaseQueue(path: ws.path("full.sqlite"))
+        try queue.write { db in try db.execute(sql: "CREATE TABLE t (x BLOB)") }
+        var caught: Error?
+        do {
+            try queue.write { db in
+                let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 1
+                try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+                try db.execute(sql: "INSERT INTO t VALUES (zeroblob(1000000))")
+            }
+        } catch { caught = error }
+        let error = try XCTUnwrap(caught)
+        XCTAssertEqual((error as? DatabaseError)?.resultCode, .SQLITE_FULL)
+        let mapped = BookvoxError.from(error)
+        XCTAssertTrue(mapped.description.contains("the disk holding the project is full"), mapped.description)
+        XCTAssertTrue(mapped.description.contains("bookvox resume"))
+        XCTAssertTrue(mapped.isDiskFull)
+        XCTAssertEqual(ProjectFailure.from(error, command: "render").kind, .diskFull)
+        XCTAssertEqual(BookvoxError.mapped(error)?.exitCode, ExitCodes.failure)
     }
 }
