@@ -14,11 +14,12 @@ struct ExportCommand: ParsableCommand {
     var project: String?
 
     @OptionGroup var bitrate: BitrateOption
+    @OptionGroup var roomTone: RoomToneOption
 
     func run() throws {
         let layout = try ProjectLayout.locate(project)
         let written = try ProjectCommands.export(project: layout, formats: format.isEmpty ? nil : Set(format),
-                                                 bitrateKbps: try bitrate.validated())
+                                                 bitrateKbps: try bitrate.validated(), roomTone: try roomTone.validated())
         print("exported chapters \(written.map(String.init).joined(separator: ", ")) to \(layout.exportDir.path)/")
     }
 }

@@ -31,12 +31,14 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var bitrate: BitrateOption
+    @OptionGroup var roomTone: RoomToneOption
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         var formats = ExportSettings.defaultFormats
         if wav { formats.insert(.wav) }
-        let export = ExportSettings(formats: formats, bitrateKbps: try bitrate.validated() ?? ExportSettings.defaultBitrateKbps)
+        let export = ExportSettings(formats: formats, bitrateKbps: try bitrate.validated() ?? ExportSettings.defaultBitrateKbps,
+                                    roomTone: try roomTone.validated())
         var options = RenderOptions(projectDir: project, engine: engine, voicePath: voice, seed: seed,
                                     chapters: try chapters.map(ChapterSelection.parse), export: export)
         model.apply(to: &options)

@@ -11,7 +11,7 @@ public enum ProjectCommands {
     /// Re-exports every complete chapter in the given formats (all files rewritten). Returns the chapters written.
     @discardableResult
     public static func export(project: ProjectLayout, formats: Set<ExportFormat>?, bitrateKbps: Int?,
-                              writer: FileWriting = AtomicFileWriter()) throws -> [Int] {
+                              roomTone: RoomToneLevel? = nil, writer: FileWriting = AtomicFileWriter()) throws -> [Int] {
         let lock = try ProjectLock(layout: project)
         defer { lock.release() }
         let store = try JobStore(layout: project)
@@ -20,6 +20,10 @@ public enum ProjectCommands {
         }
         if let bitrateKbps, bitrateKbps != book.bitrateKbps {
             book.bitrateKbps = bitrateKbps
+            try store.saveBook(book)
+        }
+        if let roomTone, roomTone.description != book.roomTone {
+            book.roomToneLevel = roomTone
             try store.saveBook(book)
         }
         let settings = ExportSettings(formats: formats ?? ExportSettings.defaultFormats, bitrateKbps: book.bitrateKbps)

@@ -1,4 +1,5 @@
-// `bookvox status`: per-chapter progress, failed and flagged segments.
+// `bookvox status`: per-chapter progress, failed and flagged segments, and each exported chapter's
+// ACX check (from export/acx-report.json, where it belongs to the chapter's current export).
 import Foundation
 
 public struct StatusReport: Codable, Sendable, Equatable {
@@ -12,6 +13,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var flagged: Int
         public var exported: Bool
         public var seconds: Double
+        /// The chapter's ACX check (nil until exported by this version, or when its report entry is stale).
+        public var acx: ACXChapterEntry? = nil
     }
 
     public struct Problem: Codable, Sendable, Equatable {
@@ -36,13 +39,15 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
         let segs = try store.segments()
         let byChapter = Dictionary(grouping: segs, by: \.chapter)
+        let acx = ACXReport.load(project)
         let chapters = try store.chapters().map { ch -> ChapterLine in
             let s = byChapter[ch.number] ?? []
             return ChapterLine(
                 number: ch.number, title: ch.title, segments: s.count, rendered: s.filter { $0.state.hasAudio }.count,
                 pending: s.filter { $0.state == .pending || $0.state == .generated }.count,
                 failed: s.filter { $0.state == .failed }.count, flagged: s.filter { $0.state == .flagged }.count,
-                exported: ch.exportHash != nil, seconds: s.compactMap(\.duration).reduce(0, +))
+                exported: ch.exportHash != nil, seconds: s.compactMap(\.duration).reduce(0, +),
+                acx: ch.exportHash.flatMap { acx?.current(chapter: ch.number, exportHash: $0) })
         }
         return StatusReport(
             title: book.title, engine: book.engine, project: project.root.path, chapters: chapters,
@@ -64,8 +69,14 @@ public struct StatusReport: Codable, Sendable, Equatable {
             if c.failed > 0 { extra.append("\(c.failed) failed") }
             if c.flagged > 0 { extra.append("\(c.flagged) flagged") }
             if c.exported { extra.append("exported") }
+            if let a = c.acx, !a.pass { extra.append("ACX fail: " + Self.failures(a)) }
             lines.append(String(format: "  %3d  ", c.number) + c.title.padded(32)
                 + " \(c.rendered)/\(c.segments)".padded(12) + extra.joined(separator: ", "))
+        }
+        let checked = chapters.compactMap(\.acx)
+        if !checked.isEmpty {
+            lines.append("ACX: \(checked.filter(\.pass).count)/\(checked.count) chapters pass"
+                + (checked.count < chapters.count ? " (\(chapters.count - checked.count) not checked: not exported yet)" : ""))
         }
         if !flagged.isEmpty {
             lines.append("flagged:")
@@ -76,5 +87,19 @@ public struct StatusReport: Codable, Sendable, Equatable {
             lines += failed.map { "  \($0.key)  \($0.reason)" }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The failed ACX rules of a chapter, e.g. "RMS -24.1 dB (master)".
+    static func failures(_ a: ACXChapterEntry) -> String {
+        var out: [String] = []
+        for (name, r) in [("master", a.master), ("mp3", a.mp3)] {
+            guard let r else { continue }
+            let m = r.measurement
+            func db(_ v: Double?) -> String { v.map { String(format: "%.1f", $0) } ?? "-inf" }
+            if !r.checks.rms { out.append("RMS \(db(m.rmsDB)) dB (\(name))") }
+            if !r.checks.peak { out.append("peak \(db(m.truePeakDBTP)) dBTP (\(name))") }
+            if !r.checks.noiseFloor { out.append("floor \(db(m.noiseFloorDB)) dB (\(name))") }
+        }
+        return out.joined(separator: ", ")
     }
 }

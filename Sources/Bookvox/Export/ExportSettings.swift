@@ -8,14 +8,18 @@ public enum ExportFormat: String, CaseIterable, Codable, Sendable {
 public struct ExportSettings: Sendable, Equatable {
     public var formats: Set<ExportFormat>
     public var bitrateKbps: Int
+    /// Room tone in pauses, head and tail (`--room-tone`); nil: the project's stored setting, else −70 dBFS.
+    public var roomTone: RoomToneLevel?
     /// MP3s are encoded at this rate (the master FLAC/WAV keep the engine's rate).
     public static let mp3SampleRate = 44_100
     public static let defaultBitrateKbps = 192
     public static let defaultFormats: Set<ExportFormat> = [.mp3, .flac]
 
-    public init(formats: Set<ExportFormat> = ExportSettings.defaultFormats, bitrateKbps: Int = ExportSettings.defaultBitrateKbps) {
+    public init(formats: Set<ExportFormat> = ExportSettings.defaultFormats, bitrateKbps: Int = ExportSettings.defaultBitrateKbps,
+                roomTone: RoomToneLevel? = nil) {
         self.formats = formats
         self.bitrateKbps = bitrateKbps
+        self.roomTone = roomTone
     }
 
     /// LAME's CBR bitrates for 32/44.1/48 kHz MPEG-1 Layer III.

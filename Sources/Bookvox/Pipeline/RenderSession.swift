@@ -33,10 +33,11 @@ public enum RenderSession {
         let seed = options.seed ?? plan.seed ?? old?.bookSeed ?? BookPlan.defaultSeed
         let usedVoice = try voiceForEngine(engine, voice: voice ?? reloadVoice(old), explicit: voice != nil,
                                            progress: progress)
-        let record = BookRecord(title: plan.title, author: plan.author, narrator: plan.narrator, language: plan.language,
+        var record = BookRecord(title: plan.title, author: plan.author, narrator: plan.narrator, language: plan.language,
                                 seed: Int64(bitPattern: seed), sourcePath: bookURL.path, engine: engine.name,
                                 voiceSha256: usedVoice?.sha256, voicePath: usedVoice?.path ?? voice?.path,
                                 bitrateKbps: options.export.bitrateKbps, engineSettings: settings)
+        record.roomTone = options.export.roomTone?.description ?? old?.roomTone  // --room-tone is remembered
         try store.sync(plan: plan, book: record, engine: EngineIdentity(engine))
         return try run(store: store, engine: engine, voice: usedVoice, keys: nil, options: options,
                        progress: progress, cancel: cancel)

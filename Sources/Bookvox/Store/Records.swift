@@ -34,6 +34,8 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var bitrateKbps: Int
     /// JSON of the EngineOptions the book is rendered with (nil in projects made before they were stored).
     public var engineSettings: String?
+    /// Room tone of the exports (`--room-tone`: "off" or a level in dBFS, see RoomToneLevel); nil: the default.
+    public var roomTone: String? = nil
 
     public init(title: String, author: String?, narrator: String?, language: String, seed: Int64, sourcePath: String,
                 engine: String, voiceSha256: String?, voicePath: String?, bitrateKbps: Int, engineSettings: EngineOptions? = nil) {

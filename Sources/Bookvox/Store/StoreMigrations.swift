@@ -65,6 +65,10 @@ enum StoreMigrations {
         m.registerMigration("v2-engine-settings") { db in
             try db.alter(table: "book") { t in t.add(column: "engineSettings", .text) }
         }
+        // Broadcast-ready chapters (ACX): the book's room-tone setting, which its exports depend on.
+        m.registerMigration("v3-chapter-acx") { db in
+            try db.alter(table: "book") { t in t.add(column: "roomTone", .text) }
+        }
         return m
     }
 }
