@@ -41,8 +41,38 @@ public enum PeakLimiter {
     /// that is first scaled by `preGainDB`.
     public static func gainCurveDB(envelope: [Float], preGainDB: Double, sampleRate: Int,
                                    settings: LimiterSettings = .default) -> [Double] {
+        var curve = [Double](repeating: 0, count: envelope.count)
+        curve.withUnsafeMutableBufferPointer { c in
+            forEachGain(envelope: envelope, preGainDB: preGainDB, sampleRate: sampleRate, settings: settings) { c[$0] = $1 }
+        }
+        return curve
+    }
+
+    /// `samples` scaled by `preGainDB` and limited: y[i] = x[i] · 10^((preGain + g[i])/20).
+    /// Returns the output and the largest gain reduction applied (dB, ≥ 0).
+    public static func apply(_ samples: [Float], envelope: [Float], preGainDB: Double, sampleRate: Int,
+                             settings: LimiterSettings = .default) -> (samples: [Float], maxReductionDB: Double) {
+        precondition(samples.count == envelope.count, "envelope has \(envelope.count) values for \(samples.count) samples")
+        var out = [Float](repeating: 0, count: samples.count)
+        var deepest = 0.0
+        let unity = pow(10, preGainDB / 20)
+        samples.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { y in
+                forEachGain(envelope: envelope, preGainDB: preGainDB, sampleRate: sampleRate, settings: settings) { i, g in
+                    if g < deepest { deepest = g }
+                    y[i] = Float(Double(x[i]) * (g == 0 ? unity : pow(10, (preGainDB + g) / 20)))
+                }
+            }
+        }
+        return (out, -deepest)
+    }
+
+    /// The gain computer of the header in one streaming pass: calls `body(i, g[i])` for i = 0, 1, …,
+    /// n − 1 in order, holding only the hold + look-ahead window (no per-sample arrays).
+    private static func forEachGain(envelope: [Float], preGainDB: Double, sampleRate: Int, settings: LimiterSettings,
+                                    _ body: (Int, Double) -> Void) {
         let n = envelope.count
-        if n == 0 { return [] }
+        if n == 0 { return }
         let rate = Double(max(sampleRate, 1))
         let look = max(1, Int((settings.lookahead * rate).rounded()))
         let hold = max(0, Int((settings.hold * rate).rounded()))
@@ -52,96 +82,62 @@ public enum PeakLimiter {
         let threshold = settings.ceilingDBTP - preGainDB  // envelope level (dB) above which reduction is needed
         let thresholdLinear = Float(pow(10, threshold / 20))
 
-        // Positions p = k + look cover k ∈ [−look, n − 1]: the curve may start falling before sample 0.
-        let total = n + look
-        var required = [Double](repeating: 0, count: n)
+        // Sliding minimum of r over j ∈ [k − hold, k + look − 1]: a monotonic deque of (j, r[j]) in a
+        // ring of hold + look + 1 slots (only j with r[j] < 0 enter it; an empty deque means 0).
+        let slots = hold + look + 1
+        var dqIndex = [Int](repeating: 0, count: slots)
+        var dqValue = [Double](repeating: 0, count: slots)
+        var head = 0, count = 0
+        var box1 = MovingAverage(length: n1)
+        var box2 = MovingAverage(length: n2)
+        var h = 0.0
         envelope.withUnsafeBufferPointer { e in
-            for j in 0..<n where e[j] > thresholdLinear {
-                required[j] = threshold - 20 * log10(Double(e[j]))
-            }
-        }
-        // m[k] = min required[j], j ∈ [k − hold, k + look − 1] ∩ [0, n): monotonic deque of indices.
-        var held = [Double](repeating: 0, count: total)
-        var deque = [Int](repeating: 0, count: n)
-        var head = 0, tail = 0
-        var next = 0  // next j to push
-        required.withUnsafeBufferPointer { r in
-            held.withUnsafeMutableBufferPointer { m in
-                deque.withUnsafeMutableBufferPointer { dq in
-                    for p in 0..<total {
-                        let k = p - look
-                        let hi = min(n - 1, k + look - 1)
-                        while next <= hi {
-                            while tail > head, r[dq[tail - 1]] >= r[next] { tail -= 1 }
-                            dq[tail] = next
-                            tail += 1
-                            next += 1
-                        }
-                        while tail > head, dq[head] < k - hold { head += 1 }
-                        m[p] = tail > head ? min(0, r[dq[head]]) : 0
-                    }
+            // Positions p = k + look cover k ∈ [−look, n − 1]: the curve may start falling before sample 0.
+            for p in 0..<(n + look) {
+                let k = p - look
+                let j = p - 1  // the newest index the window of k reaches
+                if j >= 0, j < n, e[j] > thresholdLinear {
+                    let r = threshold - 20 * log10(Double(e[j]))
+                    while count > 0, dqValue[(head + count - 1) % slots] >= r { count -= 1 }
+                    dqIndex[(head + count) % slots] = j
+                    dqValue[(head + count) % slots] = r
+                    count += 1
                 }
+                while count > 0, dqIndex[head] < k - hold {
+                    head = (head + 1) % slots
+                    count -= 1
+                }
+                let m = count > 0 ? dqValue[head] : 0
+                h = m <= h ? m : h + (m - h) * beta  // release: instant fall, exponential recovery
+                let g = box2.push(box1.push(h))
+                if k >= 0 { body(k, g) }
             }
         }
-        // Release (in place): instant fall, exponential recovery.
-        held.withUnsafeMutableBufferPointer { m in
-            var h = 0.0
-            for p in 0..<total {
-                h = m[p] <= h ? m[p] : h + (m[p] - h) * beta
-                m[p] = h
-            }
-        }
-        // Attack smoothing: two causal moving averages (values before position 0 are 0 dB).
-        let first = movingAverage(held, length: n1)
-        let second = movingAverage(first, length: n2)
-        return Array(second[look...])
+    }
+}
+
+/// Causal moving average of the last `length` values (values before the start count as 0). A window of
+/// zeros gives exactly 0 (the running sum is reset there, so no rounding residue survives a peak).
+private struct MovingAverage {
+    private var ring: [Double]
+    private var at = 0
+    private var sum = 0.0
+    private var nonZero = 0
+    private let scale: Double
+
+    init(length: Int) {
+        ring = [Double](repeating: 0, count: max(1, length))
+        scale = 1 / Double(max(1, length))
     }
 
-    /// `samples` scaled by `preGainDB` and limited: y[i] = x[i] · 10^((preGain + g[i])/20).
-    /// Returns the output and the largest gain reduction applied (dB, ≥ 0).
-    public static func apply(_ samples: [Float], envelope: [Float], preGainDB: Double, sampleRate: Int,
-                             settings: LimiterSettings = .default) -> (samples: [Float], maxReductionDB: Double) {
-        precondition(samples.count == envelope.count, "envelope has \(envelope.count) values for \(samples.count) samples")
-        let curve = gainCurveDB(envelope: envelope, preGainDB: preGainDB, sampleRate: sampleRate, settings: settings)
-        var out = [Float](repeating: 0, count: samples.count)
-        var deepest = 0.0
-        let unity = pow(10, preGainDB / 20)
-        samples.withUnsafeBufferPointer { x in
-            curve.withUnsafeBufferPointer { g in
-                out.withUnsafeMutableBufferPointer { y in
-                    for i in 0..<x.count {
-                        if g[i] < deepest { deepest = g[i] }
-                        let gain = g[i] == 0 ? unity : pow(10, (preGainDB + g[i]) / 20)
-                        y[i] = Float(Double(x[i]) * gain)
-                    }
-                }
-            }
-        }
-        return (out, -deepest)
-    }
-
-    /// Causal moving average of `length` values (values before the start count as 0). A window of
-    /// zeros gives exactly 0 (the running sum is reset there, so no rounding residue survives a peak).
-    private static func movingAverage(_ v: [Double], length: Int) -> [Double] {
-        guard length > 1 else { return v }
-        var out = [Double](repeating: 0, count: v.count)
-        v.withUnsafeBufferPointer { a in
-            out.withUnsafeMutableBufferPointer { o in
-                var sum = 0.0
-                var nonZero = 0
-                let scale = 1 / Double(length)
-                for i in 0..<a.count {
-                    sum += a[i]
-                    if a[i] != 0 { nonZero += 1 }
-                    if i >= length {
-                        sum -= a[i - length]
-                        if a[i - length] != 0 { nonZero -= 1 }
-                    }
-                    if nonZero == 0 { sum = 0 }
-                    o[i] = sum * scale
-                }
-            }
-        }
-        return out
+    mutating func push(_ v: Double) -> Double {
+        let old = ring[at]
+        ring[at] = v
+        at = at + 1 == ring.count ? 0 : at + 1
+        sum += v - old
+        if v != 0 { nonZero += 1 }
+        if old != 0 { nonZero -= 1 }
+        if nonZero == 0 { sum = 0 }
+        return sum * scale
     }
 }

@@ -84,9 +84,15 @@ public enum TruePeakEnvelope {
             take(odone)
         }
 
-        var env = segment
-        for i in 1..<n where segment[i - 1] > env[i] { env[i] = segment[i - 1] }
-        return env
+        // e[i] = max(s[i−1], s[i]), in place from the end.
+        segment.withUnsafeMutableBufferPointer { s in
+            var i = n - 1
+            while i > 0 {
+                if s[i - 1] > s[i] { s[i] = s[i - 1] }
+                i -= 1
+            }
+        }
+        return segment
     }
 
     /// The largest envelope value in dBFS (−∞ for silence): the signal's oversampled true peak.

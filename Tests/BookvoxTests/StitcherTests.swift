@@ -129,6 +129,10 @@ final class StitcherTests: XCTestCase {
         XCTAssertLessThanOrEqual(m.truePeakDBTP, -3)
         let measured = try ACXCheck.measure(r.audio)
         XCTAssertTrue(ACXCheck.verdict(measured).pass, "\(measured)")
+        // A limiter ceiling over the target's (or without margin) is held to −3 dBTP by the re-measure.
+        let loose = try ChapterStitching.stitch(segs, settings: StitchSettings(limiter: LimiterSettings(ceilingDBTP: 0)))
+        XCTAssertLessThanOrEqual(try Loudness.measure(loose.audio).truePeakDBTP, -3)
+        XCTAssertEqual(loose.outputLUFS!, -19, accuracy: 0.1)
     }
 
     func testSeededRoomToneRunsUnderTheWholeChapter() throws {

@@ -15,11 +15,12 @@
 // * the finished speech layer is leveled to the book-wide target (default −19 LUFS integrated,
 //   true peak ≤ −3 dBTP): ONE pre-gain for the whole chapter, then the look-ahead true-peak
 //   limiter (AudioDSP/PeakLimiter, on the 4× oversampled envelope of TruePeakEnvelope), then the
-//   room tone is added (so its level is absolute), then libebur128 re-measures. The pre-gain is
-//   corrected from that measurement (secant steps) until the result is within 0.05 LU of the
-//   target or 8 rounds have run; the round closest to the target wins. If libebur128's true peak
-//   ever read over the target ceiling, the limiter ceiling is lowered by the excess and the round
-//   repeated. Levels are never set per sentence: the limiter only takes the peaks down;
+//   room tone is added (so its level is absolute), then libebur128 re-measures the loudness. The
+//   pre-gain is corrected from that measurement (secant steps) until the result is within 0.05 LU
+//   of the target or 8 rounds have run; the round closest to the target wins, and libebur128
+//   measures its true peak. Should that read over the target ceiling, the limiter ceiling is
+//   lowered by the excess and the chapter leveled again (up to 3 times, then scaled under it).
+//   Levels are never set per sentence: the limiter only takes the peaks down;
 // * room tone (RoomTone, default −70 dBFS RMS, seeded per chapter by the exporter) runs under the
 //   whole chapter — head, pauses, tail and under the speech, where it is masked — because TTS
 //   segments carry digital silence inside them as well (espeak: 0.1–0.6 s at commas and dashes).
@@ -111,52 +112,74 @@ public enum ChapterStitching {
         var truePeak: Double
     }
 
-    /// Pre-gain → limiter → room tone → libebur128, iterated on the pre-gain (see the header).
+    /// Pre-gain → limiter → room tone → libebur128, iterated on the pre-gain (see the header). Rounds
+    /// measure loudness only; the chosen round's true peak is measured once at the end. Only the current
+    /// round's audio is held; the best round is recomputed if it was not the last.
     private static func level(_ speech: AudioBuffer, measured: Double, bed: [Float]?, target: LoudnessTarget,
                               limiter: LimiterSettings) throws -> Leveled {
         let tolerance = 0.05
         let maxRounds = 8
+        let maxCeilingCorrections = 3
         let envelope = try TruePeakEnvelope.envelope(speech)
-        var settings = limiter
-        settings.ceilingDBTP = min(settings.ceilingDBTP, target.truePeakCeilingDBTP)
-        var preGain = target.integratedLUFS - measured
-        var previous: (gain: Double, lufs: Double)?
-        var best: Leveled?
-        var last: Leveled?
-        for _ in 0..<maxRounds {
+        var ceiling = min(limiter.ceilingDBTP, target.truePeakCeilingDBTP)
+        func run(_ preGain: Double) throws -> Leveled {
+            var s = limiter
+            s.ceilingDBTP = ceiling
             var (y, reduction) = PeakLimiter.apply(speech.samples, envelope: envelope, preGainDB: preGain,
-                                                   sampleRate: speech.sampleRate, settings: settings)
+                                                   sampleRate: speech.sampleRate, settings: s)
             if let bed { add(bed, to: &y) }
-            let m = try Loudness.measure(AudioBuffer(samples: y, sampleRate: speech.sampleRate))
-            let round = Leveled(samples: y, preGainDB: preGain, reductionDB: reduction, lufs: m.integratedLUFS, truePeak: m.truePeakDBTP)
-            last = round
-            if m.truePeakDBTP > target.truePeakCeilingDBTP {
-                // The final meter disagrees with the envelope by more than the margin: lower the ceiling, same pre-gain.
-                settings.ceilingDBTP -= m.truePeakDBTP - target.truePeakCeilingDBTP + 0.05
-                logger.debug("true peak \(m.truePeakDBTP) dBTP over the ceiling; limiter ceiling now \(settings.ceilingDBTP) dBTP")
-                continue
-            }
-            guard m.integratedLUFS.isFinite else { break }
-            let error = target.integratedLUFS - m.integratedLUFS
-            if best.map({ abs(target.integratedLUFS - $0.lufs) > abs(error) }) ?? true { best = round }
-            if abs(error) <= tolerance { break }
-            // Secant step on loudness(pre-gain); its slope lies in (0, 1] (the limiter only removes level);
-            // one round moves the pre-gain by at most 6 dB.
-            var slope = 1.0
-            if let p = previous, preGain != p.gain { slope = min(1, max(0.02, (m.integratedLUFS - p.lufs) / (preGain - p.gain))) }
-            previous = (preGain, m.integratedLUFS)
-            preGain += max(-6, min(6, error / slope))
+            let lufs = try Loudness.measure(AudioBuffer(samples: y, sampleRate: speech.sampleRate), truePeak: false).integratedLUFS
+            return Leveled(samples: y, preGainDB: preGain, reductionDB: reduction, lufs: lufs, truePeak: .nan)
         }
-        if let best { return best }
-        // No round met the ceiling (never seen on speech): scale the last one under it.
-        guard var fallback = last else { throw StitchError.noSegments }
-        let trim = min(0, target.truePeakCeilingDBTP - fallback.truePeak - 0.01)
-        let g = Float(pow(10, trim / 20))
-        for i in fallback.samples.indices { fallback.samples[i] *= g }
-        let m = try Loudness.measure(AudioBuffer(samples: fallback.samples, sampleRate: speech.sampleRate))
-        logger.warning("the limiter could not bring the chapter under \(target.truePeakCeilingDBTP) dBTP; scaled it by \(trim) dB")
-        return Leveled(samples: fallback.samples, preGainDB: fallback.preGainDB + trim, reductionDB: fallback.reductionDB,
-                       lufs: m.integratedLUFS, truePeak: m.truePeakDBTP)
+        var preGain = target.integratedLUFS - measured
+        var corrections = 0
+        var chosen: Leveled
+        while true {
+            var previous: (gain: Double, lufs: Double)?
+            var best: (gain: Double, lufs: Double)?
+            var current: Leveled?
+            for _ in 0..<maxRounds {
+                let round = try run(preGain)
+                current = round
+                guard round.lufs.isFinite else { break }
+                let error = target.integratedLUFS - round.lufs
+                if best.map({ abs(target.integratedLUFS - $0.lufs) > abs(error) }) ?? true { best = (preGain, round.lufs) }
+                if abs(error) <= tolerance { break }
+                // Secant step on loudness(pre-gain); its slope lies in (0, 1] (the limiter only removes
+                // level); one round moves the pre-gain by at most 6 dB.
+                var slope = 1.0
+                if let p = previous, preGain != p.gain { slope = min(1, max(0.02, (round.lufs - p.lufs) / (preGain - p.gain))) }
+                previous = (preGain, round.lufs)
+                preGain += max(-6, min(6, error / slope))
+            }
+            if let best, let c = current, c.preGainDB != best.gain {
+                current = nil  // free the last round before recomputing the best one
+                current = try run(best.gain)
+            }
+            guard var result = current else { throw StitchError.noSegments }
+            let m = try Loudness.measure(AudioBuffer(samples: result.samples, sampleRate: speech.sampleRate))
+            result.lufs = m.integratedLUFS
+            result.truePeak = m.truePeakDBTP
+            chosen = result
+            if result.truePeak <= target.truePeakCeilingDBTP || corrections == maxCeilingCorrections { break }
+            // libebur128 reads more than the envelope allowed: lower the ceiling by the excess and level again.
+            ceiling -= result.truePeak - target.truePeakCeilingDBTP + 0.05
+            corrections += 1
+            preGain = result.preGainDB
+            logger.debug("true peak \(result.truePeak) dBTP over the ceiling; limiter ceiling now \(ceiling) dBTP")
+        }
+        if chosen.truePeak > target.truePeakCeilingDBTP {
+            // Never seen on speech: scale the chapter under the ceiling.
+            let trim = target.truePeakCeilingDBTP - chosen.truePeak - 0.01
+            let g = Float(pow(10, trim / 20))
+            for i in chosen.samples.indices { chosen.samples[i] *= g }
+            logger.warning("the limiter could not bring the chapter under \(target.truePeakCeilingDBTP) dBTP; scaled it by \(trim) dB")
+            chosen.preGainDB += trim
+            let m = try Loudness.measure(AudioBuffer(samples: chosen.samples, sampleRate: speech.sampleRate))
+            chosen.lufs = m.integratedLUFS
+            chosen.truePeak = m.truePeakDBTP
+        }
+        return chosen
     }
 
     private static func add(_ bed: [Float], to out: inout [Float]) {

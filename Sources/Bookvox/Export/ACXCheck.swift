@@ -50,8 +50,10 @@ public enum ACXCheck {
     public static let floorWindow = 0.5
     public static let floorStep = 0.1
 
-    public static func measure(_ buffer: AudioBuffer) throws -> ACXMeasurement {
-        let loud = try Loudness.measure(buffer)
+    /// `loudness`: libebur128's (integrated, true peak) of this very buffer when already measured.
+    public static func measure(_ buffer: AudioBuffer,
+                               loudness: (integratedLUFS: Double, truePeakDBTP: Double)? = nil) throws -> ACXMeasurement {
+        let loud = try loudness ?? Loudness.measure(buffer)
         let x = buffer.samples
         let rate = buffer.sampleRate
         var sum = 0.0

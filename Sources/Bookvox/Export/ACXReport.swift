@@ -16,8 +16,9 @@ public struct ACXResult: Codable, Sendable, Equatable {
     public var measurement: ACXMeasurement
     public var checks: ACXVerdict
 
-    public init(_ buffer: AudioBuffer, rules: ACXRules = .acx) throws {
-        measurement = try ACXCheck.measure(buffer)
+    public init(_ buffer: AudioBuffer, loudness: (integratedLUFS: Double, truePeakDBTP: Double)? = nil,
+                rules: ACXRules = .acx) throws {
+        measurement = try ACXCheck.measure(buffer, loudness: loudness)
         checks = ACXCheck.verdict(measurement, rules: rules)
     }
 }

@@ -93,7 +93,9 @@ public struct ChapterExporter: Sendable {
     private func recordACX(chapter number: Int, title: String, hash: String, stitched: StitchedChapter, mp3: Bool,
                            roomTone: RoomToneLevel, target: LoudnessTarget?, chapters: Set<Int>) throws {
         let layout = store.layout
-        let master = try ACXResult(stitched.audio)
+        // The stitcher's final libebur128 measurement is of this very buffer.
+        let known = stitched.outputLUFS.flatMap { l in stitched.outputTruePeakDBTP.map { (l, $0) } }
+        let master = try ACXResult(stitched.audio, loudness: known)
         let coded = mp3 ? try ACXResult(AudioFile.read(path: layout.exportFile(chapter: number, ext: "mp3").path)) : nil
         let entry = ACXChapterEntry(chapter: number, title: title, exportHash: hash, master: master, mp3: coded,
                                     preGainDB: stitched.gainDB, limiterReductionDB: stitched.limiterReductionDB)
