@@ -138,7 +138,9 @@ public enum ChapterStitching {
             var previous: (gain: Double, lufs: Double)?
             var best: (gain: Double, lufs: Double)?
             var current: Leveled?
+            var rounds = 0
             for _ in 0..<maxRounds {
+                rounds += 1
                 let round = try run(preGain)
                 current = round
                 guard round.lufs.isFinite else { break }
@@ -152,6 +154,8 @@ public enum ChapterStitching {
                 previous = (preGain, round.lufs)
                 preGain += max(-6, min(6, error / slope))
             }
+            logger.info("leveled in \(rounds) rounds: pre-gain \(String(format: "%.2f", best?.gain ?? preGain)) dB, "
+                + "\(String(format: "%.2f", best?.lufs ?? .nan)) LUFS, limiter ceiling \(String(format: "%.2f", ceiling)) dBTP")
             if let best, let c = current, c.preGainDB != best.gain {
                 current = nil  // free the last round before recomputing the best one
                 current = try run(best.gain)
