@@ -154,8 +154,9 @@ public enum ChapterStitching {
                 previous = (preGain, round.lufs)
                 preGain += max(-6, min(6, error / slope))
             }
-            logger.info("leveled in \(rounds) rounds: pre-gain \(String(format: "%.2f", best?.gain ?? preGain)) dB, "
-                + "\(String(format: "%.2f", best?.lufs ?? .nan)) LUFS, limiter ceiling \(String(format: "%.2f", ceiling)) dBTP")
+            let summary = String(format: "leveled in %d rounds: pre-gain %.2f dB, %.2f LUFS, limiter ceiling %.2f dBTP",
+                                 rounds, best?.gain ?? preGain, best?.lufs ?? .nan, ceiling)
+            logger.info("\(summary)")
             if let best, let c = current, c.preGainDB != best.gain {
                 current = nil  // free the last round before recomputing the best one
                 current = try run(best.gain)
