@@ -1,9 +1,10 @@
 // Exports finished chapters: stitch the segment audio (Audio/Stitcher: pauses, room tone seeded per
 // chapter, book-wide loudness target through one pre-gain and the true-peak limiter), then write the
 // master FLAC, optional WAV, the MP3 (resampled to 44.1 kHz, LAME CBR, ID3v2 tags),
-// chapter-NN.timings.json, and the chapter's ACX check into export/acx-report.json (Export/ACXReport). Files are written atomically and contain no timestamps, so
-// identical renders give byte-identical exports. A chapter is rewritten only when what it depends on
-// (its segments' audio, tags, bitrate) changed or a requested file is missing — or when forced.
+// chapter-NN.timings.json, and the chapter's ACX check into export/acx-report.json (Export/ACXReport).
+// Files are written atomically and contain no timestamps, so identical renders give byte-identical
+// exports. A chapter is rewritten only when what it depends on (its segments' audio, tags, bitrate,
+// room tone, book seed) changed, a requested file or its ACX entry is missing — or when forced.
 import AudioDSP
 import Foundation
 import Logging
