@@ -39,8 +39,13 @@ public struct LoudnessTarget: Sendable, Equatable, Codable {
 public enum Loudness {
     /// Integrated loudness (LUFS) and true peak (dBTP) of `buffer`; either is −∞ for silence.
     public static func measure(_ buffer: AudioBuffer) throws -> (integratedLUFS: Double, truePeakDBTP: Double) {
+        try measure(buffer, truePeak: true)
+    }
+
+    /// As `measure(_:)`; `truePeak: false` skips the (costlier) true-peak meter and reports it as NaN.
+    public static func measure(_ buffer: AudioBuffer, truePeak: Bool) throws -> (integratedLUFS: Double, truePeakDBTP: Double) {
         guard buffer.sampleRate > 0 else { throw LoudnessError.invalidSampleRate(buffer.sampleRate) }
-        let mode = Int32(EBUR128_MODE_I.rawValue | EBUR128_MODE_TRUE_PEAK.rawValue)
+        let mode = Int32(EBUR128_MODE_I.rawValue | (truePeak ? EBUR128_MODE_TRUE_PEAK.rawValue : 0))
         var handle: UnsafeMutablePointer<ebur128_state>? = ebur128_init(1, UInt(buffer.sampleRate), mode)
         guard let state = handle else { throw LoudnessError.library(call: "ebur128_init", code: -1) }
         defer { ebur128_destroy(&handle) }
@@ -56,6 +61,7 @@ public enum Loudness {
         var integrated = -Double.infinity
         let rcI = ebur128_loudness_global(state, &integrated)
         guard rcI == Int32(EBUR128_SUCCESS.rawValue) else { throw LoudnessError.library(call: "ebur128_loudness_global", code: rcI) }
+        guard truePeak else { return (integrated.isFinite ? integrated : -Double.infinity, .nan) }
         var peak = 0.0
         let rcP = ebur128_true_peak(state, 0, &peak)
         guard rcP == Int32(EBUR128_SUCCESS.rawValue) else { throw LoudnessError.library(call: "ebur128_true_peak", code: rcP) }

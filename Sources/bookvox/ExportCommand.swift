@@ -18,10 +18,12 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var project: ProjectOption
     @OptionGroup var bitrate: BitrateOption
+    @OptionGroup var roomTone: RoomToneOption
 
     func run() throws {
         let layout = try project.locate(positional: projectDir)
-        let changes = ExportChanges(bitrateKbps: try bitrate.validated(), formats: format.isEmpty ? nil : Set(format))
+        let changes = ExportChanges(bitrateKbps: try bitrate.validated(), formats: format.isEmpty ? nil : Set(format),
+                                    roomTone: try roomTone.validated())
         let result = try ProjectCommands.export(project: layout, changes: changes, force: force)
         var parts: [String] = []
         if !result.written.isEmpty { parts.append("exported chapters " + ChapterList.text(result.written)) }

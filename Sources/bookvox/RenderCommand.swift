@@ -35,10 +35,12 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @OptionGroup var checks: QAOptions
     @OptionGroup var bitrate: BitrateOption
+    @OptionGroup var roomTone: RoomToneOption
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let export = ExportChanges(bitrateKbps: try bitrate.validated(), addFormats: wav ? [.wav] : [])
+        let export = ExportChanges(bitrateKbps: try bitrate.validated(), addFormats: wav ? [.wav] : [],
+                                   roomTone: try roomTone.validated())
         var options = RenderOptions(projectDir: project, engine: engine, voicePath: voice, seed: seed,
                                     chapters: try chapters.map(ChapterSelection.parse), exportChanges: export)
         options.replaceProject = replaceProject

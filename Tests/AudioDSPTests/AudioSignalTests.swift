@@ -48,12 +48,26 @@ final class AudioSignalTests: XCTestCase {
 
     func testRoomToneNoiseIsSeededAndAtLevel() {
         let tone = RoomTone.noise(levelDBFS: -60, seed: 42)
-        let a = tone.samples(count: 48_000)
-        XCTAssertEqual(a, tone.samples(count: 48_000), "same seed and offset must give the same samples")
-        XCTAssertNotEqual(a, tone.samples(count: 48_000, offset: 1), "a different offset gives a different stretch")
-        XCTAssertNotEqual(a, RoomTone.noise(levelDBFS: -60, seed: 43).samples(count: 48_000))
-        let levelDB = 20 * log10(TestSignal.rms(a))
-        XCTAssertEqual(levelDB, -60, accuracy: 0.1)
-        XCTAssertLessThanOrEqual(a.map { abs($0) }.max()!, Float(pow(10, -60.0 / 20) * 3.0.squareRoot()))
+        let a = tone.samples(count: 96_000, sampleRate: 24_000)
+        XCTAssertEqual(a, tone.samples(count: 96_000, sampleRate: 24_000), "same seed and offset must give the same samples")
+        XCTAssertNotEqual(a, tone.samples(count: 96_000, sampleRate: 24_000, offset: 1), "a different offset gives a different stretch")
+        XCTAssertNotEqual(a, RoomTone.noise(levelDBFS: -60, seed: 43).samples(count: 96_000, sampleRate: 24_000))
+        XCTAssertEqual(20 * log10(TestSignal.rms(a)), -60, accuracy: 0.15)
+        // The level holds from the first sample (the filter starts in its stationary state).
+        XCTAssertEqual(20 * log10(TestSignal.rms(Array(a[0..<4800]))), -60, accuracy: 0.5)
+        XCTAssertEqual(20 * log10(TestSignal.rms(RoomTone.noise(levelDBFS: -72.5, seed: 1).samples(count: 96_000, sampleRate: 22_050))),
+                       -72.5, accuracy: 0.15)
+    }
+
+    func testRoomToneIsLowPassedAtOneKilohertz() {
+        // A one-pole low-pass driven by white noise is an AR(1) process: its lag-1 autocorrelation is
+        // the pole, exp(−2π·fc/fs).
+        for rate in [22_050, 24_000, 44_100] {
+            let s = RoomTone.noise(levelDBFS: -70, seed: 5).samples(count: 200_000, sampleRate: rate).map(Double.init)
+            var r0 = 0.0, r1 = 0.0
+            for i in 0..<s.count { r0 += s[i] * s[i] }
+            for i in 1..<s.count { r1 += s[i] * s[i - 1] }
+            XCTAssertEqual(r1 / r0, exp(-2 * Double.pi * 1000 / Double(rate)), accuracy: 0.01, "at \(rate) Hz")
+        }
     }
 }

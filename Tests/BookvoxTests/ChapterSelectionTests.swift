@@ -34,7 +34,9 @@ final class ChapterSelectionTests: XCTestCase {
         XCTAssertEqual(report.synthesized, first.count)
         XCTAssertTrue(first.allSatisfy { $0.state.hasAudio }, "every segment of chapter 1 has audio")
         XCTAssertTrue(try store.segments(chapter: 2).allSatisfy { !$0.state.hasAudio }, "chapter 2 untouched")
-        let exports = try FileManager.default.contentsOfDirectory(atPath: report.exportDir.path).filter { !$0.hasPrefix(".") }
+        let exports = try FileManager.default.contentsOfDirectory(atPath: report.exportDir.path)
+            .filter { !$0.hasPrefix(".") && $0 != ACXReport.fileName }
+        XCTAssertEqual(ACXReport.load(report.project)?.chapters.map(\.chapter), [1], "the ACX report covers chapter 1")
         XCTAssertTrue(exports.allSatisfy { $0.hasPrefix(report.project.exportFile(chapter: 1, of: 3, ext: "mp3")
             .deletingPathExtension().lastPathComponent) }, "only chapter 1 is exported: \(exports)")
         let mp3 = try AudioFile.read(path: report.project.exportFile(chapter: 1, of: 3, ext: "mp3").path)

@@ -1,5 +1,6 @@
 // How the stitcher lays out a chapter: pauses per boundary, head/tail room tone, join fades,
-// silence trimming and the book-wide loudness target.
+// silence trimming, the book-wide loudness target and the true-peak limiter that lets every chapter
+// reach it.
 import AudioDSP
 import Foundation
 import TextFrontend
@@ -17,17 +18,21 @@ public struct StitchSettings: Sendable, Equatable, Codable {
     public var joinFade: Double
     /// Leading/trailing silence of each segment is cut to `trim.padSeconds` before it is placed.
     public var trim: SilenceTrimSettings
-    /// What fills pauses, head and tail. Default: digital silence — TTS output has no
-    /// recorded room noise to match, and silence compresses to nothing in MP3/FLAC. A seeded
-    /// `.noise` tone is available for players that duck on digital silence.
+    /// What fills pauses, head and tail, mixed in after the gain and the limiter so its level is
+    /// absolute. Default: low-passed noise at −70 dBFS RMS (ACX wants a low, constant room tone, not
+    /// digital silence); the exporter seeds it per chapter (RoomToneLevel.tone(bookSeed:chapter:)).
     public var roomTone: RoomTone
-    /// One gain per chapter brings it to this target; nil leaves levels untouched.
+    /// One pre-gain per chapter plus the limiter bring it to this target (integrated loudness, and
+    /// a true-peak ceiling the final audio meets); nil leaves levels untouched.
     public var loudness: LoudnessTarget?
+    /// The look-ahead true-peak limiter used with `loudness`; its ceiling sits under the target's.
+    public var limiter: LimiterSettings
 
     public init(clausePause: Double = 0.25, sentencePause: Double = 0.5, paragraphPause: Double = 1.0,
                 scenePause: Double = 2.0, chapterHead: Double = 0.75, chapterTail: Double = 1.5,
                 joinFade: Double = 0.010, trim: SilenceTrimSettings = SilenceTrimSettings(),
-                roomTone: RoomTone = .silence, loudness: LoudnessTarget? = .audiobook) {
+                roomTone: RoomTone = StitchSettings.defaultRoomTone, loudness: LoudnessTarget? = .audiobook,
+                limiter: LimiterSettings = .default) {
         self.clausePause = clausePause
         self.sentencePause = sentencePause
         self.paragraphPause = paragraphPause
@@ -38,9 +43,12 @@ public struct StitchSettings: Sendable, Equatable, Codable {
         self.trim = trim
         self.roomTone = roomTone
         self.loudness = loudness
+        self.limiter = limiter
     }
 
     public static let `default` = StitchSettings()
+    /// The default level, seeded as chapter 0 of a book with seed 0 (the exporter reseeds it per chapter).
+    public static let defaultRoomTone = RoomToneLevel.default.tone(bookSeed: 0, chapter: 0)
 
     /// Pause after a segment followed by `boundary`. A `.chapter` boundary normally ends the
     /// list (the chapter tail replaces it); met mid-list it gets the scene pause.

@@ -36,14 +36,20 @@ public struct SegmentTiming: Codable, Sendable, Equatable {
 }
 
 public struct StitchedChapter: Sendable {
-    /// The chapter, normalized when the settings name a loudness target.
+    /// The chapter, leveled (pre-gain + limiter) when the settings name a loudness target.
     public var audio: AudioBuffer
     public var timings: [SegmentTiming]
-    /// The one gain applied to the whole chapter (0 when normalization is off or the chapter is silent).
+    /// The pre-gain applied to the whole chapter before the limiter (0 when normalization is off or
+    /// the chapter is silent).
     public var gainDB: Double
     /// Loudness and true peak of the stitched chapter before the gain (nil when normalization is off).
     public var measuredLUFS: Double?
     public var measuredTruePeakDBTP: Double?
+    /// The limiter's deepest gain reduction (dB, ≥ 0; 0 when it never acted).
+    public var limiterReductionDB: Double = 0
+    /// libebur128's loudness and true peak of `audio` (room tone included; nil when normalization is off).
+    public var outputLUFS: Double?
+    public var outputTruePeakDBTP: Double?
 }
 
 public enum StitchError: Error, CustomStringConvertible, Equatable {

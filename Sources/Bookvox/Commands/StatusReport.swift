@@ -1,4 +1,5 @@
-// `bookvox status`: per-chapter progress, failed and flagged segments.
+// `bookvox status`: per-chapter progress, failed and flagged segments, and each exported chapter's
+// ACX check (from export/acx-report.json, where it belongs to the chapter's current export).
 import Foundation
 
 public struct StatusReport: Codable, Sendable, Equatable {
@@ -16,6 +17,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var checked: Int
         public var checksPassed: Int
         public var checksFlagged: Int
+        /// The chapter's ACX check (nil until exported by this version, or when its report entry is stale).
+        public var acx: ACXChapterEntry? = nil
     }
 
     public struct Problem: Codable, Sendable, Equatable {
@@ -50,6 +53,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
         let segs = try store.segments()
         let byChapter = Dictionary(grouping: segs, by: \.chapter)
+        let acx = ACXReport.load(project)
         let chapters = try store.chapters().map { ch -> ChapterLine in
             let s = byChapter[ch.number] ?? []
             return ChapterLine(
@@ -59,7 +63,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
                 exported: ch.exportHash != nil, seconds: s.compactMap(\.duration).reduce(0, +),
                 checked: s.filter { $0.state.hasAudio && $0.qaScore != nil }.count,
                 checksPassed: s.filter { $0.state.hasAudio && $0.qaScore == 0 }.count,
-                checksFlagged: s.filter { $0.state == .flagged && ($0.flagReason?.hasPrefix("QA:") ?? false) }.count)
+                checksFlagged: s.filter { $0.state == .flagged && ($0.flagReason?.hasPrefix("QA:") ?? false) }.count,
+                acx: ch.exportHash.flatMap { acx?.current(chapter: ch.number, exportHash: $0) })
         }
         return StatusReport(
             title: book.title, engine: book.engine, project: project.root.path, chapters: chapters,
@@ -90,6 +95,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
             if c.flagged > 0 { extra.append("\(c.flagged) flagged") }
             if c.checked > 0 { extra.append("checks \(c.checksPassed)/\(c.checked) passed") }
             if c.exported { extra.append("exported") }
+            if let a = c.acx, !a.pass { extra.append("ACX fail: " + Self.failures(a)) }
             lines.append(String(format: "  %3d  ", c.number) + c.title.padded(32)
                 + " \(c.rendered)/\(c.segments)".padded(12) + extra.joined(separator: ", "))
         }
@@ -98,6 +104,11 @@ public struct StatusReport: Codable, Sendable, Equatable {
             let passed = chapters.reduce(0) { $0 + $1.checksPassed }, byChecks = chapters.reduce(0) { $0 + $1.checksFlagged }
             lines.append("checks: \(passed) of \(checked) segments passed" + (byChecks > 0
                 ? "; \(byChecks) flagged after every take failed (`bookvox review` lists them)" : ""))
+        }
+        let acxChecked = chapters.compactMap(\.acx)
+        if !acxChecked.isEmpty {
+            lines.append("ACX: \(acxChecked.filter(\.pass).count)/\(acxChecked.count) chapters pass"
+                + (acxChecked.count < chapters.count ? " (\(chapters.count - acxChecked.count) not checked: not exported yet)" : ""))
         }
         if !flagged.isEmpty {
             lines.append("flagged:")
@@ -116,6 +127,20 @@ public struct StatusReport: Codable, Sendable, Equatable {
                 + "crashed or ran out of disk space. `bookvox resume` continues it; nothing saved is lost.")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The failed ACX rules of a chapter, e.g. "RMS -24.1 dB (master)".
+    static func failures(_ a: ACXChapterEntry) -> String {
+        var out: [String] = []
+        for (name, r) in [("master", a.master), ("mp3", a.mp3)] {
+            guard let r else { continue }
+            let m = r.measurement
+            func db(_ v: Double?) -> String { v.map { String(format: "%.1f", $0) } ?? "-inf" }
+            if !r.checks.rms { out.append("RMS \(db(m.rmsDB)) dB (\(name))") }
+            if !r.checks.peak { out.append("peak \(db(m.truePeakDBTP)) dBTP (\(name))") }
+            if !r.checks.noiseFloor { out.append("floor \(db(m.noiseFloorDB)) dB (\(name))") }
+        }
+        return out.joined(separator: ", ")
     }
 }
 

@@ -1,8 +1,10 @@
-// Exports finished chapters: stitch the segment audio (Audio/Stitcher), normalize to the book-wide
-// loudness target, then write the master FLAC, optional WAV, the MP3 (resampled to 44.1 kHz, LAME CBR,
-// ID3v2 tags) and chapter-NN.timings.json. Files are written atomically and contain no timestamps, so
-// identical renders give byte-identical exports. A chapter is rewritten only when what it depends on
-// (its segments' audio, tags, bitrate) changed or a requested file is missing — or when forced.
+// Exports finished chapters: stitch the segment audio (Audio/Stitcher: pauses, room tone seeded per
+// chapter, book-wide loudness target through one pre-gain and the true-peak limiter), then write the
+// master FLAC, optional WAV, the MP3 (resampled to 44.1 kHz, LAME CBR, ID3v2 tags),
+// chapter-NN.timings.json, and the chapter's ACX check into export/acx-report.json (Export/ACXReport).
+// Files are written atomically and contain no timestamps, so identical renders give byte-identical
+// exports. A chapter is rewritten only when what it depends on (its segments' audio, tags, bitrate,
+// room tone, book seed) changed, a requested file or its ACX entry is missing — or when forced.
 import AudioDSP
 import Foundation
 import Logging
@@ -14,7 +16,7 @@ public struct ChapterExporter: Sendable {
     private let log = Logger(label: "bookvox.export")
 
     /// Bumped when the export pipeline's output for the same inputs changes.
-    public static let version = "1"
+    public static let version = "2"
 
     public init(store: JobStore, settings: ExportSettings, writer: FileWriting = AtomicFileWriter()) {
         self.store = store
@@ -59,7 +61,8 @@ public struct ChapterExporter: Sendable {
         let track = (chapters.firstIndex { $0.number == number } ?? 0) + 1
         let tags = ID3Tags(title: TagText.clean(chapter.title), album: TagText.clean(book.title),
                            artist: TagText.clean(Self.artist(book)), track: track, trackCount: chapters.count)
-        let hash = contentHash(book: book, chapter: chapter, segments: segments, tags: tags)
+        let roomTone = settings.roomTone ?? book.roomToneLevel ?? .default
+        let hash = contentHash(book: book, chapter: chapter, segments: segments, tags: tags, roomTone: roomTone)
         let layout = store.layout
         let count = chapters.count
         let exists = { (ext: String) in FileManager.default.fileExists(atPath: layout.exportFile(chapter: number, of: count, ext: ext).path) }
@@ -67,6 +70,7 @@ public struct ChapterExporter: Sendable {
         let formats = settings.formats.union(ExportFormat.allCases.filter { exists($0.rawValue) })
         let extensions = formats.map(\.rawValue) + ["timings.json"]
         let upToDate = !force && chapter.exportHash == hash && filesVerify(chapter: chapter, of: count, extensions: extensions)
+            && ACXReport.load(layout)?.current(chapter: number, exportHash: hash) != nil
         if upToDate, !checkSegments { return .upToDate }
         let unverified = segments.filter { !store.audioVerifies($0) }
         if !unverified.isEmpty {
@@ -81,8 +85,11 @@ public struct ChapterExporter: Sendable {
             let audio = try AudioFile.read(path: layout.absolute(rel).path)
             pieces.append(StitchSegment(key: seg.key, audio: audio, boundary: seg.boundary))
         }
-        let stitched = try ChapterStitching.stitch(pieces)
+        let stitchSettings = StitchSettings(roomTone: roomTone.tone(bookSeed: book.bookSeed, chapter: number))
+        let stitched = try ChapterStitching.stitch(pieces, settings: stitchSettings)
         let files = try write(chapter: number, of: count, title: chapter.title, stitched: stitched, tags: tags, formats: formats)
+        try recordACX(chapter: number, title: chapter.title, hash: hash, stitched: stitched, mp3: formats.contains(.mp3),
+                      roomTone: roomTone, target: stitchSettings.loudness, chapters: Set(chapters.map(\.number)))
         try store.setExport(chapter: number, hash: hash, files: files)
         log.info("exported chapter \(number) (\(String(format: "%.1f", stitched.audio.duration)) s)")
         return .exported
@@ -106,6 +113,22 @@ public struct ChapterExporter: Sendable {
             let base = String(name.prefix { $0 != "." })
             if !keep.contains(base) { try FileManager.default.removeItem(at: dir.appendingPathComponent(name)) }
         }
+        try ACXReport.prune(keeping: Set(try store.chapters().map(\.number)), layout: store.layout, writer: writer)
+    }
+
+    /// Measures the master (and the written MP3, decoded) and records the chapter in acx-report.json.
+    private func recordACX(chapter number: Int, title: String, hash: String, stitched: StitchedChapter, mp3: Bool,
+                           roomTone: RoomToneLevel, target: LoudnessTarget?, chapters: Set<Int>) throws {
+        let layout = store.layout
+        // The stitcher's final libebur128 measurement is of this very buffer.
+        let known = stitched.outputLUFS.flatMap { l in stitched.outputTruePeakDBTP.map { (l, $0) } }
+        let master = try ACXResult(stitched.audio, loudness: known)
+        let coded = mp3 ? try ACXResult(AudioFile.read(path: layout.exportFile(chapter: number, of: chapters.count, ext: "mp3").path)) : nil
+        let entry = ACXChapterEntry(chapter: number, title: title, exportHash: hash, master: master, mp3: coded,
+                                    preGainDB: stitched.gainDB, limiterReductionDB: stitched.limiterReductionDB)
+        if !entry.pass { log.warning("chapter \(number) does not pass the ACX check; see \(ACXReport.url(layout).path)") }
+        try ACXReport.record(entry, targetLUFS: target?.integratedLUFS ?? LoudnessTarget.audiobook.integratedLUFS,
+                             roomTone: roomTone, keeping: chapters, layout: layout, writer: writer)
     }
 
     static func artist(_ book: BookRecord) -> String {
@@ -117,8 +140,10 @@ public struct ChapterExporter: Sendable {
         }
     }
 
-    private func contentHash(book: BookRecord, chapter: ChapterRecord, segments: [SegmentRecord], tags: ID3Tags) -> String {
+    private func contentHash(book: BookRecord, chapter: ChapterRecord, segments: [SegmentRecord], tags: ID3Tags,
+                             roomTone: RoomToneLevel) -> String {
         var parts = ["export", Self.version, ChapterStitching.version, "bitrate", String(settings.bitrateKbps),
+                     "roomTone", roomTone.description, "seed", String(book.bookSeed),
                      "title", tags.title, "album", tags.album, "artist", tags.artist,
                      "track", "\(tags.track)/\(tags.trackCount)"]
         // Audio and boundaries only: keys move with edits elsewhere, the audio does not.

@@ -8,14 +8,18 @@ public enum ExportFormat: String, CaseIterable, Codable, Sendable {
 public struct ExportSettings: Sendable, Equatable {
     public var formats: Set<ExportFormat>
     public var bitrateKbps: Int
+    /// Room tone in pauses, head and tail (`--room-tone`); nil: the project's stored setting, else −70 dBFS.
+    public var roomTone: RoomToneLevel?
     /// MP3s are encoded at this rate (the master FLAC/WAV keep the engine's rate).
     public static let mp3SampleRate = 44_100
     public static let defaultBitrateKbps = 192
     public static let defaultFormats: Set<ExportFormat> = [.mp3, .flac]
 
-    public init(formats: Set<ExportFormat> = ExportSettings.defaultFormats, bitrateKbps: Int = ExportSettings.defaultBitrateKbps) {
+    public init(formats: Set<ExportFormat> = ExportSettings.defaultFormats, bitrateKbps: Int = ExportSettings.defaultBitrateKbps,
+                roomTone: RoomToneLevel? = nil) {
         self.formats = formats
         self.bitrateKbps = bitrateKbps
+        self.roomTone = roomTone
     }
 
     /// LAME's CBR bitrates for 32/44.1/48 kHz MPEG-1 Layer III.
@@ -31,17 +35,22 @@ public struct ExportChanges: Sendable, Equatable {
     public var addFormats: Set<ExportFormat>
     /// Formats replacing the project's (`export --format …`).
     public var formats: Set<ExportFormat>?
+    /// `--room-tone`.
+    public var roomTone: RoomToneLevel?
 
-    public init(bitrateKbps: Int? = nil, addFormats: Set<ExportFormat> = [], formats: Set<ExportFormat>? = nil) {
+    public init(bitrateKbps: Int? = nil, addFormats: Set<ExportFormat> = [], formats: Set<ExportFormat>? = nil,
+                roomTone: RoomToneLevel? = nil) {
         self.bitrateKbps = bitrateKbps
         self.addFormats = addFormats
         self.formats = formats
+        self.roomTone = roomTone
     }
 
     public func applied(to stored: ExportSettings) -> ExportSettings {
         var s = stored
         if let bitrateKbps { s.bitrateKbps = bitrateKbps }
         if let formats { s.formats = formats }
+        if let roomTone { s.roomTone = roomTone }
         s.formats.formUnion(addFormats)
         return s
     }

@@ -53,6 +53,7 @@ public enum RenderSession {
                                     bitrateKbps: ExportSettings.defaultBitrateKbps, engineSettings: settings)
             record.exportFormats = old?.exportFormats
             record.lastFailure = old?.lastFailure
+            record.roomTone = old?.roomTone
             let export = options.exportSettings(over: old)
             record.remember(export)
             try store.sync(plan: plan, book: record, engine: EngineIdentity(engine))

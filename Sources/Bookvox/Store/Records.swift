@@ -38,6 +38,8 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var exportFormats: String?
     /// JSON of the last failure (ProjectFailure) until a later run succeeds; shown by `status`.
     public var lastFailure: String?
+    /// Room tone of the exports (`--room-tone`: "off" or a level in dBFS, see RoomToneLevel); nil: the default.
+    public var roomTone: String? = nil
 
     public init(title: String, author: String?, narrator: String?, language: String, seed: Int64, sourcePath: String,
                 engine: String, voiceSha256: String?, voicePath: String?, bitrateKbps: Int, engineSettings: EngineOptions? = nil) {
@@ -60,13 +62,14 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var storedExportSettings: ExportSettings {
         let formats = exportFormats.map { Set($0.split(separator: ",").compactMap { ExportFormat(rawValue: String($0)) }) }
         return ExportSettings(formats: formats.flatMap { $0.isEmpty ? nil : $0 } ?? ExportSettings.defaultFormats,
-                              bitrateKbps: bitrateKbps)
+                              bitrateKbps: bitrateKbps, roomTone: roomToneLevel)
     }
 
     /// Stores `settings` as the project's export settings.
     public mutating func remember(_ settings: ExportSettings) {
         bitrateKbps = settings.bitrateKbps
         exportFormats = settings.formats.map(\.rawValue).sorted().joined(separator: ",")
+        if let tone = settings.roomTone { roomToneLevel = tone }
     }
 
     /// `engineSettings` decoded (nil when absent or unreadable).

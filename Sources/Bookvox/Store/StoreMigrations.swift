@@ -97,6 +97,10 @@ enum StoreMigrations {
                 t.add(column: "qaFindings", .text)
             }
         }
+        // Broadcast-ready chapters (ACX): the book's room-tone setting, which its exports depend on.
+        m.registerMigration("v6-room-tone") { db in
+            try db.alter(table: "book") { t in t.add(column: "roomTone", .text) }
+        }
         return m
     }
 
