@@ -39,11 +39,11 @@ final class RoomToneExportTests: XCTestCase {
     }
 
     func testEachChapterHasItsOwnDeterministicTone() throws {
-        let a = RoomToneLevel.default.tone(bookSeed: 7, chapter: 1)
-        XCTAssertEqual(a, RoomToneLevel.default.tone(bookSeed: 7, chapter: 1))
-        XCTAssertNotEqual(a, RoomToneLevel.default.tone(bookSeed: 7, chapter: 2))
-        XCTAssertNotEqual(a, RoomToneLevel.default.tone(bookSeed: 8, chapter: 1))
-        XCTAssertEqual(RoomToneLevel.off.tone(bookSeed: 7, chapter: 1), .silence)
+        let a = RoomToneLevel.default.tone(bookSeed: 7, chapterAnchor: "a")
+        XCTAssertEqual(a, RoomToneLevel.default.tone(bookSeed: 7, chapterAnchor: "a"))
+        XCTAssertNotEqual(a, RoomToneLevel.default.tone(bookSeed: 7, chapterAnchor: "b"))
+        XCTAssertNotEqual(a, RoomToneLevel.default.tone(bookSeed: 8, chapterAnchor: "a"))
+        XCTAssertEqual(RoomToneLevel.off.tone(bookSeed: 7, chapterAnchor: "a"), .silence)
     }
 
     func testRoomToneLevelParsing() throws {

@@ -1,10 +1,11 @@
 // The room-tone setting of a book (`--room-tone -70` / `--room-tone off`) and the per-chapter seed
 // of its noise.
 //
-// The tone of chapter c is seeded by SeededRNG.segmentSeed(bookSeed, "room-tone/c", take 1): the
-// book seed, the chapter number and a fixed key that no segment key ("3.17") can take. It never
-// depends on time, on the chapter's text or on its audio, so re-rendering one sentence leaves the
-// chapter's room tone as it was and the same book and settings give the same bytes.
+// The tone of a chapter is seeded by SeededRNG.segmentSeed(bookSeed, "room-tone/" + anchor, take 1): the
+// book seed and the chapter's anchor (SegmentIdentity.chapterAnchor: its heading and which occurrence of
+// that heading it is), under a prefix no segment's seed key can take. It never depends on time, on the
+// chapter's number, on its body text or on its audio, so re-rendering one sentence, or inserting a chapter
+// before it, leaves the chapter's room tone as it was, and the same book and settings give the same bytes.
 import AudioDSP
 import Foundation
 import Neural
@@ -43,16 +44,16 @@ public enum RoomToneLevel: Sendable, Equatable, Codable, CustomStringConvertible
         }
     }
 
-    /// The tone of chapter `chapter` of a book with seed `bookSeed`.
-    public func tone(bookSeed: UInt64, chapter: Int) -> RoomTone {
+    /// The tone of the chapter with anchor `chapterAnchor` in a book with seed `bookSeed`.
+    public func tone(bookSeed: UInt64, chapterAnchor: String) -> RoomTone {
         switch self {
         case .off: return .silence
-        case let .dBFS(l): return .noise(levelDBFS: l, seed: Self.chapterSeed(bookSeed: bookSeed, chapter: chapter))
+        case let .dBFS(l): return .noise(levelDBFS: l, seed: Self.chapterSeed(bookSeed: bookSeed, chapterAnchor: chapterAnchor))
         }
     }
 
-    public static func chapterSeed(bookSeed: UInt64, chapter: Int) -> UInt64 {
-        SeededRNG.segmentSeed(bookSeed: bookSeed, key: "room-tone/\(chapter)", take: 1)
+    public static func chapterSeed(bookSeed: UInt64, chapterAnchor: String) -> UInt64 {
+        SeededRNG.segmentSeed(bookSeed: bookSeed, key: "room-tone/" + chapterAnchor, take: 1)
     }
 }
 

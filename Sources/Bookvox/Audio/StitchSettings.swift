@@ -20,7 +20,7 @@ public struct StitchSettings: Sendable, Equatable, Codable {
     public var trim: SilenceTrimSettings
     /// What fills pauses, head and tail, mixed in after the gain and the limiter so its level is
     /// absolute. Default: low-passed noise at −70 dBFS RMS (ACX wants a low, constant room tone, not
-    /// digital silence); the exporter seeds it per chapter (RoomToneLevel.tone(bookSeed:chapter:)).
+    /// digital silence); the exporter seeds it per chapter (RoomToneLevel.tone(bookSeed:chapterAnchor:)).
     public var roomTone: RoomTone
     /// One pre-gain per chapter plus the limiter bring it to this target (integrated loudness, and
     /// a true-peak ceiling the final audio meets); nil leaves levels untouched.
@@ -48,7 +48,7 @@ public struct StitchSettings: Sendable, Equatable, Codable {
 
     public static let `default` = StitchSettings()
     /// The default level, seeded as chapter 0 of a book with seed 0 (the exporter reseeds it per chapter).
-    public static let defaultRoomTone = RoomToneLevel.default.tone(bookSeed: 0, chapter: 0)
+    public static let defaultRoomTone = RoomToneLevel.default.tone(bookSeed: 0, chapterAnchor: "")
 
     /// Pause after a segment followed by `boundary`. A `.chapter` boundary normally ends the
     /// list (the chapter tail replaces it); met mid-list it gets the scene pause.

@@ -85,7 +85,8 @@ public struct ChapterExporter: Sendable {
             let audio = try AudioFile.read(path: layout.absolute(rel).path)
             pieces.append(StitchSegment(key: seg.key, audio: audio, boundary: seg.boundary))
         }
-        let stitchSettings = StitchSettings(roomTone: roomTone.tone(bookSeed: book.bookSeed, chapter: number))
+        let anchor = segments.first?.chapterAnchor ?? SegmentIdentity.chapterAnchor(title: chapter.title, occurrence: 0)
+        let stitchSettings = StitchSettings(roomTone: roomTone.tone(bookSeed: book.bookSeed, chapterAnchor: anchor))
         let stitched = try ChapterStitching.stitch(pieces, settings: stitchSettings)
         let files = try write(chapter: number, of: count, title: chapter.title, stitched: stitched, tags: tags, formats: formats)
         try recordACX(chapter: number, title: chapter.title, hash: hash, stitched: stitched, mp3: formats.contains(.mp3),
