@@ -85,6 +85,8 @@ final class FakeEngine: SpeechEngine, @unchecked Sendable {
 
     enum AudioFault {
         case silence, runaway, clipping, cutEnd, longPause, dcOffset, nonFinite
+        /// Speech 1.8 times as long as usual: inside the language prior, outside a learned profile.
+        case slow
     }
 
     /// A tone about as long as the text would take to say (≈ 60 ms per character, at least 0.3 s), one pitch
@@ -97,6 +99,7 @@ final class FakeEngine: SpeechEngine, @unchecked Sendable {
         let edge = sampleRate / 10
         var seconds = max(0.3, Double(request.text.count) * 0.06)
         if fault == .runaway { seconds *= 30 }
+        if fault == .slow { seconds *= 1.8 }
         let total = Int(seconds * Double(sampleRate))
         let perCode = max(1, total / max(1, codes.values.count))
         let ramp = sampleRate / 200
@@ -119,7 +122,7 @@ final class FakeEngine: SpeechEngine, @unchecked Sendable {
             out.insert(contentsOf: [Float](repeating: 0, count: 3 * sampleRate), at: mid)
         case .dcOffset?: out = out.map { $0 + 0.1 }
         case .nonFinite?: out[out.count / 2] = .nan
-        case .runaway?, nil: break
+        case .runaway?, .slow?, nil: break
         }
         return AudioBuffer(samples: out, sampleRate: sampleRate)
     }

@@ -167,4 +167,41 @@ final class TakeSelectionTests: XCTestCase {
 
             """)
     }
+
+    /// Once a book is complete, the median duration of its accepted segments becomes the duration check's
+    /// reference for that engine and voice: a take 1.8× too slow passes the language prior but not the profile.
+    func testDurationBoundsAreLearnedFromTheBooksAcceptedSegments() throws {
+        let ws = try TestWorkspace()
+        let sentences = (1...36).map { "Sentence number \(NumberWords($0)) walks along the quiet river bank." }
+        let book = { (extra: String) in
+            try ws.write("long.md", "---\ntitle: Long\nseed: 5\n---\n\n# One\n\n" + sentences.joined(separator: " ") + extra + "\n")
+        }
+        let engine = FakeEngine()
+        let first = try RenderSession.render(book: try book(""), options: options(engine, ws), progress: SilentProgress())
+        let store = try JobStore(layout: first.project)
+        let profile = try XCTUnwrap(store.book()?.durationProfile, "learned after the first complete render")
+        XCTAssertGreaterThanOrEqual(profile.segments, 30)
+        XCTAssertEqual(profile.secondsPerCharacter, 0.075, accuracy: 0.02)
+
+        let added = " A slow new sentence drifts along the quiet river bank."
+        engine.faults["1.37"] = [1: .slow]
+        try RenderSession.render(book: try book(added), options: options(engine, ws), progress: SilentProgress())
+        let slow = try XCTUnwrap(store.segment("1.37"))
+        XCTAssertEqual(slow.take, 2, "take 1 was too long for the learned profile")
+        XCTAssertTrue(try store.takes(segmentID: slow.rowID)[0].decodedFindings.map(\.check) == ["too-long"])
+
+        // Without a profile (a fresh project), the same slow take passes the language prior.
+        let fresh = FakeEngine()
+        fresh.faults["1.37"] = [1: .slow]
+        let other = try RenderSession.render(book: try book(added), options: options(fresh, ws, project: "fresh"),
+                                             progress: SilentProgress())
+        XCTAssertEqual(try JobStore(layout: other.project).segment("1.37")?.take, 1)
+    }
+
+    private func NumberWords(_ n: Int) -> String {
+        let ones = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+        let tens = ["", "", "twenty", "thirty", "forty"]
+        return n < 20 ? ones[n] : tens[n / 10] + (n % 10 == 0 ? "" : "-" + ones[n % 10])
+    }
 }

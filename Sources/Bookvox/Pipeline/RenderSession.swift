@@ -54,6 +54,7 @@ public enum RenderSession {
             record.exportFormats = old?.exportFormats
             record.lastFailure = old?.lastFailure
             record.roomTone = old?.roomTone
+            record.qaProfile = old?.qaProfile
             let export = options.exportSettings(over: old)
             record.remember(export)
             try store.sync(plan: plan, book: record, engine: EngineIdentity(engine))
@@ -205,8 +206,13 @@ public enum RenderSession {
                 } catch { exported.fail(error) }
             }
         }
+        let profileIdentity = DurationProfile.identity(engine: engine.name, modelHash: engine.modelHash, voice: book.voiceSha256)
+        var qa = options.qa(for: engine)
+        if let profile = book.durationProfile, profile.identity == profileIdentity {
+            qa?.learnedSecondsPerCharacter = profile.secondsPerCharacter
+        }
         let committer = SegmentCommitter(
-            store: store, writer: options.writer, bookSeed: book.bookSeed, qa: options.qa(for: engine),
+            store: store, writer: options.writer, bookSeed: book.bookSeed, qa: qa,
             maxTakes: engine.seedChangesOutput ? options.maxTakes : 1,
             recognizer: options.qa == nil ? nil : options.recognizer,
             onSaved: { job in progress.segmentSaved(key: job.request.key, done: counter.increment(), total: total) },
@@ -249,9 +255,22 @@ public enum RenderSession {
         if result.cancelled {
             throw BookvoxError.interrupted(rendered: result.rendered, remaining: try store.pendingSegments().count)
         }
-        if keys == nil, options.chapters == nil { store.clearFailure() }
+        if keys == nil, options.chapters == nil {
+            store.clearFailure()
+            if let qa, book.durationProfile?.identity != profileIdentity { try learnDurations(store, identity: profileIdentity, settings: qa) }
+        }
         return RenderReport(project: store.layout, synthesized: result.rendered, reused: total - pending.count,
                             exportedChapters: exported.chapters.sorted())
+    }
+
+    /// Stores the duration profile of a book whose every segment has audio (QA/DurationProfile.swift).
+    private static func learnDurations(_ store: JobStore, identity: String, settings: QASettings) throws {
+        let segments = try store.segments()
+        guard segments.allSatisfy({ $0.state.hasAudio }), var book = try store.book(),
+              let profile = DurationProfile.learn(from: segments, identity: identity, settings: settings) else { return }
+        book.durationProfile = profile
+        try store.saveBook(book)
+        log.info("learned durations: \(String(format: "%.3f", profile.secondsPerCharacter)) s per letter over \(profile.segments) segments")
     }
 
     static func exportedFiles(_ layout: ProjectLayout, _ chapter: Int, _ settings: ExportSettings) -> [String] {

@@ -32,6 +32,14 @@ public struct QASettings: Sendable, Equatable, Codable {
     /// or above `maxDurationRatio` × expected + `durationSlackSeconds`.
     public var minDurationRatio = 0.4
     public var maxDurationRatio = 2.5
+    /// Once the book has at least `learnedMinimumSegments` accepted segments of at least
+    /// `learnedMinimumCharacters` letters, their median seconds per letter (the project's `DurationProfile`,
+    /// for this engine, model and voice) replaces the language prior, with these tighter ratios.
+    public var learnedSecondsPerCharacter: Double?
+    public var learnedMinDurationRatio = 0.6
+    public var learnedMaxDurationRatio = 1.6
+    public var learnedMinimumSegments = 30
+    public var learnedMinimumCharacters = 20
     public var durationSlackSeconds = 0.5
     /// `runaway`: a take longer than this many times the expected duration (plus the slack), or than
     /// `runawayCapSeconds`, whatever the text.
@@ -60,6 +68,12 @@ public struct QASettings: Sendable, Equatable, Codable {
 
     /// Expected speaking time per letter or digit, by language: about 15 letters per second for alphabetic
     /// scripts, 4.5 syllables per second for Chinese, Japanese and Korean characters.
+    /// The expected seconds per letter and the ratio bounds in force: learned when there is a profile.
+    public func durationModel(language: String) -> (secondsPerCharacter: Double, minRatio: Double, maxRatio: Double) {
+        if let learned = learnedSecondsPerCharacter { return (learned, learnedMinDurationRatio, learnedMaxDurationRatio) }
+        return (secondsPerCharacter(language: language), minDurationRatio, maxDurationRatio)
+    }
+
     public func secondsPerCharacter(language: String) -> Double {
         let base = language.lowercased().split(separator: "-").first.map(String.init) ?? ""
         return ["zh", "ja", "ko", "yue", "cmn"].contains(base) ? 0.22 : 0.065

@@ -44,16 +44,17 @@ public enum SignalChecks {
             out.append(QAFinding(check: "dc-offset", detail: String(format: "mean %.4f", m.dcOffset)))
         }
         let chars = speakableCharacters(text)
-        let expected = Double(chars) * settings.secondsPerCharacter(language: language)
+        let model = settings.durationModel(language: language)
+        let expected = Double(chars) * model.secondsPerCharacter
         let runaway = min(settings.runawayCapSeconds, expected * settings.runawayRatio + settings.durationSlackSeconds)
         if m.seconds > runaway {
             out.append(QAFinding(check: "runaway", detail: "\(fmt(m.seconds)) of audio for \(chars) characters "
                 + "(cap \(fmt(runaway)))", severe: true))
-        } else if m.speechSeconds > expected * settings.maxDurationRatio + settings.durationSlackSeconds {
+        } else if m.speechSeconds > expected * model.maxRatio + settings.durationSlackSeconds {
             out.append(QAFinding(check: "too-long", detail: "\(fmt(m.speechSeconds)) of speech for \(chars) characters "
                 + "(expected about \(fmt(expected)))"))
         }
-        if m.speechSeconds < expected * settings.minDurationRatio - settings.durationSlackSeconds {
+        if m.speechSeconds < expected * model.minRatio - settings.durationSlackSeconds {
             out.append(QAFinding(check: "too-short", detail: "\(fmt(m.speechSeconds)) of speech for \(chars) characters "
                 + "(expected about \(fmt(expected)))"))
         }

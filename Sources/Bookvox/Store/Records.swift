@@ -40,6 +40,8 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var lastFailure: String?
     /// Room tone of the exports (`--room-tone`: "off" or a level in dBFS, see RoomToneLevel); nil: the default.
     public var roomTone: String? = nil
+    /// JSON of the DurationProfile learned from the book's accepted segments (QA/DurationProfile.swift).
+    public var qaProfile: String? = nil
 
     public init(title: String, author: String?, narrator: String?, language: String, seed: Int64, sourcePath: String,
                 engine: String, voiceSha256: String?, voicePath: String?, bitrateKbps: Int, engineSettings: EngineOptions? = nil) {

@@ -101,6 +101,9 @@ enum StoreMigrations {
         m.registerMigration("v6-room-tone") { db in
             try db.alter(table: "book") { t in t.add(column: "roomTone", .text) }
         }
+        m.registerMigration("v7-duration-profile") { db in
+            try db.alter(table: "book") { t in t.add(column: "qaProfile", .text) }
+        }
         return m
     }
 
