@@ -11,7 +11,7 @@ public struct RenderOptions: Sendable {
     /// Book seed (`--seed`); default: front matter, else the project's, else BookPlan.defaultSeed.
     public var seed: UInt64?
     /// Chapters to synthesize and export in this run (`--chapters 1,3-5`); nil = the whole book.
-    public var chapters: Set<Int>?
+    public var chapters: ChapterSelection?
     public var export: ExportSettings
     /// Takes tried per segment in one run before it is marked failed.
     public var maxTakes: Int
@@ -34,7 +34,7 @@ public struct RenderOptions: Sendable {
 
 
     public init(projectDir: String? = nil, engine: String? = nil, voicePath: String? = nil, seed: UInt64? = nil,
-                chapters: Set<Int>? = nil, export: ExportSettings = ExportSettings(), maxTakes: Int = 3, limits: SchedulerLimits = SchedulerLimits(),
+                chapters: ChapterSelection? = nil, export: ExportSettings = ExportSettings(), maxTakes: Int = 3, limits: SchedulerLimits = SchedulerLimits(),
                 writer: FileWriting = AtomicFileWriter(), registry: EngineRegistry = .shared) {
         self.projectDir = projectDir
         self.engine = engine
