@@ -86,12 +86,6 @@ final class CLIConsistencyTests: XCTestCase {
         XCTAssertEqual(one["title"], "One", "bidi marks are not written into tags")
     }
 
-    func testTagTextRemovesControlAndBidiCharacters() {
-        XCTAssertEqual(TagText.clean("A\u{202E}B\u{2066}C\u{200B}"), "ABC")
-        XCTAssertEqual(TagText.clean("  Line\none\u{0}two\t "), "Line one two")
-        XCTAssertEqual(TagText.clean("Café — «ok»"), "Café — «ok»")
-    }
-
     func testExportNamesArePaddedToTheChapterCount() {
         XCTAssertEqual(ProjectLayout.exportBaseName(chapter: 7, of: 9), "chapter-07")
         XCTAssertEqual(ProjectLayout.exportBaseName(chapter: 11, of: 99), "chapter-11")

@@ -14,10 +14,54 @@ final class ChapterSelectionTests: XCTestCase {
     }
 
     func testRejectsMalformedSelections() {
-        for bad in ["", "0", "a", "3-1", "1,,2", "1-2-3", "-4"] {
+        for bad in ["", "0", "a", "3-1", "1,,2", "1-2-3", "-4", "1-", "x-3", "2.5", "１", "0-3", "+1", "1,", " , "] {
             XCTAssertThrowsError(try ChapterSelection.parse(bad), bad) { error in
                 XCTAssertTrue("\(error)".contains("--chapters"), "\(error)")
+                XCTAssertLessThan("\(error)".count, 300, "\(error)")
             }
+        }
+    }
+
+    func testErrorsSayWhatIsWrong() {
+        func message(_ text: String) -> String {
+            do { _ = try ChapterSelection.parse(text); return "" } catch { return "\(error)" }
+        }
+        XCTAssertTrue(message("0").contains("numbered from 1"), message("0"))
+        XCTAssertTrue(message("5-3").contains("runs backwards; write 3-5"), message("5-3"))
+        XCTAssertTrue(message("99999999999999999999").contains("too large"), message("99999999999999999999"))
+        XCTAssertTrue(message("1,,2").contains("empty part"), message("1,,2"))
+        // Garbage of any length gives a short message (the argument is quoted cut short).
+        let garbage = String(repeating: "x", count: 1_000_000)
+        XCTAssertLessThan(message(garbage).count, 300)
+        let manyParts = Array(repeating: "1", count: 100_000).joined(separator: ",")
+        XCTAssertTrue(message(manyParts).contains("more than 1000 parts"))
+        XCTAssertLessThan(message(manyParts).count, 300)
+    }
+
+    func testHugeRangesAreNeverExpanded() throws {
+        let all = try ChapterSelection.parse("1-9223372036854775807")
+        XCTAssertEqual(all.ranges, [1...Int.max])
+        XCTAssertTrue(all.contains(Int.max))
+        XCTAssertEqual(try ChapterSelection.parse("5-9999999999,2,3-4").ranges, [2...9_999_999_999])
+        XCTAssertEqual(try ChapterSelection.parse("1,3-5,9").description, "1, 3-5, 9")
+    }
+
+    func testValidationAgainstTheBooksChapters() throws {
+        let book = Array(1...61)
+        XCTAssertEqual(try ChapterSelection.parse("2-3,61").chapters(of: book), [2, 3, 61])
+        for (selection, missing) in [("1-9223372036854775807", "no chapters 62-9223372036854775807 in this book"),
+                                     ("1-9999999", "no chapters 62-9999999 in this book"),
+                                     ("62", "no chapter 62 in this book"),
+                                     ("60-70,80,90-95,100,200", "no chapters 62-70, 80, 90-95, … in this book")] {
+            XCTAssertThrowsError(try ChapterSelection.parse(selection).chapters(of: book), selection) { error in
+                let text = "\(error)"
+                XCTAssertTrue(text.contains(missing), text)
+                XCTAssertTrue(text.contains("it has chapters 1-61"), text)
+                XCTAssertLessThan(text.count, 300, text)
+            }
+        }
+        XCTAssertThrowsError(try ChapterSelection.parse("2").chapters(of: [1, 3])) {
+            XCTAssertTrue("\($0)".contains("no chapter 2 in this book; it has chapters 1, 3"), "\($0)")
         }
     }
 
@@ -43,6 +87,17 @@ final class ChapterSelectionTests: XCTestCase {
         let master = try AudioFile.read(path: report.project.exportFile(chapter: 1, of: 3, ext: "flac").path)
         XCTAssertGreaterThan(master.duration, 60, "chapter 1 of P&P narrates for minutes")
         XCTAssertEqual(mp3.duration, master.duration, accuracy: 0.06)
+    }
+
+    func testHugeSelectionBeyondTheBookFailsFastWithAShortMessage() throws {
+        let ws = try TestWorkspace()
+        let options = RenderOptions(projectDir: ws.path("p"), engine: "espeak",
+                                    chapters: try ChapterSelection.parse("1-9223372036854775807"))
+        XCTAssertThrowsError(try RenderSession.render(book: try ws.tinyBook(), options: options, progress: SilentProgress())) {
+            XCTAssertTrue("\($0)".contains("no chapters 4-9223372036854775807 in this book; it has chapters 1-3"), "\($0)")
+            XCTAssertLessThan("\($0)".count, 300)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: ws.path("p")), "nothing is created before the check")
     }
 
     func testUnknownChapterIsAClearError() throws {

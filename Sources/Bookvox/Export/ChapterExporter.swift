@@ -8,6 +8,7 @@
 import AudioDSP
 import Foundation
 import Logging
+import TextFrontend
 
 public struct ChapterExporter: Sendable {
     public let store: JobStore
@@ -59,8 +60,8 @@ public struct ChapterExporter: Sendable {
         let missing = segments.filter { !$0.state.hasAudio }.count
         guard missing == 0, !segments.isEmpty else { return .incomplete(missing: missing) }
         let track = (chapters.firstIndex { $0.number == number } ?? 0) + 1
-        let tags = ID3Tags(title: TagText.clean(chapter.title), album: TagText.clean(book.title),
-                           artist: TagText.clean(Self.artist(book)), track: track, trackCount: chapters.count)
+        let tags = ID3Tags(title: TagText.singleLine(chapter.title), album: TagText.singleLine(book.title),
+                           artist: TagText.singleLine(Self.artist(book)), track: track, trackCount: chapters.count)
         let roomTone = settings.roomTone ?? book.roomToneLevel ?? .default
         let hash = contentHash(book: book, chapter: chapter, segments: segments, tags: tags, roomTone: roomTone)
         let layout = store.layout

@@ -12,7 +12,7 @@ public struct RenderOptions: Sendable {
     /// Book seed (`--seed`); default: front matter, else the project's, else BookPlan.defaultSeed.
     public var seed: UInt64?
     /// Chapters to synthesize and export in this run (`--chapters 1,3-5`); nil = the whole book.
-    public var chapters: Set<Int>?
+    public var chapters: ChapterSelection?
     /// Export settings given on the command line; the rest come from the project (ExportChanges).
     public var exportChanges: ExportChanges
     /// The export settings this run uses (the project's, with `exportChanges` applied); set by the session.
@@ -58,7 +58,7 @@ public struct RenderOptions: Sendable {
 
 
     public init(projectDir: String? = nil, engine: String? = nil, voicePath: String? = nil, seed: UInt64? = nil,
-                chapters: Set<Int>? = nil, exportChanges: ExportChanges = ExportChanges(), maxTakes: Int = 3, limits: SchedulerLimits = SchedulerLimits(),
+                chapters: ChapterSelection? = nil, exportChanges: ExportChanges = ExportChanges(), maxTakes: Int = 3, limits: SchedulerLimits = SchedulerLimits(),
                 writer: FileWriting = AtomicFileWriter(), registry: EngineRegistry = .shared) {
         self.projectDir = projectDir
         self.engine = engine

@@ -18,6 +18,8 @@ public enum RenderSession {
     public static func render(book path: String, options: RenderOptions, progress: RenderProgress,
                               cancel: CancellationFlag = CancellationFlag()) throws -> RenderReport {
         let plan = try BookPlanner.plan(bookAt: path)
+        // A --chapters selection the book cannot satisfy fails before any engine or voice work.
+        _ = try options.chapters?.chapters(of: plan.chapters.map(\.number))
         let bookURL = URL(fileURLWithPath: path).standardizedFileURL
         let layout = ProjectLayout(root: options.projectDir.map { URL(fileURLWithPath: $0) }
             ?? ProjectLayout.defaultRoot(forBook: bookURL))
@@ -166,23 +168,17 @@ public enum RenderSession {
     private static func run(store: JobStore, engine: SpeechEngine, voice: VoiceReference?, keys: Set<String>?,
                             options: RenderOptions, progress: RenderProgress, cancel: CancellationFlag) throws -> RenderReport {
         guard let book = try store.book() else { throw BookvoxError.failure("the project has no book record") }
+        // The chapters this run covers (nil: all); a selection naming chapters the book lacks is an error.
+        let selected = try options.chapters?.chapters(of: try store.chapters().map(\.number))
         let verified = try store.verify()
         if !verified.requeued.isEmpty {
             progress.note("re-queued \(verified.requeued.count) segment(s) whose saved audio did not verify: "
                 + verified.requeued.prefix(10).joined(separator: ", "))
         }
         let profile = try prepareVoice(engine: engine, voice: voice, store: store, writer: options.writer)
-        let all = try store.segments().filter { options.chapters?.contains($0.chapter) ?? true }
-        if let wanted = options.chapters {
-            let known = Set(try store.chapters().map(\.number))
-            let unknown = wanted.subtracting(known).sorted()
-            if !unknown.isEmpty {
-                throw BookvoxError.badInput("no chapter \(unknown.map(String.init).joined(separator: ", ")) in this book; "
-                    + "it has chapters \(known.min() ?? 0)-\(known.max() ?? 0) (`bookvox plan BOOK` lists them).")
-            }
-        }
+        let all = try store.segments().filter { selected?.contains($0.chapter) ?? true }
         let pending = try store.pendingSegments().filter {
-            (keys?.contains($0.key) ?? true) && (options.chapters?.contains($0.chapter) ?? true)
+            (keys?.contains($0.key) ?? true) && (selected?.contains($0.chapter) ?? true)
         }
         // rerender counts only the segments it re-renders; render/resume count the whole selection.
         let total = keys == nil ? all.count : pending.count
@@ -228,12 +224,12 @@ public enum RenderSession {
         exportQueue.sync {}
         if !result.cancelled, result.fatal == nil {
             var chapters = keys.map { ks in Set(all.filter { ks.contains($0.key) }.map(\.chapter)) }
-            if let only = options.chapters { chapters = chapters.map { $0.intersection(only) } ?? only }
+            if let only = selected { chapters = chapters.map { $0.intersection(only) } ?? only }
             for ch in try store.chapters() where chapters?.contains(ch.number) ?? true {
                 exportChapter(ch.number)
             }
             exportQueue.sync {}
-            if keys == nil, options.chapters == nil { try exporter.removeStaleExports() }
+            if keys == nil, selected == nil { try exporter.removeStaleExports() }
         }
         progress.finish()
         var failure: BookvoxError?

@@ -49,15 +49,16 @@ public enum BookLoader {
         case .markdown: document = try MarkdownReader.read(text, path: sourcePath, defaultTitle: title)
         case .plainText: document = PlainTextReader.read(text, path: sourcePath, defaultTitle: title)
         }
+        let metadata = document.metadata.sanitizedForTags(fallbackTitle: title)
         let chapters = document.chapters.enumerated().map { i, source in
-            ChapterSegmenter.segment(source, number: i + 1, bookTitle: document.metadata.title, options: options)
+            ChapterSegmenter.segment(source, number: i + 1, bookTitle: metadata.title, options: options)
         }
         guard chapters.contains(where: { $0.segments.contains { $0.text.hasSpeakableText } }) else {
             throw BookError.noSpeakableText(path: sourcePath)
         }
         let count = chapters.reduce(0) { $0 + $1.segments.count }
         logger.info("\(sourcePath): \(chapters.count) chapters, \(count) segments")
-        return Book(metadata: document.metadata, chapters: chapters, sourcePath: sourcePath)
+        return Book(metadata: metadata, chapters: chapters, sourcePath: sourcePath)
     }
 
     /// UTF-8 text from file bytes; NUL bytes or invalid UTF-8 mean the file is not a text book.

@@ -12,15 +12,18 @@ public struct BookMetadata: Codable, Sendable, Equatable {
     public var seed: UInt64?
     /// Path of a cover image, relative to the book file.
     public var cover: String?
+    /// Read Markdown images' alt text (front matter `image-alt-text: read`); images are skipped by default.
+    public var readsImageAltText: Bool
 
     public init(title: String, author: String? = nil, narrator: String? = nil,
-                language: String = "en", seed: UInt64? = nil, cover: String? = nil) {
+                language: String = "en", seed: UInt64? = nil, cover: String? = nil, readsImageAltText: Bool = false) {
         self.title = title
         self.author = author
         self.narrator = narrator
         self.language = language
         self.seed = seed
         self.cover = cover
+        self.readsImageAltText = readsImageAltText
     }
 }
 
@@ -105,12 +108,19 @@ public struct Book: Codable, Sendable {
 }
 
 public struct SegmenterOptions: Sendable {
-    /// Sentences longer than this (in characters) are split at clause boundaries.
-    public var maxCharacters: Int = 280
+    /// The segment limit, in characters (`Character`s of `Segment.text`): no segment is ever longer. A longer
+    /// sentence is split at clause boundaries, then at the space nearest its middle, then (a run without
+    /// spaces) into equal pieces; fragments are only merged while the result stays within it. Engines split
+    /// further by their own token limits (IndexTTS2: 120 text tokens per piece); 280 characters keeps every
+    /// engine's input short enough for one generation.
+    public static let defaultMaxCharacters = 280
+
+    /// The segment limit (see `defaultMaxCharacters`); values below 1 count as 1.
+    public var maxCharacters: Int = SegmenterOptions.defaultMaxCharacters
     /// Fragments with fewer words than this are merged into a neighbouring segment (0 disables merging).
     public var mergeWordsBelow: Int = 3
 
-    public init(maxCharacters: Int = 280, mergeWordsBelow: Int = 3) {
+    public init(maxCharacters: Int = SegmenterOptions.defaultMaxCharacters, mergeWordsBelow: Int = 3) {
         self.maxCharacters = maxCharacters
         self.mergeWordsBelow = mergeWordsBelow
     }

@@ -1,11 +1,12 @@
-// YAML front matter (title, author, narrator, language, seed, cover) at the top of a Markdown book, via Yams.
+// YAML front matter (title, author, narrator, language, seed, cover, image-alt-text) at the top of a Markdown
+// book, via Yams.
 import Foundation
 import Logging
 import Yams
 
 enum FrontMatter {
     private static let logger = Logger(label: "bookvox.text.frontmatter")
-    static let knownKeys = ["title", "author", "narrator", "language", "seed", "cover"]
+    static let knownKeys = ["title", "author", "narrator", "language", "seed", "cover", "image-alt-text"]
 
     /// Finds a front matter block at the top of `lines` ("---" … "---" or "...").
     /// Returns the YAML lines' index range and the index of the first body line, or nil when absent.
@@ -66,6 +67,14 @@ enum FrontMatter {
                         reason: "'seed' must be a whole number from 0 to \(UInt64.max) but is '\(t)'")
                 }
                 meta.seed = seed
+            case "image-alt-text":
+                switch try text()?.lowercased() {
+                case nil, "skip", "false", "no": meta.readsImageAltText = false
+                case "read", "true", "yes": meta.readsImageAltText = true
+                case let other?:
+                    throw BookError.malformedFrontMatter(
+                        path: path, line: line, reason: "'image-alt-text' must be 'read' or 'skip' but is '\(other)'")
+                }
             default:
                 logger.warning("\(path):\(line): ignoring unknown front matter key '\(key)' (known: \(knownKeys.joined(separator: ", ")))")
             }

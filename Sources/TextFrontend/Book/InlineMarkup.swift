@@ -1,4 +1,5 @@
 // Reduces inline Markdown (emphasis, strong, code, links, images, HTML tags, entities, escapes) to its text.
+// Images are dropped (or reduced to their alt text when asked); HTML tags are dropped (a <br> becomes a space).
 // Newlines are preserved so callers can map text offsets back to source lines.
 import Foundation
 
@@ -12,6 +13,7 @@ enum InlineMarkup {
     private static let inlineLink = Pattern(#"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\)"#)
     private static let refLink = Pattern(#"\[([^\]]+)\]\[[^\]]*\]"#)
     private static let autoLink = Pattern(#"<((?:https?|ftp|mailto):[^<>\s]+)>"#)
+    private static let lineBreakTag = Pattern(#"<br\s*/?>"#, options: [.caseInsensitive])
     private static let htmlTag = Pattern(#"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"#)
     private static let strongEm = Pattern(#"(\*\*\*|___)(?=\S)(.+?)(?<=\S)\1"#, options: [.dotMatchesLineSeparators])
     private static let strongStar = Pattern(#"\*\*(?=\S)(.+?)(?<=\S)\*\*"#, options: [.dotMatchesLineSeparators])
@@ -21,19 +23,20 @@ enum InlineMarkup {
     private static let strike = Pattern(#"~~(?=\S)(.+?)(?<=\S)~~"#, options: [.dotMatchesLineSeparators])
     private static let hardBreak = Pattern(#"\\\n"#)
 
-    /// Reduces Markdown inline markup to plain text.
-    static func reduceMarkdown(_ text: String) -> String {
+    /// Reduces Markdown inline markup to plain text; `imageAltText` keeps an image's alt text (else it is dropped).
+    static func reduceMarkdown(_ text: String, imageAltText: Bool = false) -> String {
         var s = escape.replace(in: text) { g in
             guard let c = g[1]?.unicodeScalars.first else { return nil }
             return String(Character(Unicode.Scalar(0xE000 + c.value)!))
         }
         s = hardBreak.replace(in: s, template: "\n")
         s = codeSpan.replace(in: s) { g in g[2]?.trimmingCharacters(in: .whitespaces) }
-        s = image.replace(in: s, template: "$1")
+        s = image.replace(in: s, template: imageAltText ? "$1" : "")
         s = footnoteRef.replace(in: s, template: "")
         s = inlineLink.replace(in: s, template: "$1")
         s = refLink.replace(in: s, template: "$1")
         s = autoLink.replace(in: s) { g in g[1].map { $0.hasPrefix("mailto:") ? String($0.dropFirst(7)) : $0 } }
+        s = lineBreakTag.replace(in: s, template: " ")
         s = htmlTag.replace(in: s, template: "")
         s = strongEm.replace(in: s, template: "$2")
         s = strongStar.replace(in: s, template: "$1")

@@ -5,6 +5,11 @@
 // a neighbour: the previous segment of their paragraph, else the next one; a paragraph that is a lone
 // fragment joins the previous body segment of the chapter (or the next one) unless a scene break lies
 // between. The merged segment keeps the earlier part's paragraph and line, and the later part's boundary.
+//
+// No segment is longer than `maxCharacters` (the segment limit): over-long sentences are split by
+// `ClauseSplitter`, a merge that would pass the limit is not made, and a heading over the limit keeps its
+// first piece as the N.0 segment (and chapter title) and reads the rest as the first body segments.
+// Every step is linear in the chapter's length.
 import Foundation
 
 enum ChapterSegmenter {
@@ -14,30 +19,35 @@ enum ChapterSegmenter {
         var line: Int
         var boundary: Boundary
         var words: Int
+        /// Characters in `text`.
+        var length: Int
     }
 
     static func segment(_ source: SourceChapter, number: Int, bookTitle: String, options: SegmenterOptions) -> Chapter {
+        let limit = max(options.maxCharacters, 1)
         var pieces: [Piece] = []
         for (p, para) in source.paragraphs.enumerated() {
             var paraPieces = splitParagraph(para, paragraph: p + 1, options: options)
             guard !paraPieces.isEmpty else { continue }
             paraPieces[paraPieces.count - 1].boundary = para.sceneBreakAfter ? .scene : .paragraph
-            mergeWithinParagraph(&paraPieces, minWords: options.mergeWordsBelow)
-            pieces += paraPieces
+            pieces += mergeFragments(paraPieces, minWords: options.mergeWordsBelow, limit: limit, keepScenes: false)
         }
-        mergeLoneParagraphs(&pieces, minWords: options.mergeWordsBelow)
+        pieces = mergeFragments(pieces, minWords: options.mergeWordsBelow, limit: limit, keepScenes: true)
         if !pieces.isEmpty { pieces[pieces.count - 1].boundary = .chapter }
 
         var segments: [Segment] = []
         var title = bookTitle
         var sourceParts: [String] = []
         if let heading = source.heading {
-            let text = heading.text.collapsingWhitespace
             sourceParts.append(heading.text)
-            if text.hasSpeakableText {
-                title = text
-                segments.append(Segment(chapter: number, index: 0, paragraph: 0, text: text,
-                                        boundary: pieces.isEmpty ? .chapter : .paragraph, sourceLine: heading.line))
+            var parts = splitHeading(heading, limit: limit, minWords: max(options.mergeWordsBelow, 1))
+            if !parts.isEmpty {
+                parts[parts.count - 1].boundary = pieces.isEmpty ? .chapter : .paragraph
+                let first = parts[0]
+                title = TagText.singleLine(first.text)
+                segments.append(Segment(chapter: number, index: 0, paragraph: 0, text: first.text,
+                                        boundary: first.boundary, sourceLine: heading.line))
+                pieces = Array(parts.dropFirst()) + pieces
             } else {
                 title = "Chapter \(number)"
             }
@@ -50,14 +60,34 @@ enum ChapterSegmenter {
         return Chapter(index: number, title: title, segments: segments, sourceText: sourceParts.joined(separator: "\n\n"))
     }
 
+    /// The heading as one piece, or (over the limit) as clauses; empty when it has nothing to read.
+    private static func splitHeading(_ heading: SourceParagraph, limit: Int, minWords: Int) -> [Piece] {
+        let text = heading.text.collapsingWhitespace
+        guard text.hasSpeakableText else { return [] }
+        let length = text.count
+        guard length > limit else {
+            return [Piece(text: text, paragraph: 0, line: heading.line, boundary: .paragraph, words: 0, length: length)]
+        }
+        let chars = Array(heading.text)
+        return ClauseSplitter(chars).split(0..<chars.count, maxCharacters: limit, minWords: minWords).compactMap { r in
+            let t = String(chars[r]).collapsingWhitespace
+            return t.isEmpty ? nil : Piece(text: t, paragraph: 0, line: heading.line, boundary: .clause, words: 0, length: t.count)
+        }
+    }
+
     private static func splitParagraph(_ para: SourceParagraph, paragraph: Int, options: SegmenterOptions) -> [Piece] {
         let chars = Array(para.text)
+        let limit = max(options.maxCharacters, 1)
+        var splitter: ClauseSplitter?
         var out: [Piece] = []
         var line = para.line
         var scanned = 0
         for sentence in SentenceSplitter.split(chars) {
-            let clauses = ClauseSplitter.split(chars, sentence, maxCharacters: options.maxCharacters,
-                                               minWords: max(options.mergeWordsBelow, 1))
+            var clauses = [sentence]
+            if sentence.count > limit {
+                if splitter == nil { splitter = ClauseSplitter(chars) }
+                clauses = splitter!.split(sentence, maxCharacters: limit, minWords: max(options.mergeWordsBelow, 1))
+            }
             for (k, clause) in clauses.enumerated() {
                 let text = String(chars[clause]).collapsingWhitespace
                 guard !text.isEmpty else { continue }
@@ -66,46 +96,53 @@ enum ChapterSegmenter {
                 while chars[first].isWhitespace { first += 1 }
                 for ch in chars[scanned..<first] where ch.isNewline { line += 1 }
                 scanned = first
+                let textChars = Array(text)
                 out.append(Piece(text: text, paragraph: paragraph, line: line,
                                  boundary: k == clauses.count - 1 ? .sentence : .clause,
-                                 words: ClauseSplitter.wordCount(Array(text), 0..<text.count)))
+                                 words: WordCounter.count(textChars, 0..<textChars.count), length: textChars.count))
             }
         }
         return out
     }
 
+    /// The text between two merged pieces: a space, or nothing when the last word character of the first and
+    /// the first of the second are CJK (which is written without spaces).
+    private static func separator(_ a: Piece, _ b: Piece) -> String {
+        guard let x = a.text.last(where: { $0.isLetter || $0.isNumber }),
+              let y = b.text.first(where: { $0.isLetter || $0.isNumber }) else { return " " }
+        return CJKPunctuation.isWordCharacter(x) && CJKPunctuation.isWordCharacter(y) ? "" : " "
+    }
+
     private static func merge(_ a: Piece, _ b: Piece) -> Piece {
-        Piece(text: a.text + " " + b.text, paragraph: a.paragraph, line: a.line, boundary: b.boundary,
-              words: a.words + b.words)
+        let sep = separator(a, b)
+        return Piece(text: a.text + sep + b.text, paragraph: a.paragraph, line: a.line, boundary: b.boundary,
+                     words: a.words + b.words, length: a.length + sep.count + b.length)
     }
 
-    private static func mergeWithinParagraph(_ pieces: inout [Piece], minWords: Int) {
-        var i = 0
-        while pieces.count > 1, i < pieces.count {
-            guard pieces[i].words < minWords else { i += 1; continue }
-            if i > 0 {
-                pieces[i - 1] = merge(pieces[i - 1], pieces[i])
-                pieces.remove(at: i)
+    /// One pass: a fragment joins the previous piece, else (none, a scene break between, or over the limit) the
+    /// next one; a fragment that joined forward is looked at again as part of the merged piece. `keepScenes`:
+    /// never merge across a scene break (between paragraphs; within one there is none).
+    private static func mergeFragments(_ pieces: [Piece], minWords: Int, limit: Int, keepScenes: Bool) -> [Piece] {
+        guard pieces.count > 1 else { return pieces }
+        func fits(_ a: Piece, _ b: Piece) -> Bool { a.length + separator(a, b).count + b.length <= limit }
+        var out: [Piece] = []
+        out.reserveCapacity(pieces.count)
+        var forward: Piece?
+        for (i, piece) in pieces.enumerated() {
+            var current = piece
+            if let f = forward {
+                forward = nil
+                if fits(f, current) { current = merge(f, current) } else { out.append(f) }
+            }
+            guard current.words < minWords else { out.append(current); continue }
+            if let last = out.last, !(keepScenes && last.boundary == .scene), fits(last, current) {
+                out[out.count - 1] = merge(last, current)
+            } else if i + 1 < pieces.count, !(keepScenes && current.boundary == .scene) {
+                forward = current
             } else {
-                pieces[1] = merge(pieces[0], pieces[1])
-                pieces.remove(at: 0)
+                out.append(current)
             }
         }
-    }
-
-    private static func mergeLoneParagraphs(_ pieces: inout [Piece], minWords: Int) {
-        var i = 0
-        while pieces.count > 1, i < pieces.count {
-            guard pieces[i].words < minWords else { i += 1; continue }
-            if i > 0, pieces[i - 1].boundary != .scene {
-                pieces[i - 1] = merge(pieces[i - 1], pieces[i])
-                pieces.remove(at: i)
-            } else if i + 1 < pieces.count, pieces[i].boundary != .scene {
-                pieces[i + 1] = merge(pieces[i], pieces[i + 1])
-                pieces.remove(at: i)
-            } else {
-                i += 1
-            }
-        }
+        return out
     }
 }

@@ -7,6 +7,9 @@
 //   after an initial ("J. R. R. Tolkien"; a lone "I." still ends a sentence), or after "No." before a digit.
 // An interrupted quotation ("I never—” “Stop.”) also ends at the dash when a new capitalised quotation follows.
 // Decimals (3.14) and times (3:30) never split: a terminator must be followed by whitespace.
+// CJK sentence ends (。！？．｡, and an ellipsis …… right after a CJK character) end the sentence with any closing
+// quotes or brackets after them (」』”）…), whether or not whitespace follows; a full-width ． between digits does not.
+// The scan is one pass: every character is looked at a bounded number of times.
 import Foundation
 
 enum SentenceSplitter {
@@ -32,13 +35,31 @@ enum SentenceSplitter {
         while i < n {
             let c = chars[i]
             var end: Int?
-            if terminators.contains(c) {
+            let afterCJK = i > 0 && CJKPunctuation.isWordCharacter(chars[i - 1])
+            if terminators.contains(c) || CJKPunctuation.terminators.contains(c)
+                || (afterCJK && CJKPunctuation.ellipses.contains(c)) {
                 var j = i
-                while j + 1 < n, terminators.contains(chars[j + 1]) { j += 1 }
-                let runIsSinglePeriod = (j == i && c == ".")
-                while j + 1 < n, closers.contains(chars[j + 1]) { j += 1 }
-                if j + 1 >= n || chars[j + 1].isWhitespace {
-                    if endsSentence(chars, runStart: i, afterRun: j + 1, singlePeriod: runIsSinglePeriod) { end = j + 1 }
+                var cjk = CJKPunctuation.terminators.contains(c)
+                func continuesRun(_ ch: Character) -> Bool {
+                    terminators.contains(ch) || CJKPunctuation.terminators.contains(ch)
+                        || ((cjk || afterCJK) && CJKPunctuation.ellipses.contains(ch))
+                }
+                while j + 1 < n, continuesRun(chars[j + 1]) {
+                    j += 1
+                    if CJKPunctuation.terminators.contains(chars[j]) { cjk = true }
+                }
+                if !cjk, afterCJK, chars[i...j].allSatisfy({ CJKPunctuation.ellipses.contains($0) }) { cjk = true }
+                if cjk {
+                    while j + 1 < n, CJKPunctuation.closers.contains(chars[j + 1]) { j += 1 }
+                    let decimalPoint = i == j && c == "\u{FF0E}" && i > 0 && chars[i - 1].isNumber
+                        && j + 1 < n && chars[j + 1].isNumber
+                    if !decimalPoint { end = j + 1 }
+                } else {
+                    let runIsSinglePeriod = (j == i && c == ".")
+                    while j + 1 < n, closers.contains(chars[j + 1]) { j += 1 }
+                    if j + 1 >= n || chars[j + 1].isWhitespace {
+                        if endsSentence(chars, runStart: i, afterRun: j + 1, singlePeriod: runIsSinglePeriod) { end = j + 1 }
+                    }
                 }
                 i = j
             } else if dashes.contains(c), i + 1 < n, closers.contains(chars[i + 1]) {
