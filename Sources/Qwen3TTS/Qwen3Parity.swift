@@ -1,9 +1,10 @@
 // Parity runners of the Qwen3TTS target (cases under Tests/Fixtures/qwen3tts, schema in Tests/Fixtures/README.md):
 //   qwen3tts/talker_tiny — talker + code predictor built from config.model_config; for every mode of
-//   config.modes: the prefill (embeddings, positions, trailing text rows, TTS_PAD, logits at every position),
-//   and for generating modes the whole greedy run (raw and processed talker logits, codebook-0 picks, decode-step
-//   inputs and positions, code-predictor logits, codes, talker hidden states). Every output of the case must be
-//   checked; an output no check covers is an error.
+//   config.modes, with the request built from every input the case gives for that mode (see `request`): the
+//   prefill (embeddings, positions, trailing text rows, TTS_PAD, logits at every position), and for generating
+//   modes the whole greedy run (raw and processed talker logits, codebook-0 picks, decode-step inputs and
+//   positions, code-predictor logits, codes, talker hidden states). Every output of the case must be checked; an
+//   output no check covers is an error.
 import Foundation
 import Neural
 import Tensors
@@ -14,16 +15,43 @@ public enum Qwen3Parity {
             .merging(Qwen3E2EParity.cases) { a, _ in a }
     }
 
+    /// One entry of config.modes. The texts are informational (the case gives their token ids as inputs); every
+    /// other key selects what the request carries. An unknown key is an error: the runner would not know what the
+    /// original was called with.
     struct CaseMode: Decodable {
         var name: String
         var mode: String
         var language: String
         var speaker: String?
+        var instruct: String?
         var nonStreaming: Bool
         var generate: Bool?
 
-        enum CodingKeys: String, CodingKey {
-            case name, mode, language, speaker, nonStreaming = "non_streaming", generate
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, mode, text, language, speaker, instruct, refText = "ref_text", nonStreaming = "non_streaming", generate
+        }
+
+        struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name)
+            mode = try c.decode(String.self, forKey: .mode)
+            language = try c.decode(String.self, forKey: .language)
+            speaker = try c.decodeIfPresent(String.self, forKey: .speaker)
+            instruct = try c.decodeIfPresent(String.self, forKey: .instruct)
+            nonStreaming = try c.decode(Bool.self, forKey: .nonStreaming)
+            generate = try c.decodeIfPresent(Bool.self, forKey: .generate)
+            let known = Set(CodingKeys.allCases.map(\.stringValue))
+            let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).filter { !known.contains($0) }
+            guard unknown.isEmpty else {
+                throw ParityError.config(key: "modes[\(name)]", reason: "unknown keys \(unknown.sorted()) (known: \(known.sorted()))")
+            }
         }
     }
 
@@ -91,28 +119,45 @@ public enum Qwen3Parity {
 
     static func ints(_ c: ParityCase, _ name: String) throws -> [Int] { try c.inputInts(name).map { Int($0) } }
 
+    /// The prompt request of one mode, from every input the case gives for it — as
+    /// Qwen3TTSForConditionalGeneration.generate takes them: `<mode>.input_ids`; `<mode>.instruct_ids` in any mode
+    /// (generate prepends instruction rows whenever instruct_ids is given: VoiceDesign, CustomVoice, and a clone
+    /// call that passes one); the voice per mode — xvec: `ref_spk_embedding`; icl: `ref_spk_embedding`, `ref_ids`,
+    /// `ref_code`; custom: the preset `speaker` of the mode config; design: the preset `speaker` when the mode
+    /// config names one (generate looks it up whenever no clone prompt is given), else none. A mode config's
+    /// `instruct` text must come with its ids. Inputs the request does not take stay unread, and the catalog
+    /// reports them.
     static func request(_ m: CaseMode, case c: ParityCase) throws -> Qwen3PromptRequest {
         let p = m.name + "."
         let layout: Qwen3TextLayout = m.nonStreaming ? .nonStreaming : .streaming
         var r = Qwen3PromptRequest(textIds: try ints(c, p + "input_ids"), language: m.language, speaker: .none, layout: layout)
+        if c.hasInput(p + "instruct_ids") {
+            r.instructIds = try ints(c, p + "instruct_ids")
+        } else if let text = m.instruct, !text.isEmpty {
+            throw ParityError.config(key: "modes[\(m.name)].instruct", reason: "the mode has an instruction but the case has no input \(p)instruct_ids")
+        }
         switch m.mode {
-        case "xvec":
+        case "xvec", "icl":
+            // generate_voice_clone passes no speaker name; the x-vector is the speaker row.
+            if let s = m.speaker {
+                throw ParityError.config(key: "modes[\(m.name)].speaker", reason: "'\(s)' in a voice-clone mode (the x-vector is the speaker)")
+            }
             r.speaker = .embedding(try c.input(p + "ref_spk_embedding"))
-        case "icl":
-            r.speaker = .embedding(try c.input(p + "ref_spk_embedding"))
-            let code = try c.io.raw("in." + p + "ref_code")
-            let flat = try ints(c, p + "ref_code")
-            guard code.shape.count == 2 else { throw ParityError.config(key: p + "ref_code", reason: "expected [T_ref, groups]") }
-            let g = code.shape[1]
-            r.reference = Qwen3ICLReference(transcriptIds: try ints(c, p + "ref_ids"),
-                                            codes: (0..<code.shape[0]).map { Array(flat[($0 * g)..<(($0 + 1) * g)]) })
+            if m.mode == "icl" {
+                let code = try c.rawInput(p + "ref_code")
+                let flat = try ints(c, p + "ref_code")
+                guard code.shape.count == 2 else { throw ParityError.config(key: p + "ref_code", reason: "expected [T_ref, groups]") }
+                let g = code.shape[1]
+                r.reference = Qwen3ICLReference(transcriptIds: try ints(c, p + "ref_ids"),
+                                                codes: (0..<code.shape[0]).map { Array(flat[($0 * g)..<(($0 + 1) * g)]) })
+            }
         case "custom":
             guard let s = m.speaker else { throw ParityError.config(key: "modes[\(m.name)].speaker", reason: "custom mode needs a speaker") }
             r.speaker = .preset(s)
         case "design":
-            r.instructIds = try ints(c, p + "instruct_ids")
+            if let s = m.speaker { r.speaker = .preset(s) }
         default:
-            throw ParityError.config(key: "modes[\(m.name)].mode", reason: "unknown mode '\(m.mode)'")
+            throw ParityError.config(key: "modes[\(m.name)].mode", reason: "unknown mode '\(m.mode)' (xvec, icl, custom, design)")
         }
         return r
     }

@@ -16,7 +16,9 @@ struct ParityCommand: ParsableCommand {
         discussion: """
             Each CASE_DIR holds manifest.json and io.safetensors (see Tests/Fixtures/README.md). A directory \
             without a manifest is searched one and two levels down, so `bookvox dev parity Tests/Fixtures` \
-            runs everything. Exit status 1 if any case fails or has no implementation.
+            runs everything. A case fails when its runner leaves an input or expected output of the case \
+            unread (a few inputs are marked informational, with the reason). Exit status 1 if any case fails or \
+            has no implementation.
             """)
 
     @Argument(help: "Case directories (or folders of them).")
@@ -24,6 +26,9 @@ struct ParityCommand: ParsableCommand {
 
     @Flag(help: "List the implemented case names and exit.")
     var list = false
+
+    @Flag(name: .shortAndLong, help: "Also print, per case, the inputs the runner consumed and the informational inputs it left unread.")
+    var verbose = false
 
     func run() throws {
         if list {
@@ -37,6 +42,12 @@ struct ParityCommand: ParsableCommand {
             let result = ParityCatalog.run(directory: dir)
             print("== \(result.caseName)  (\(result.directory))")
             result.reports.forEach { print("   \($0)") }
+            if verbose {
+                print("   inputs consumed (\(result.consumedInputs.count)): \(result.consumedInputs.joined(separator: ", "))")
+                for (name, reason) in result.informationalInputs.sorted(by: { $0.key < $1.key }) {
+                    print("   input not consumed (informational): \(name) — \(reason)")
+                }
+            }
             if let error = result.error { print("   ERROR  \(error)") }
             print("   \(result.passed ? "PASS" : "FAIL")")
             if !result.passed { failed += 1 }

@@ -16,6 +16,34 @@ final class Qwen3TalkerParityTests: XCTestCase {
         for r in reports { XCTAssertTrue(r.passed, r.description) }
     }
 
+    /// An instance whose CustomVoice modes carry an instruction (made by scripts/fixtures/qwen3tts_talker.py): the
+    /// instruction rows are part of the prompt, so every output passes only when the request includes them.
+    func testCustomVoiceWithInstructionParity() throws {
+        let c = try ParityCase(directory: Fixtures.caseDir("qwen3tts/talker_tiny_instruct"))
+        XCTAssertEqual(c.name, Self.caseName, "another instance of the same case")
+        let reports = try XCTUnwrap(Qwen3Parity.cases[Self.caseName])(c)
+        XCTAssertEqual(Set(reports.map(\.name)), Set(c.outputNames), "every output of the case is checked")
+        for r in reports { XCTAssertTrue(r.passed, r.description) }
+        XCTAssertEqual(Set(c.consumedInputs), Set(c.inputNames), "every input is used")
+        XCTAssertTrue(c.consumedInputs.contains("custom_instruct.instruct_ids"))
+    }
+
+    /// A mode whose config names an instruction but whose ids are missing is an error naming the input.
+    func testInstructionWithoutIdsIsAnError() throws {
+        let src = Fixtures.caseDir("qwen3tts/talker_tiny_instruct")
+        let dir = try Qwen3FixtureCopy.copyCase("qwen3tts/talker_tiny_instruct")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let io = try SafeTensorsFile(path: src.appendingPathComponent("io.safetensors").path)
+        var values: [String: SafeTensorsWriter.Value] = [:]
+        for (key, raw) in io.tensors where key != "in.custom_instruct.instruct_ids" {
+            values[key] = raw.dtype == .i64 ? .int64(shape: raw.shape, values: raw.int64Array()) : .float32(try raw.floatTensor(key: key))
+        }
+        try SafeTensorsWriter.write(values: values, to: dir.appendingPathComponent("io.safetensors"))
+        XCTAssertThrowsError(try XCTUnwrap(Qwen3Parity.cases[Self.caseName])(try ParityCase(directory: dir))) { error in
+            XCTAssertTrue("\(error)".contains("custom_instruct.instruct_ids"), "\(error)")
+        }
+    }
+
     /// A changed expected value must fail, and the report must name that output (float and exact integer outputs).
     func testPerturbedExpectedValuesFailNamingTheOutput() throws {
         let dir = try Qwen3FixtureCopy.copyCase(Self.caseName)

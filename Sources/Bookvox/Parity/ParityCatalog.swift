@@ -43,10 +43,16 @@ public enum ParityCatalog {
         public let caseName: String
         public let reports: [OutputReport]
         public let error: String?
+        /// Inputs the runner read (names without "in."), sorted.
+        public var consumedInputs: [String] = []
+        /// Inputs the case's InformationalInputs entry lets the runner leave unread, with the reason.
+        public var informationalInputs: [String: String] = [:]
         public var passed: Bool { error == nil && !reports.isEmpty && reports.allSatisfy(\.passed) }
     }
 
-    /// Runs one case directory; an unknown case or a thrown error is a failure, never a skip.
+    /// Runs one case directory; an unknown case or a thrown error is a failure, never a skip. After the runner,
+    /// every input and expected output of io.safetensors must have been read (ParityIO), except the inputs the
+    /// case's InformationalInputs entry names, and every output must have a report.
     public static func run(directory: URL) -> CaseResult {
         let c: ParityCase
         do {
@@ -58,18 +64,38 @@ public enum ParityCatalog {
             return CaseResult(directory: directory.path, caseName: c.name, reports: [],
                               error: "\(ParityError.unknownCase(c.name)); implemented: \(cases.keys.sorted().joined(separator: ", "))")
         }
+        let informational = InformationalInputs.inputs(case: c.name)
+        func result(_ reports: [OutputReport], _ error: String?) -> CaseResult {
+            var r = CaseResult(directory: directory.path, caseName: c.name, reports: reports, error: error)
+            r.consumedInputs = c.consumedInputs
+            r.informationalInputs = informational
+            return r
+        }
         do {
             let reports = try runner(c)
-            let expected = Set(c.outputNames)
-            let checked = Set(reports.map(\.outputName))
-            let unchecked = expected.subtracting(checked).sorted()
-            if !unchecked.isEmpty {
-                return CaseResult(directory: directory.path, caseName: c.name, reports: reports,
-                                  error: "outputs not checked: \(unchecked.joined(separator: ", "))")
-            }
-            return CaseResult(directory: directory.path, caseName: c.name, reports: reports, error: nil)
+            var problems: [String] = []
+            let unchecked = Set(c.outputNames).subtracting(reports.map(\.outputName)).sorted()
+            if !unchecked.isEmpty { problems.append("outputs not checked: \(unchecked.joined(separator: ", "))") }
+            if let unused = unconsumed(c, informational: informational) { problems.append(unused) }
+            return result(reports, problems.isEmpty ? nil : problems.joined(separator: "; "))
         } catch {
-            return CaseResult(directory: directory.path, caseName: c.name, reports: [], error: "\(error)")
+            return result([], "\(error)")
         }
+    }
+
+    /// The error for io entries the runner never read, or nil when it read them all.
+    static func unconsumed(_ c: ParityCase, informational: [String: String]) -> String? {
+        let unread = c.io.unreadKeys
+        let inputs = unread.filter { $0.hasPrefix("in.") && informational[String($0.dropFirst(3))] == nil }
+        let outputs = unread.filter { $0.hasPrefix("out.") }
+        let other = unread.filter { !$0.hasPrefix("in.") && !$0.hasPrefix("out.") }
+        var parts: [String] = []
+        if !inputs.isEmpty { parts.append("inputs not used: \(inputs.joined(separator: ", "))") }
+        if !outputs.isEmpty { parts.append("outputs not read: \(outputs.joined(separator: ", "))") }
+        if !other.isEmpty { parts.append("entries that are neither in.* nor out.*: \(other.joined(separator: ", "))") }
+        guard !parts.isEmpty else { return nil }
+        return parts.joined(separator: "; ") + " (the \(c.name) runner must read every entry of io.safetensors: an input it "
+            + "ignores means it computed something other than the case; an input that is only informational is listed, "
+            + "with the reason, in InformationalInputs)"
     }
 }

@@ -38,11 +38,8 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
         self.models = models
         self.options = options
         modelHash = try models.directory.fingerprint()
-        var settings = options.generation
-        settings.eosTokenIds = [models.gpt.config.stopMelToken]
         // The mel position table holds max_mel_tokens (+3) rows of the checkpoint: never ask for more codes.
-        let cap = min(options.maxMelTokens, models.gpt.config.maxMelTokens)
-        generation = GPTGenerationOptions(settings: settings, maxGenerateLength: cap)
+        generation = models.modules.generationOptions(options.generation, maxMelTokens: options.maxMelTokens)
         if let clip = options.emotion.effectiveClip {
             guard let data = FileManager.default.contents(atPath: clip) else {
                 throw IndexTTS2ModelError.badEmotion("emotion clip \(clip) does not exist or is unreadable")
@@ -96,7 +93,7 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
     /// conds (1, 34, model_dim) for a voice under this engine's emotion settings.
     func conditioningRows(_ speaker: SpeakerConditioning) throws -> Tensor {
         let emovec = try speaker.emovec(settings: options.emotion, clipEmovec: try clipEmovec(), matrices: models.emotionMatrices)
-        return try models.gpt.conditioningRows(speechLatent: speaker.speechLatent, emovec: emovec)
+        return try models.modules.conditioningRows(speaker, emovec: emovec)
     }
 
     // MARK: text
@@ -171,20 +168,12 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
     func melForPiece(textIds: [Int], codes: [Int], conds: Tensor, speaker: SpeakerConditioning, noise: Tensor,
                      onStep: ((CFMSolver.Step) -> Void)? = nil) throws
         -> (latent: Tensor, conditioning: S2Mel.Conditioning, output: S2Mel.Output, mel: Tensor) {
-        let latent = try models.gpt.latent(conds: conds, textTokens: textIds, codes: codes) // (1, n, model_dim)
-        let sVQ = try models.codec.vq2emb([codes]).transposed(1, 2) // (1, n, H)
-        let cond = try models.s2mel.condition(latent: latent, semanticEmbedding: sVQ)
-        let output = try models.s2mel.generate(promptCondition: speaker.promptCondition, cond: cond.cond,
-                                               referenceMel: speaker.refMel, style: speaker.style, noise: noise,
-                                               steps: options.diffusionSteps, cfgRate: options.cfgRate, onStep: onStep)
-        return (latent, cond, output, output.mel)
+        try models.modules.melForPiece(textIds: textIds, codes: codes, conds: conds, speaker: speaker, noise: noise,
+                                       steps: options.diffusionSteps, cfgRate: options.cfgRate, onStep: onStep)
     }
 
     /// BigVGAN (1, 80, T) → clamp(32767·wav, ±32767) / 32767 as floats.
-    func waveform(_ mel: Tensor) throws -> [Float] {
-        let wav = try models.bigvgan(mel) // (1, 1, 256·T)
-        return wav.array.map { min(max(32767 * $0, -32767), 32767) / 32767 }
-    }
+    func waveform(_ mel: Tensor) throws -> [Float] { try models.modules.waveform(mel) }
 
     /// The stored codes split back into pieces, checked against the text they were generated for.
     func splitCodes(_ codes: GeneratedCodes, request: SegmentRequest) throws -> [(ids: [Int], codes: [Int])] {

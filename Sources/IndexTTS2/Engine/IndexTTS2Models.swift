@@ -2,7 +2,8 @@
 // text tokenizer (bpe.model), w2v-BERT (+ stats) behind the Seamless feature extractor, semantic codec,
 // CAMPPlus (+ Kaldi fbank), reference mel, UnifiedVoice GPT (with its conformer/perceiver conditioner),
 // emotion matrices, S2Mel (gpt_layer, length regulator, CFM/DiT) and BigVGAN.
-// Loading is strict per file: every tensor a file holds is used or explicitly ignored.
+// Loading is strict per file: every tensor a file holds is used or explicitly ignored. The neural modules are
+// held as IndexTTS2Modules (shared with the e2e parity runner, which builds them from a case's weights).
 import AudioDSP
 import Foundation
 import Logging
@@ -13,18 +14,19 @@ import TextFrontend
 public final class IndexTTS2Models: @unchecked Sendable {
     public let directory: IndexTTS2ModelDirectory
     public let tokenizer: IndexTTS2TextTokenizer
-    public let preparer: VoicePreparer
-    public let gpt: UnifiedVoiceGPT
-    public let s2mel: S2Mel
-    public let codec: SemanticCodec
-    public let bigvgan: BigVGAN
+    public let modules: IndexTTS2Modules
     public let emotionMatrices: EmotionMatrices
     private static let logger = Logger(label: "bookvox.indextts2.models")
 
     public var config: IndexTTS2Config { directory.config }
+    public var preparer: VoicePreparer { modules.preparer }
+    public var gpt: UnifiedVoiceGPT { modules.gpt }
+    public var s2mel: S2Mel { modules.s2mel }
+    public var codec: SemanticCodec { modules.codec }
+    public var bigvgan: BigVGAN { modules.bigvgan }
     public var conditioner: GPTConditioner { gpt.conditioner }
     /// Output rate (s2mel.preprocess_params.sr; BigVGAN's rate).
-    public var sampleRate: Int { preparer.audio.melRate }
+    public var sampleRate: Int { modules.sampleRate }
 
     public init(directory dir: IndexTTS2ModelDirectory) throws {
         directory = dir
@@ -52,7 +54,7 @@ public final class IndexTTS2Models: @unchecked Sendable {
                                             mean: try dir.smallTensor(dir.w2vStatURL, key: "mean"),
                                             variance: try dir.smallTensor(dir.w2vStatURL, key: "var"), statsFile: dir.w2vStatURL.path)
 
-        codec = try dir.reading(dir.semanticCodecURL) {
+        let codec = try dir.reading(dir.semanticCodecURL) {
             try SemanticCodec(config: try config.semanticCodec, weights: try dir.weights(dir.semanticCodecURL))
         }
         let campplusStore = try dir.weights(dir.campplusURL)
@@ -65,14 +67,14 @@ public final class IndexTTS2Models: @unchecked Sendable {
         let conditioning = try CheckpointShapes.conditioning(config, gpt: gptStore, semanticHidden: w2vConfig.hiddenSize,
                                                              file: dir.gptURL.path)
         let gptConfig = try config.decode(UnifiedVoiceConfig.self, key: "gpt")
-        gpt = try dir.reading(dir.gptURL) { () throws -> UnifiedVoiceGPT in
+        let gpt = try dir.reading(dir.gptURL) { () throws -> UnifiedVoiceGPT in
             let model = try UnifiedVoiceGPT(config: gptConfig, conditioning: conditioning, weights: gptStore.root)
             try gptStore.finish(ignoring: UnifiedVoiceGPT.ignorableKeys(layers: gptConfig.layers))
             return model
         }
 
         // S2Mel (s2mel.pth "net").
-        s2mel = try dir.reading(dir.s2melURL) {
+        let s2mel = try dir.reading(dir.s2melURL) {
             try S2Mel(config: try S2MelConfig(yamlPath: dir.configURL.path), path: dir.s2melURL.path)
         }
 
@@ -85,7 +87,7 @@ public final class IndexTTS2Models: @unchecked Sendable {
             throw IndexTTS2ModelError.corrupt(file: dir.emoMatrixURL.path, reason: "emo_matrix rows have \(emotionMatrices.modelDim) values; gpt.model_dim is \(gptConfig.modelDim)")
         }
 
-        bigvgan = try dir.reading(dir.bigvganWeightsURL) {
+        let bigvgan = try dir.reading(dir.bigvganWeightsURL) {
             try BigVGAN(config: try BigVGANConfig(path: dir.bigvganConfigURL.path),
                         weights: try dir.weights(dir.bigvganWeightsURL, rootKey: "generator"))
         }
@@ -93,12 +95,13 @@ public final class IndexTTS2Models: @unchecked Sendable {
         let mel = try config.referenceMel
         let reference = try ReferenceAudio(melRate: mel.samplingRate, featureRate: seamless.config.samplingRate)
         let s2 = s2mel
-        preparer = VoicePreparer(
+        let preparer = VoicePreparer(
             audio: reference, embedder: embedder, codec: codec, refMel: try LogMelSpectrogram(config: mel),
             fbank: try KaldiFbank(options: VoicePreparer.campplusFbankOptions(melBins: campplus.config.featDim,
                                                                               sampleRate: seamless.config.samplingRate)),
             campplus: campplus,
             lengthRegulator: { sRef, frames in try s2.promptCondition(semanticReference: sRef, referenceFrames: frames) })
+        modules = IndexTTS2Modules(preparer: preparer, gpt: gpt, s2mel: s2mel, codec: codec, bigvgan: bigvgan)
         Self.logger.info("IndexTTS2 loaded from \(dir.root.path) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
     }
 

@@ -29,8 +29,9 @@ public struct SemanticEmbedder: Sendable {
     let mean: [Float]
     let std: [Float]
 
+    /// `layer` nil = the release rule `hiddenStateIndex(layers:)`; a parity case gives its index explicitly.
     public init(extractor: SeamlessFeatureExtractor, model: SemanticHiddenStates, mean: Tensor, variance: Tensor,
-                statsFile: String) throws {
+                statsFile: String, layer: Int? = nil) throws {
         let d = model.hiddenSize
         guard mean.count == d, variance.count == d else {
             throw IndexTTS2ModelError.corrupt(file: statsFile, reason: "mean/var have \(mean.count)/\(variance.count) values; "
@@ -38,7 +39,11 @@ public struct SemanticEmbedder: Sendable {
         }
         self.extractor = extractor
         self.model = model
-        layer = Self.hiddenStateIndex(layers: model.encoderLayers)
+        let index = layer ?? Self.hiddenStateIndex(layers: model.encoderLayers)
+        guard index >= 0, index <= model.encoderLayers else {
+            throw IndexTTS2ModelError.unsupported("w2v-BERT hidden state \(index) does not exist (the model has \(model.encoderLayers) layers)")
+        }
+        self.layer = index
         self.mean = mean.array
         std = variance.array.map { $0.squareRoot() }
     }

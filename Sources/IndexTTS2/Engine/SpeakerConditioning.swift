@@ -65,8 +65,9 @@ public struct SpeakerConditioning: Sendable {
     }
 
     /// The segment's emovec (1, model_dim) for the given emotion inputs; `clipEmovec` is get_emovec of the
-    /// emotion clip's features when a clip is used.
-    public func emovec(settings: EmotionSettings, clipEmovec: Tensor?, matrices: EmotionMatrices) throws -> Tensor {
+    /// emotion clip's features when a clip is used. `matrices` (feat1 / feat2) are needed only for an emotion
+    /// vector; nil (a parity case that ships no emotion matrices) then is an error.
+    public func emovec(settings: EmotionSettings, clipEmovec: Tensor?, matrices: EmotionMatrices?) throws -> Tensor {
         let merged: Tensor
         if settings.effectiveClip != nil {
             guard let clipEmovec else { throw IndexTTS2ModelError.badEmotion("emotion clip features were not prepared") }
@@ -75,6 +76,9 @@ public struct SpeakerConditioning: Sendable {
             merged = GPTConditioner.merge(base: emovecSpeaker, emotion: emovecSelf, alpha: 1)
         }
         guard let vector = settings.effectiveVector else { return merged }
+        guard let matrices else {
+            throw IndexTTS2ModelError.badEmotion("an emotion vector needs the emotion matrices (feat1.pt / feat2.pt), which were not loaded")
+        }
         return try matrices.apply(vector, style: style, to: merged)
     }
 }

@@ -1,5 +1,7 @@
 // A reference case from shared/fixtures: manifest.json + io.safetensors (+ weights).
-// Schema: fixtures/README.md. Inputs are "in.<name>", expected outputs "out.<name>".
+// Schema: fixtures/README.md. Inputs are "in.<name>", expected outputs "out.<name>". Every read through `io`
+// (and so through `input`, `inputInts`, `expected`) is recorded; ParityCatalog fails a case whose runner left
+// an input or output unread (ParityIO, InformationalInputs).
 import Foundation
 import Tensors
 
@@ -45,7 +47,8 @@ public struct ParityCase: @unchecked Sendable {
     public let directory: URL
     public let name: String
     public let manifest: [String: Any]
-    public let io: SafeTensorsFile
+    /// io.safetensors; reads are recorded (ParityIO).
+    public let io: ParityIO
 
     public init(directory: URL) throws {
         self.directory = directory
@@ -63,7 +66,7 @@ public struct ParityCase: @unchecked Sendable {
         }
         manifest = obj
         self.name = name
-        io = try SafeTensorsFile(path: directory.appendingPathComponent("io.safetensors").path)
+        io = try ParityIO(path: directory.appendingPathComponent("io.safetensors").path)
     }
 
     public var config: [String: Any] { manifest["config"] as? [String: Any] ?? [:] }
@@ -115,20 +118,34 @@ public struct ParityCase: @unchecked Sendable {
     public var inputNames: [String] { io.keys.filter { $0.hasPrefix("in.") }.map { String($0.dropFirst(3)) } }
     public var outputNames: [String] { io.keys.filter { $0.hasPrefix("out.") }.map { String($0.dropFirst(4)) } }
 
+    /// Whether the case has input `name` (does not count as reading it).
+    public func hasInput(_ name: String) -> Bool { io.has("in." + name) }
+
     public func input(_ name: String) throws -> Tensor {
-        guard io.tensors["in." + name] != nil else { throw ParityError.missingInput(name) }
+        guard io.has("in." + name) else { throw ParityError.missingInput(name) }
         return try io.tensor("in." + name)
     }
 
     public func inputInts(_ name: String) throws -> [Int64] {
-        guard io.tensors["in." + name] != nil else { throw ParityError.missingInput(name) }
+        guard io.has("in." + name) else { throw ParityError.missingInput(name) }
         return try io.int64s("in." + name)
     }
 
-    public func expected(_ name: String) throws -> RawTensor {
-        guard let t = io.tensors["out." + name] else { throw ParityError.missingOutput(name) }
-        return t
+    /// The raw input `name` (dtype and shape as stored).
+    public func rawInput(_ name: String) throws -> RawTensor {
+        guard io.has("in." + name) else { throw ParityError.missingInput(name) }
+        return try io.raw("in." + name)
     }
+
+    public func expected(_ name: String) throws -> RawTensor {
+        guard io.has("out." + name) else { throw ParityError.missingOutput(name) }
+        return try io.raw("out." + name)
+    }
+
+    /// Inputs read so far (names without "in."), sorted.
+    public var consumedInputs: [String] { io.readKeys.filter { $0.hasPrefix("in.") }.map { String($0.dropFirst(3)) } }
+    /// Outputs read so far (names without "out."), sorted.
+    public var consumedOutputs: [String] { io.readKeys.filter { $0.hasPrefix("out.") }.map { String($0.dropFirst(4)) } }
 
     /// The tolerance that applies to `output`, from the manifest's `tolerance` block.
     public func tolerance(for output: String) -> Tolerance {
@@ -136,7 +153,7 @@ public struct ParityCase: @unchecked Sendable {
         var t = Tolerance(atol: double(tol["atol"]) ?? 1e-4, rtol: double(tol["rtol"]) ?? 1e-3)
         let integerDTypes: Set<DType> = [.i64, .i32, .i16, .i8, .u8, .bool]
         var isInteger = false
-        if let e = try? expected(output) { isInteger = integerDTypes.contains(e.dtype) }
+        if let e = io.peek("out." + output) { isInteger = integerDTypes.contains(e.dtype) }
         let exactFlag = (tol["exact"] as? Bool) ?? false
         let integersExact = (tol["integer_outputs"] as? String) == "exact"
         if isInteger && (integersExact || exactFlag) { t.exact = true }
@@ -197,6 +214,11 @@ public struct OutputReport: Sendable, CustomStringConvertible {
     public let tolerance: Tolerance
     public let passed: Bool
     public let detail: String?
+
+    /// The same result under another name, e.g. "style [checkpoint]" for a second check of output "style".
+    public func named(_ newName: String) -> OutputReport {
+        OutputReport(name: newName, maxAbs: maxAbs, maxRel: maxRel, cosine: cosine, tolerance: tolerance, passed: passed, detail: detail)
+    }
 
     public var description: String {
         let status = passed ? "PASS" : "FAIL"

@@ -18,7 +18,7 @@ enum SamplingParityCases {
     }
 
     static func intRows(_ c: ParityCase, _ name: String) throws -> [[Int]] {
-        guard let raw = c.io.tensors["in." + name] else { throw ParityError.missingInput(name) }
+        let raw = try c.rawInput(name)
         let a = raw.int64Array().map { Int($0) }
         guard raw.shape.count == 2 else { return [a] }
         let width = raw.shape[1]

@@ -24,7 +24,7 @@ public enum Qwen3CodecParity {
 
     /// Frames [T][Q] from an int64 input (T, Q).
     static func frames(_ c: ParityCase, _ name: String) throws -> [[Int]] {
-        guard let raw = c.io.tensors["in." + name] else { throw ParityError.missingInput(name) }
+        let raw = try c.rawInput(name)
         guard raw.shape.count == 2 else {
             throw ParityError.badManifest(path: c.directory.path, reason: "input \(name) should be (T, Q), found \(raw.shape)")
         }

@@ -145,28 +145,39 @@ public final class Qwen3TTSEngine: SpeechEngine, @unchecked Sendable {
             throw Qwen3TTSError.voice("this build has no Qwen3-TTS speaker encoder, so it cannot clone \(reference.path ?? "the clip"); "
                 + "use --speaker NAME or a build with the speaker encoder")
         }
+        return try Self.cloneProfile(reference, engine: name, embedder: embedder, hidden: talker.hidden, groups: talker.groups) {
+            guard let coder = try options.analyzers.referenceCoder(directory) else {
+                throw Qwen3TTSError.voice("this build has no Qwen3-TTS speech-tokenizer encoder, so in-context cloning "
+                    + "(--voice-text) is unavailable; drop --voice-text for x-vector cloning")
+            }
+            return coder
+        }
+    }
+
+    /// create_voice_clone_prompt: the x-vector of the clip and, when it has a transcript, its speech-tokenizer codes
+    /// (in-context clone); `coder` is asked for only then. Shared with the e2e parity runner, which passes the encoders
+    /// it built from a case's weights.
+    static func cloneProfile(_ reference: VoiceReference, engine name: String, embedder: Qwen3SpeakerEmbedder, hidden: Int,
+                             groups: Int, coder: () throws -> Qwen3ReferenceCoder) throws -> VoiceProfile {
         var audio = reference.audio
         if audio.sampleRate != embedder.sampleRate {
             // librosa.resample's default is soxr_hq.
             audio = try Resampler.resample(audio, to: embedder.sampleRate, quality: .high)
         }
         let xvector = try embedder.embedding(audio24k: audio.samples)
-        guard xvector.count == talker.hidden else {
-            throw Qwen3TTSError.shape(what: "speaker embedding of \(reference.path ?? "the clip")", expected: [talker.hidden], found: [xvector.count])
+        guard xvector.count == hidden else {
+            throw Qwen3TTSError.shape(what: "speaker embedding of \(reference.path ?? "the clip")", expected: [hidden], found: [xvector.count])
         }
-        var tensors = [Qwen3VoiceSpec.speakerKey: Tensor(shape: [talker.hidden], data: xvector)]
+        var tensors = [Qwen3VoiceSpec.speakerKey: Tensor(shape: [hidden], data: xvector)]
         var metadata = ["mode": Qwen3VoiceMode.xVector.rawValue]
         if let transcript = reference.transcript?.trimmingCharacters(in: .whitespacesAndNewlines), !transcript.isEmpty {
-            guard let coder = try options.analyzers.referenceCoder(directory) else {
-                throw Qwen3TTSError.voice("this build has no Qwen3-TTS speech-tokenizer encoder, so in-context cloning "
-                    + "(--voice-text) is unavailable; drop --voice-text for x-vector cloning")
-            }
+            let coder = try coder()
             let clip = audio.sampleRate == coder.sampleRate ? audio : try Resampler.resample(reference.audio, to: coder.sampleRate, quality: .high)
             let codes = try coder.encode(audio24k: clip.samples)
-            guard !codes.isEmpty, codes.allSatisfy({ $0.count == talker.groups }) else {
-                throw Qwen3TTSError.shape(what: "reference codes", expected: [-1, talker.groups], found: [codes.count, codes.first?.count ?? 0])
+            guard !codes.isEmpty, codes.allSatisfy({ $0.count == groups }) else {
+                throw Qwen3TTSError.shape(what: "reference codes", expected: [-1, groups], found: [codes.count, codes.first?.count ?? 0])
             }
-            tensors[Qwen3VoiceSpec.codesKey] = Tensor(shape: [codes.count, talker.groups], data: codes.flatMap { $0.map(Float.init) })
+            tensors[Qwen3VoiceSpec.codesKey] = Tensor(shape: [codes.count, groups], data: codes.flatMap { $0.map(Float.init) })
             metadata = ["mode": Qwen3VoiceMode.inContext.rawValue, "transcript": transcript]
         }
         return VoiceProfile(engine: name, voiceHash: reference.sha256, tensors: tensors, metadata: metadata)
@@ -259,10 +270,18 @@ public final class Qwen3TTSEngine: SpeechEngine, @unchecked Sendable {
         }
         let frames = (0..<codes.shape[0]).map { f in codes.values[(f * g)..<((f + 1) * g)].map { Int($0) } }
         guard !frames.isEmpty else { return AudioBuffer(samples: [], sampleRate: sampleRate) }
-        let reference = try voiceSpec(voice).referenceFrames
-        let wav = try decoder.decode(frames: reference + frames, decodeUpsampleRate: speechTokenizer.decodeUpsampleRate)
-        // Upstream: cut = int(ref_len / total_len * wav.shape[0]) in Python floats.
-        let cut = reference.isEmpty ? 0 : Int(Double(reference.count) / Double(reference.count + frames.count) * Double(wav.count))
+        let (wav, cut) = try Self.decode(frames, reference: try voiceSpec(voice).referenceFrames, decoder: decoder,
+                                         upsampleRate: speechTokenizer.decodeUpsampleRate)
         return AudioBuffer(samples: Array(wav[cut...]), sampleRate: sampleRate)
+    }
+
+    /// speech_tokenizer.decode of the reference codes (in-context clones) followed by the generated frames, and
+    /// where the segment starts in it: upstream's cut = int(ref_len / total_len · wav.shape[0]) in Python floats
+    /// (0 without reference). Shared with the e2e parity runner.
+    static func decode(_ frames: [[Int]], reference: [[Int]], decoder: Qwen3CodecDecoder,
+                       upsampleRate: Int) throws -> (wav: [Float], cut: Int) {
+        let wav = try decoder.decode(frames: reference + frames, decodeUpsampleRate: upsampleRate)
+        let cut = reference.isEmpty ? 0 : Int(Double(reference.count) / Double(reference.count + frames.count) * Double(wav.count))
+        return (wav, cut)
     }
 }
