@@ -35,8 +35,9 @@ public struct WhisperLogMel: Sendable {
         stft = try STFT(nFFT: Self.nFFT, hopLength: Self.hopLength, window: window, center: false)
     }
 
-    /// The log-mel spectrogram of `audio` followed by `padding` zeros.
-    public func compute(_ audio: [Float], padding: Int = 0) throws -> WhisperMel {
+    /// The log-mel spectrogram of `audio` followed by `padding` zeros. `skipSilentFrames: false` computes every frame
+    /// (the same numbers; tests compare the two).
+    public func compute(_ audio: [Float], padding: Int = 0, skipSilentFrames: Bool = true) throws -> WhisperMel {
         guard padding >= 0 else { throw WhisperError.input("mel padding must be ≥ 0, got \(padding)") }
         let n = audio.count + padding
         let half = Self.nFFT / 2
@@ -47,7 +48,7 @@ public struct WhisperLogMel: Sendable {
         // The reflect-padded signal up to what the computed frames read.
         var computed = totalFrames
         var signal: [Float]
-        if padding > half {
+        if padding > half && skipSilentFrames {
             // Frames starting at or after half + audio.count read only zeros (the right reflection mirrors zeros).
             computed = min(totalFrames, (half + audio.count + Self.hopLength - 1) / Self.hopLength)
             let needed = (computed - 1) * Self.hopLength + Self.nFFT

@@ -29,11 +29,11 @@ struct WhisperDecoderLayer: Sendable {
 
 /// The per-window decoding state: self-attention caches and the cross-attention keys/values of one audio.
 public final class WhisperDecoderState {
-    let caches: [KVCache]
-    let crossKeys: [Tensor]   // per layer (1, H, S, Dh)
-    let crossValues: [Tensor] // per layer (1, H, S, Dh)
+    let caches: [WhisperRowCache]
+    let crossKeys: [Tensor]   // per layer (S, C)
+    let crossValues: [Tensor] // per layer (S, C)
 
-    init(caches: [KVCache], crossKeys: [Tensor], crossValues: [Tensor]) {
+    init(caches: [WhisperRowCache], crossKeys: [Tensor], crossValues: [Tensor]) {
         self.caches = caches
         self.crossKeys = crossKeys
         self.crossValues = crossValues
@@ -80,9 +80,7 @@ public struct WhisperDecoder: Sendable {
             keys.append(k)
             values.append(v)
         }
-        let caches = layers.map { _ in
-            KVCache(batch: 1, heads: config.decoderAttentionHeads, capacity: config.maxTargetPositions, headDim: config.decoderHeadDim)
-        }
+        let caches = layers.map { _ in WhisperRowCache(capacity: config.maxTargetPositions, width: config.dModel) }
         return WhisperDecoderState(caches: caches, crossKeys: keys, crossValues: values)
     }
 
