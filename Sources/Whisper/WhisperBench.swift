@@ -170,8 +170,8 @@ public enum WhisperBench {
                         let (hidden, _) = try model.decoder.forward(input, state: state!)
                         var logits = model.decoder.logitsRow(hidden, row: hidden.shape[0] - 1)
                         for f in task.filters { f.apply(&logits, tokens: tokens) }
-                        _ = WhisperMath.logSoftmax(logits)
                         var next = WhisperMath.argmax(logits)
+                        _ = WhisperMath.logSoftmax(logits, at: next)
                         // Random weights: keep the sequence a transcript-shaped one (timestamps at both ends, text between).
                         if i == 0 { next = tok.timestampBegin } else if i == steps - 2 { next = tok.timestampBegin + 100 }
                         else if i < steps - 2 { next = 1000 + (next % 40_000) }

@@ -1,4 +1,5 @@
-// The Whisper parity cases (Tests/Fixtures/whisper), every instance, through the target's own runners.
+// The weight-free Whisper parity cases through the target's own runners. The whisper/transcribe instances
+// (transcribe_tiny_en, transcribe_tiny_multi) run in BookvoxTests.ParityCatalogTests with every other case.
 import Foundation
 import Neural
 import TestSupport
@@ -16,8 +17,6 @@ final class WhisperParityTests: XCTestCase {
         XCTAssertEqual(Set(c.outputNames).subtracting(checked), [], "outputs not checked")
     }
 
-    func testTranscribeEnglishOnly() throws { try run("whisper/transcribe_tiny_en") }
-    func testTranscribeMultilingual() throws { try run("whisper/transcribe_tiny_multi") }
     func testFallbackRules() throws { try run("whisper/fallback_rules") }
     func testTextNormalizer() throws { try run("whisper/text_normalizer") }
 }

@@ -130,8 +130,7 @@ struct WhisperDecodingTask {
             } else {
                 next = Self.sample(logits, temperature: Float(options.temperature), rng: &rng)
             }
-            let logprobs = WhisperMath.logSoftmax(logits)
-            if tokens[tokens.count - 1] != tok.eot { sumLogprob += logprobs[next] }
+            if tokens[tokens.count - 1] != tok.eot { sumLogprob += WhisperMath.logSoftmax(logits, at: next) }
             tokens.append(next)
             if next == tok.eot || tokens.count > nCtx { break }
         }

@@ -44,30 +44,40 @@ struct ApplyTimestampRules: WhisperLogitFilter {
         let penultimateWasTimestamp = sampled.count < 2 || sampled[sampled.count - 2] >= timestampBegin
         if lastWasTimestamp {
             if penultimateWasTimestamp {
-                for i in timestampBegin..<v { logits[i] = -.infinity } // has to be non-timestamp
+                WhisperMath.mask(&logits, timestampBegin..<v) // has to be non-timestamp
             } else {
-                for i in 0..<eot { logits[i] = -.infinity } // cannot be normal text tokens
+                WhisperMath.mask(&logits, 0..<eot) // cannot be normal text tokens
             }
         }
         let timestamps = sampled.filter { $0 >= timestampBegin }
         if let last = timestamps.last {
             // Timestamps never decrease; a segment after a pair has nonzero length.
             let timestampLast = (lastWasTimestamp && !penultimateWasTimestamp) ? last : last + 1
-            if timestampLast > timestampBegin { for i in timestampBegin..<min(timestampLast, v) { logits[i] = -.infinity } }
+            if timestampLast > timestampBegin { WhisperMath.mask(&logits, timestampBegin..<min(timestampLast, v)) }
         }
         if tokens.count == sampleBegin {
-            for i in 0..<timestampBegin { logits[i] = -.infinity } // start with a timestamp
+            WhisperMath.mask(&logits, 0..<timestampBegin) // start with a timestamp
             if let m = maxInitialTimestampIndex {
                 let lastAllowed = timestampBegin + m
-                if lastAllowed + 1 < v { for i in (lastAllowed + 1)..<v { logits[i] = -.infinity } }
+                if lastAllowed + 1 < v { WhisperMath.mask(&logits, (lastAllowed + 1)..<v) }
             }
         }
-        // If the timestamps together are likelier than any single text token, sample a timestamp.
-        let logprobs = WhisperMath.logSoftmax(logits)
-        let timestampLogprob = WhisperMath.logSumExp(logprobs[timestampBegin...])
-        let maxTextLogprob = logprobs[..<timestampBegin].max() ?? -.infinity
-        if timestampLogprob > maxTextLogprob {
-            for i in 0..<timestampBegin { logits[i] = -.infinity }
+        // If the timestamps together are likelier than any single text token, sample a timestamp. The log-softmax
+        // values (x − max) − log Σ exp(x − max) are formed on the fly, in the order torch forms them.
+        let suppressText = logits.withUnsafeBufferPointer { p -> Bool in
+            let m = WhisperMath.max(p)
+            guard m > -.infinity else { return false }
+            let logSum = Float(log(WhisperMath.sumExp(p, minus: m)))
+            let text = UnsafeBufferPointer(rebasing: p[..<timestampBegin]), stamps = UnsafeBufferPointer(rebasing: p[timestampBegin...])
+            // The map x ↦ (x − m) − logSum is monotonic, so the max of the log-probabilities is the map of the max.
+            let maxText = text.isEmpty ? -Float.infinity : (WhisperMath.max(text) - m) - logSum
+            let m2 = stamps.isEmpty ? -Float.infinity : (WhisperMath.max(stamps) - m) - logSum
+            guard m2 > -.infinity else { return false }
+            var s = 0.0
+            var i = 0
+            while i < stamps.count { s += Double(expf(((stamps[i] - m) - logSum) - m2)); i += 1 }
+            return m2 + Float(log(s)) > maxText
         }
+        if suppressText { WhisperMath.mask(&logits, 0..<timestampBegin) }
     }
 }
