@@ -4,6 +4,7 @@ import PackageDescription
 // Layering (DESIGN.md): a target only imports the ones below it.
 //   bookvox (exe) → Bookvox → IndexTTS2 · Qwen3TTS · EspeakEngine → SpeechEngine
 //   → TextFrontend → AudioDSP → Neural → Tensors → C shims
+//   Bookvox → Whisper (speech recognition for the QA checks) → TextFrontend · AudioDSP · Neural
 let linuxOnly = TargetDependencyCondition.when(platforms: [.linux])
 
 let package = Package(
@@ -28,6 +29,7 @@ let package = Package(
         .systemLibrary(name: "CEspeakNG", path: "Sources/CShims/CEspeakNG", pkgConfig: "espeak-ng"),
         .systemLibrary(name: "CEbur128", path: "Sources/CShims/CEbur128", pkgConfig: "libebur128"),
         .systemLibrary(name: "CSoxr", path: "Sources/CShims/CSoxr", pkgConfig: "soxr"),
+        .systemLibrary(name: "CZlib", path: "Sources/CShims/CZlib"),
 
         // Hand-vectorized kernels with run-time CPU dispatch (AVX2/FMA).
         .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O3"])]),
@@ -53,8 +55,11 @@ let package = Package(
             "SpeechEngine", "Neural", "AudioDSP", "TextFrontend", "CKernels",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "Whisper", dependencies: [
+            "Tensors", "Neural", "AudioDSP", "TextFrontend", "CZlib", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Bookvox", dependencies: [
-            "SpeechEngine", "EspeakEngine", "IndexTTS2", "Qwen3TTS", "TextFrontend", "AudioDSP", "Neural",
+            "SpeechEngine", "EspeakEngine", "IndexTTS2", "Qwen3TTS", "Whisper", "TextFrontend", "AudioDSP", "Neural",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -70,6 +75,7 @@ let package = Package(
         .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP", "TestSupport"]),
         .testTarget(name: "TextFrontendTests", dependencies: ["TextFrontend", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["EspeakEngine", "IndexTTS2", "Qwen3TTS", "TestSupport"]),
+        .testTarget(name: "WhisperTests", dependencies: ["Whisper", "TestSupport"]),
         .testTarget(name: "BookvoxTests", dependencies: [
             "Bookvox", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -72,7 +72,28 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "With --engine indextts2: skip the GPT decode stage.")
     var noGpt = false
 
+    @Option(help: "Benchmark Whisper speech recognition per segment instead (whisper-tiny, whisper-base, whisper-small, with or without .en).")
+    var asr: String?
+
+    @Option(help: "With --asr: a directory with the model's tokenizer files (default: the installed model, else the repo's test model).")
+    var asrTokenizer: String?
+
+    @Option(help: "With --asr: comma-separated synthesis costs in seconds per second of audio to express the ASR cost against.")
+    var synthesisRtf: String?
+
     func run() throws {
+        if let asr {
+            let rtfs = try (synthesisRtf ?? "").split(separator: ",").map { v -> Double in
+                guard let d = Double(v.trimmingCharacters(in: .whitespaces)), d > 0 else {
+                    throw ValidationError("--synthesis-rtf takes positive numbers separated by commas (got '\(v)')")
+                }
+                return d
+            }
+            let report = try WhisperBenchRunner.run(model: asr, tokenizerDirectory: asrTokenizer.map { URL(fileURLWithPath: $0) },
+                                                    repetitions: min(repetitions, 5), synthesisSecondsPerSecond: rtfs)
+            print(json ? String(decoding: report.json, as: UTF8.self) : report.lines.joined(separator: "\n"))
+            return
+        }
         if let engine {
             if engine == "indextts2" { return try runIndexTTS2() }
             guard engine == "qwen3-tts" else { throw ValidationError("--engine supports indextts2 and qwen3-tts (got '\(engine)').") }

@@ -3,6 +3,7 @@
 @testable import Bookvox
 import Foundation
 import TestSupport
+import Whisper
 import XCTest
 
 final class ModelsManifestTests: XCTestCase {
@@ -19,7 +20,9 @@ final class ModelsManifestTests: XCTestCase {
     func testKnownModelsAndEngines() throws {
         let c = try ModelCatalog.builtin()
         XCTAssertEqual(Set(c.names), ["indextts2", "qwen3-tts-0.6b-base", "qwen3-tts-0.6b-customvoice", "qwen3-tts-1.7b-base",
-                                      "qwen3-tts-1.7b-customvoice", "qwen3-tts-1.7b-voicedesign"])
+                                      "qwen3-tts-1.7b-customvoice", "qwen3-tts-1.7b-voicedesign", "whisper-tiny", "whisper-tiny.en",
+                                      "whisper-base", "whisper-base.en", "whisper-small", "whisper-small.en"])
+        XCTAssertEqual(c.manifests(forEngine: "whisper").first?.name, "whisper-base.en")
         XCTAssertEqual(c.manifests(forEngine: "indextts2").map(\.name), ["indextts2"])
         XCTAssertEqual(c.manifests(forEngine: "qwen3-tts").first?.name, "qwen3-tts-1.7b-base")
         for m in c.manifests {
@@ -80,6 +83,45 @@ final class ModelsManifestTests: XCTestCase {
             XCTAssertEqual(FileManager.default.contents(atPath: installed.url(f.local).path),
                            FileManager.default.contents(atPath: checkpoint.appendingPathComponent(f.local).path), f.local)
         }
+    }
+
+    /// Every Whisper manifest lists files of the published layout, which the transformers-written test model has.
+    func testWhisperLayoutMatchesTheTestModelDirectory() throws {
+        for m in try ModelCatalog.builtin().manifests(forEngine: "whisper") {
+            let dir = Fixtures.caseDir(m.name.hasSuffix(".en") ? "whisper/transcribe_tiny_en/hf" : "whisper/transcribe_tiny_multi/hf")
+            let fixtureFiles = Set(try files(under: dir))
+            for f in m.files { XCTAssertTrue(fixtureFiles.contains(f.local), "\(m.name): \(f.local) is not in \(dir.path)") }
+            for f in WhisperModel.requiredFiles { XCTAssertTrue(m.files.contains { $0.local == f && $0.required }, "\(m.name): \(f)") }
+        }
+    }
+
+    /// `models download whisper-base.en` through the real manifest against the fake hub serving the tiny test model
+    /// under the real repo/revision/paths: the downloaded directory loads as a Whisper model.
+    func testWhisperDownloadGivesALoadableModel() throws {
+        var m = try ModelCatalog.builtin().manifest(named: "whisper-base.en")
+        let source = Fixtures.caseDir("whisper/transcribe_tiny_en/hf")
+        let hub = try FakeHub()
+        defer { hub.stop() }
+        for i in m.files.indices {
+            let data = try Data(contentsOf: source.appendingPathComponent(m.files[i].local))
+            let lfs = m.files[i].local == "model.safetensors"
+            hub.add(repo: m.files[i].repo, revision: m.files[i].revision, path: m.files[i].path, data: data, lfs: lfs)
+            // The real sizes/hashes are for the real model; the tiny model's come from the server.
+            m.files[i].size = nil
+            m.files[i].sha256 = nil
+        }
+        let ws = try TestWorkspace()
+        let store = ModelStore(root: ws.root, catalog: ModelCatalog(manifests: [m]))
+        var o = ModelDownloadOptions(endpoint: URL(string: hub.endpoint)!)
+        o.retryDelay = 0.01
+        let report = try ModelDownloader(store: store, options: o).download(m)
+        XCTAssertEqual(report.downloaded, m.files.count)
+        let installed = try store.require(engine: "whisper")
+        XCTAssertEqual(installed.directory, store.directory(for: "whisper-base.en"))
+        let model = try WhisperModel.load(directory: installed.directory)
+        XCTAssertEqual(model.config.vocabSize, 51864)
+        XCTAssertFalse(model.tokenizer.isMultilingual)
+        XCTAssertEqual(try store.verify(m).map(\.state), Array(repeating: .ok, count: m.files.count))
     }
 
     func testInvalidManifestsAreRejected() {

@@ -6,6 +6,7 @@ import IndexTTS2
 import Neural
 import Qwen3TTS
 import TextFrontend
+import Whisper
 
 public enum ParityCatalog {
     /// Case name (manifest "case") → runner.
@@ -18,6 +19,7 @@ public enum ParityCatalog {
             IndexTTS2Parity.cases,
             Qwen3CodecParity.cases,
             Qwen3Parity.cases,
+            WhisperParity.cases,
             tokenizerCases,
         ]
         for table in tables {

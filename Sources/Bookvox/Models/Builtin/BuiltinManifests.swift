@@ -8,5 +8,11 @@ enum BuiltinManifests {
         ("qwen3-tts-1.7b-base", m_qwen3_tts_1_7b_base),
         ("qwen3-tts-1.7b-customvoice", m_qwen3_tts_1_7b_customvoice),
         ("qwen3-tts-1.7b-voicedesign", m_qwen3_tts_1_7b_voicedesign),
+        ("whisper-base.en", m_whisper_base_en),
+        ("whisper-base", m_whisper_base),
+        ("whisper-small.en", m_whisper_small_en),
+        ("whisper-small", m_whisper_small),
+        ("whisper-tiny.en", m_whisper_tiny_en),
+        ("whisper-tiny", m_whisper_tiny),
     ]
 }
