@@ -1,14 +1,20 @@
-// How render / resume / rerender check every take: `--qa signal` (default), `--qa off`, `--max-takes N`.
+// How render / resume / rerender check every take: `--qa auto` (default: signal checks, plus the word check
+// when a Whisper model is installed), `--qa signal`, `--qa asr`, `--qa off`; `--asr-model NAME`; `--max-takes N`.
 import ArgumentParser
 import Bookvox
 
 enum QAMode: String, ExpressibleByArgument, CaseIterable {
-    case signal, off
+    case auto, signal, asr, off
 }
 
 struct QAOptions: ParsableArguments {
-    @Option(help: "Checks on every take: signal (duration, silences, clipping, cut edges…; the default) or off.")
-    var qa: QAMode = .signal
+    @Option(help: ArgumentHelp("Checks on every take: auto (signal checks, plus the word check when a Whisper model is "
+        + "installed; the default), signal (duration, silences, clipping, cut edges…), asr (signal and word checks; "
+        + "needs a Whisper model), off."))
+    var qa: QAMode = .auto
+
+    @Option(help: "Whisper model for the word check (default: the installed one that suits the book's language).")
+    var asrModel: String?
 
     @Option(help: "Takes per segment before the best one is kept and the segment flagged (default 3).")
     var maxTakes: Int = 3
@@ -19,6 +25,11 @@ struct QAOptions: ParsableArguments {
 
     func apply(to options: inout RenderOptions) {
         options.qa = qa == .off ? nil : .default
+        switch qa {
+        case .off, .signal: options.recognition = .off
+        case .auto: options.recognition = asrModel.map { .required(model: $0) } ?? .auto
+        case .asr: options.recognition = .required(model: asrModel)
+        }
         options.maxTakes = maxTakes
     }
 }

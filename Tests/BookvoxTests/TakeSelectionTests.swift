@@ -146,14 +146,6 @@ final class TakeSelectionTests: XCTestCase {
         XCTAssertEqual(checks(pad + tone(2.0, amplitude: 1.5).map { max(-1, min(1, $0)) } + pad), ["clipping"])
     }
 
-    func testWordErrorCounts() {
-        let c = WordErrors.count(reference: ["the", "cat", "sat", "down"], hypothesis: ["the", "bat", "sat"])
-        XCTAssertEqual(c, WordErrors.Count(substitutions: 1, deletions: 1, insertions: 0))
-        XCTAssertEqual(WordErrors.count(reference: [], hypothesis: ["a", "b"]).insertions, 2)
-        XCTAssertEqual(WordErrors.count(reference: ["a", "b"], hypothesis: []).deletions, 2)
-        XCTAssertEqual(WordErrors.count(reference: ["a", "b", "c"], hypothesis: ["a", "x", "b", "c"]).total, 1)
-    }
-
     private func sixSentences(_ ws: TestWorkspace) throws -> String {
         try ws.write("six.md", """
             ---

@@ -57,7 +57,8 @@ public struct ChapterExporter: Sendable {
             throw BookvoxError.badInput("no chapter \(number) in this project")
         }
         let segments = try store.segments(chapter: number)
-        let missing = segments.filter { !$0.state.hasAudio }.count
+        // A segment still waiting for its word check may yet get another take.
+        let missing = segments.filter { !$0.state.hasAudio || $0.awaitingRecognition }.count
         guard missing == 0, !segments.isEmpty else { return .incomplete(missing: missing) }
         let track = (chapters.firstIndex { $0.number == number } ?? 0) + 1
         let tags = ID3Tags(title: TagText.singleLine(chapter.title), album: TagText.singleLine(book.title),

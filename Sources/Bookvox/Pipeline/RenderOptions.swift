@@ -24,7 +24,9 @@ public struct RenderOptions: Sendable {
     public var maxTakes: Int
     /// Checks every take (QA/); nil keeps every take that produced audio.
     public var qa: QASettings? = .default
-    /// Transcribes every take for the word check (speech recognition); nil: signal checks only.
+    /// Whether takes also get the word check (speech recognition with an installed Whisper model).
+    public var recognition: RecognitionChoice = .off
+    /// The recognizer to use, overriding `recognition`'s model lookup (tests, embedders).
     public var recognizer: SpeechRecognizing?
     public var limits: SchedulerLimits
     /// File writer for segment audio and exports (tests inject failures here).
@@ -82,4 +84,26 @@ public struct RenderReport: Sendable {
     /// Chapters whose exports this run wrote.
     public var exportedChapters: [Int]
     public var exportDir: URL { project.exportDir }
+}
+
+/// `--qa`: which recognizer the word check uses.
+public enum RecognitionChoice: Sendable, Equatable {
+    /// Signal checks only.
+    case off
+    /// The installed Whisper model that suits the book's language, if there is one.
+    case auto
+    /// This model (or the preferred installed one when nil); an error when it is not installed.
+    case required(model: String?)
+
+    /// The recognizer for a book in `language`.
+    func recognizer(language: String) throws -> SpeechRecognizing? {
+        switch self {
+        case .off: return nil
+        case .auto: return try? WhisperRecognizer.installed(language: language)
+        case let .required(model):
+            if let found = try WhisperRecognizer.installed(name: model, language: language) { return found }
+            throw BookvoxError.badInput("--qa asr needs a speech recognition model and none is installed. "
+                + "Run `bookvox models download whisper-base.en` (English) or `bookvox models download whisper-base`.")
+        }
+    }
 }

@@ -207,20 +207,62 @@ public enum RenderSession {
         if let profile = book.durationProfile, profile.identity == profileIdentity {
             qa?.learnedSecondsPerCharacter = profile.secondsPerCharacter
         }
-        let committer = SegmentCommitter(
-            store: store, writer: options.writer, bookSeed: book.bookSeed, qa: qa,
-            maxTakes: engine.seedChangesOutput ? options.maxTakes : 1,
-            recognizer: options.qa == nil ? nil : options.recognizer,
-            onSaved: { job in progress.segmentSaved(key: job.request.key, done: counter.increment(), total: total) },
-            onChapterComplete: exportChapter)
-        let jobs = try pending.map { seg in
-            SegmentJob(request: SegmentRequest(key: seg.key, text: seg.normalizedText, language: seg.language,
-                                               seed: seg.segmentSeed, take: seg.take),
-                       segmentID: seg.rowID, contentID: seg.contentID, chapter: seg.chapter,
-                       codes: try seg.codes.map(SegmentCommitter.decode), cycleStart: seg.cycleStart)
+        let maxTakes = engine.seedChangesOutput ? options.maxTakes : 1
+        let recognizer = qa == nil ? nil : try options.recognizer ?? options.recognition.recognizer(language: book.language)
+        let recognition = recognizer.flatMap { r in qa.map {
+            RecognitionPass(store: store, recognizer: r, settings: $0, maxTakes: maxTakes, bookSeed: book.bookSeed)
+        } }
+        let recognitionQueue = DispatchQueue(label: "bookvox.recognition")
+        let retakes = RetakeLog()
+        // A chapter whose segments all have audio: the word check first (when on), then its export.
+        let chapterComplete: @Sendable (Int) -> Void = { chapter in
+            guard let recognition else { return exportChapter(chapter) }
+            recognitionQueue.async {
+                do {
+                    let requeued = try recognition.run(chapter: chapter)
+                    if requeued.isEmpty { exportChapter(chapter) } else { retakes.add(requeued.count) }
+                    counter.decrement(requeued.count)
+                } catch { exported.fail(error) }
+            }
         }
-        let scheduler = Scheduler(engine: engine, voice: profile, sink: committer, limits: options.limits, cancel: cancel)
-        let result = scheduler.run(jobs)
+        let committer = SegmentCommitter(
+            store: store, writer: options.writer, bookSeed: book.bookSeed, qa: qa, maxTakes: maxTakes, recognizer: recognizer,
+            onSaved: { job in progress.segmentSaved(key: job.request.key, done: counter.increment(), total: total) },
+            onChapterComplete: chapterComplete)
+        // Rounds: synthesize what is pending; the word check may send segments back for another take, which
+        // the next round synthesizes (the check of a chapter needs all of it, so its retakes come after).
+        var result = SchedulerResult(rendered: 0, failed: [:], cancelled: false, fatal: nil)
+        var round = 0
+        var todo = pending
+        while true {
+            let jobs = try todo.map { seg in
+                SegmentJob(request: SegmentRequest(key: seg.key, text: seg.normalizedText, language: seg.language,
+                                                   seed: seg.segmentSeed, take: seg.take),
+                           segmentID: seg.rowID, contentID: seg.contentID, chapter: seg.chapter,
+                           codes: try seg.codes.map(SegmentCommitter.decode), cycleStart: seg.cycleStart)
+            }
+            let scheduler = Scheduler(engine: engine, voice: profile, sink: committer, limits: options.limits, cancel: cancel)
+            let r = scheduler.run(jobs)
+            result.rendered += r.rendered
+            result.failed.merge(r.failed) { _, new in new }
+            result.cancelled = r.cancelled
+            result.fatal = result.fatal ?? r.fatal
+            recognitionQueue.sync {}
+            if recognition != nil, !r.cancelled, r.fatal == nil {
+                // Chapters complete before this round (a resumed run killed before their check) are checked too.
+                for ch in try store.chapters() where selected?.contains(ch.number) ?? true {
+                    let segs = try store.segments(chapter: ch.number)
+                    if segs.contains(where: \.awaitingRecognition), segs.allSatisfy({ $0.state.hasAudio }) { chapterComplete(ch.number) }
+                }
+            }
+            recognitionQueue.sync {}
+            round += 1
+            guard retakes.take() > 0, !r.cancelled, r.fatal == nil, exported.error == nil, round <= maxTakes else { break }
+            todo = try store.pendingSegments().filter {
+                (keys?.contains($0.key) ?? true) && (selected?.contains($0.chapter) ?? true)
+            }
+            progress.note("the word check asked for another take of \(todo.count) segment(s)")
+        }
         exportQueue.sync {}
         if !result.cancelled, result.fatal == nil {
             var chapters = keys.map { ks in Set(all.filter { ks.contains($0.key) }.map(\.chapter)) }
@@ -326,6 +368,16 @@ final class Counter: @unchecked Sendable {
     init(start: Int) { n = start }
     var value: Int { lock.lock(); defer { lock.unlock() }; return n }
     func increment() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+    func decrement(_ k: Int) { lock.lock(); n -= k; lock.unlock() }
+}
+
+/// Segments the word check sent back for another take since the last `take()`.
+final class RetakeLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func add(_ count: Int) { lock.lock(); n += count; lock.unlock() }
+    /// The count so far, reset to 0.
+    func take() -> Int { lock.lock(); defer { n = 0; lock.unlock() }; return n }
 }
 
 /// Chapters exported during a run, and the first export error.

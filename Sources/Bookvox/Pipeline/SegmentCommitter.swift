@@ -15,8 +15,9 @@ public final class SegmentCommitter: SchedulerSink, @unchecked Sendable {
     let bookSeed: UInt64
     /// Checks every take (nil: every take is kept as it is).
     let qa: QASettings?
-    /// Takes per round (QASettings.maxTakes, or the run's limit when checks are off).
+    /// Takes per round (the run's `--max-takes`; 1 for an engine whose output does not depend on the seed).
     let maxTakes: Int
+    /// When set, a take that passes its signal checks is kept awaiting the word check (RecognitionPass).
     let recognizer: SpeechRecognizing?
     /// Called after each segment is final (progress), from the check queue.
     let onSaved: @Sendable (SegmentJob) -> Void
@@ -62,8 +63,7 @@ public final class SegmentCommitter: SchedulerSink, @unchecked Sendable {
 
     public func checkTake(_ job: SegmentJob, audio: AudioBuffer, saved: SavedTake) throws -> TakeOutcome {
         let verdict = qa.map {
-            TakeAssessment.assess(audio, text: job.request.text, language: job.request.language, settings: $0,
-                                  recognizer: recognizer)
+            TakeAssessment.assess(audio, text: job.request.text, language: job.request.language, settings: $0)
         } ?? TakeAssessment(findings: [], transcript: nil, wordErrorRate: nil, score: 0, passed: true)
         let take = TakeRecord(
             segmentID: job.segmentID, take: job.request.take, seed: Int64(bitPattern: job.request.seed),
@@ -72,7 +72,7 @@ public final class SegmentCommitter: SchedulerSink, @unchecked Sendable {
             wordErrorRate: verdict.wordErrorRate, error: nil)
         try store.recordTake(take)
         try store.countAttempt(id: job.segmentID)
-        if verdict.passed { return try keep(take, job: job, flag: nil) }
+        if verdict.passed { return try keep(take, job: job, flag: nil, awaitingRecognition: recognizer != nil) }
         log.info("segment \(job.request.key) take \(job.request.take): \(verdict.summary)")
         let reason = "take \(job.request.take): \(verdict.summary)"
         return try next(after: job, reason: reason, failure: reason)
@@ -109,8 +109,8 @@ public final class SegmentCommitter: SchedulerSink, @unchecked Sendable {
         return .failed(failure)
     }
 
-    private func keep(_ take: TakeRecord, job: SegmentJob, flag: String?) throws -> TakeOutcome {
-        try store.keepTake(take, autoFlag: flag)
+    private func keep(_ take: TakeRecord, job: SegmentJob, flag: String?, awaitingRecognition: Bool = false) throws -> TakeOutcome {
+        try store.keepTake(take, autoFlag: flag, awaitingRecognition: awaitingRecognition)
         onSaved(job)
         let chapter = try store.segments(chapter: job.chapter)
         if chapter.allSatisfy({ $0.state.hasAudio }) { onChapterComplete(job.chapter) }

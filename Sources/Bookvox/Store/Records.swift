@@ -150,11 +150,15 @@ public struct SegmentRecord: Codable, Sendable, FetchableRecord, MutablePersista
     /// Score of the kept take (0 = every check passed; lower is better) and its findings (JSON), nil until checked.
     public var qaScore: Double? = nil
     public var qaFindings: String? = nil
+    /// The kept take passed its signal checks and waits for the word check (speech recognition), which runs
+    /// per chapter over several segments at once (QA/RecognitionPass.swift).
+    public var awaitingRecognition: Bool = false
 
     enum CodingKeys: String, CodingKey {
         case id, key, chapter, index = "position", paragraph, sourceText, normalizedText, boundary, language, state
         case take, attempts, seed, codes, codesHash, audioPath, audioSha256, sampleCount, sampleRate
         case lastError, flagReason, cacheIdentity, occurrence, contentID, chapterAnchor, cycleStart, qaScore, qaFindings
+        case awaitingRecognition
     }
 
     /// The kept take's findings (empty when it passed or was not checked).
@@ -174,6 +178,7 @@ public struct SegmentRecord: Codable, Sendable, FetchableRecord, MutablePersista
         cycleStart = 1
         qaScore = nil
         qaFindings = nil
+        awaitingRecognition = false
         self.seed = Int64(bitPattern: seed)
         codes = nil
         codesHash = nil

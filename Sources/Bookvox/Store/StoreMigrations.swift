@@ -104,6 +104,9 @@ enum StoreMigrations {
         m.registerMigration("v7-duration-profile") { db in
             try db.alter(table: "book") { t in t.add(column: "qaProfile", .text) }
         }
+        m.registerMigration("v8-recognition") { db in
+            try db.alter(table: "segments") { t in t.add(column: "awaitingRecognition", .boolean).notNull().defaults(to: false) }
+        }
         return m
     }
 

@@ -26,8 +26,11 @@ extension JobStore {
 
     /// Makes `take` the segment's audio. The segment is `flagged` when the user flagged it or `autoFlag`
     /// says why no take passed its checks, else `rendered`. Stored codes are kept only if they are this take's.
-    public func keepTake(_ take: TakeRecord, autoFlag: String?) throws {
-        try write { db in
+    public func keepTake(_ take: TakeRecord, autoFlag: String?, awaitingRecognition: Bool = false) throws {
+        try write { db in try Self.keepTake(take, autoFlag: autoFlag, awaitingRecognition: awaitingRecognition, db) }
+    }
+
+    static func keepTake(_ take: TakeRecord, autoFlag: String?, awaitingRecognition: Bool, _ db: Database) throws {
             try db.execute(sql: """
                 UPDATE segments SET
                   codes = CASE WHEN take = ? THEN codes ELSE NULL END,
@@ -35,11 +38,10 @@ extension JobStore {
                   flagReason = COALESCE(flagReason, ?),
                   state = CASE WHEN flagReason IS NULL AND ? IS NULL THEN ? ELSE ? END,
                   take = ?, seed = ?, audioPath = ?, audioSha256 = ?, sampleCount = ?, sampleRate = ?,
-                  qaScore = ?, qaFindings = ?, lastError = NULL
+                  qaScore = ?, qaFindings = ?, lastError = NULL, awaitingRecognition = ?
                 WHERE id = ?
                 """, arguments: [take.take, take.take, autoFlag, autoFlag, SegmentState.rendered, SegmentState.flagged,
                                  take.take, take.seed, take.audioPath, take.audioSha256, take.sampleCount, take.sampleRate,
-                                 take.score, take.findings, take.segmentID])
-        }
+                                 take.score, take.findings, awaitingRecognition, take.segmentID])
     }
 }
