@@ -18,6 +18,11 @@
 #define BV_AVX512 __attribute__((target("avx512f,avx512dq,fma")))
 #endif
 
+int bv_has_avx512bw_vl(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+}
+
 int bv_has_avx512f(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
@@ -132,6 +137,7 @@ void bv_rowdot_avx512(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, 
 #else
 
 int bv_has_avx512f(void) { return 0; }
+int bv_has_avx512bw_vl(void) { return 0; }
 
 void bv_rowdot_avx512(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows, float *out, ptrdiff_t ldo,
                       const float *bias, int accumulate) {

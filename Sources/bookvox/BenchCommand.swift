@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure GEMM, GEMV, memory bandwidth, convolutions, BigVGAN and IndexTTS2 S2Mel (real configs, random weights).",
-        discussion: "Run from a release build (swift build -c release). Figures compare with ../shared/perf/baseline.md.")
+        discussion: "Run from a release build. Where the original PyTorch implementation was timed on a comparable machine, its figure is shown next to bookvox's.")
 
     @Flag(help: "Print the report as JSON.")
     var json = false
@@ -75,7 +75,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Benchmark Whisper speech recognition per segment instead (whisper-tiny, whisper-base, whisper-small, with or without .en).")
     var asr: String?
 
-    @Option(help: "With --asr: a directory with the model's tokenizer files (default: the installed model, else the repo's test model).")
+    @Option(help: "With --asr: a directory with the model's tokenizer files (default: the installed model's).")
     var asrTokenizer: String?
 
     @Option(help: "With --asr: comma-separated synthesis costs in seconds per second of audio to express the ASR cost against.")

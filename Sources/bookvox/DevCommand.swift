@@ -6,7 +6,15 @@ import Foundation
 
 struct DevCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dev", abstract: "Developer tools (parity checks).", subcommands: [ParityCommand.self])
+        commandName: "dev", abstract: "Developer tools (parity checks, the BLAS kernels in use).",
+        subcommands: [ParityCommand.self, BLASCommand.self])
+}
+
+struct BLASCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "blas", abstract: "Print the OpenBLAS kernel set in use and how it was chosen.")
+
+    func run() throws { print(BLASKernelChoice.description) }
 }
 
 struct ParityCommand: ParsableCommand {

@@ -13,6 +13,23 @@ final class CLIConsistencyTests: XCTestCase {
         XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "bookvox \(BookvoxVersion.string)")
     }
 
+    /// OpenBLAS falls back to generic SSE3 kernels on CPUs newer than it; bookvox asks for the CPU's own set
+    /// instead, and a user's OPENBLAS_CORETYPE always wins.
+    func testOpenBLASRunsTheCPUsKernelsNotTheGenericOnes() throws {
+        var env = ProcessInfo.processInfo.environment
+        env["OPENBLAS_CORETYPE"] = nil
+        env["BOOKVOX_OPENBLAS_CORETYPE"] = nil
+        let detected = try CLIProcess.run(["dev", "blas"], environment: env)
+        XCTAssertEqual(detected.status, 0, detected.stderr)
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        if flags.contains(" avx2") && flags.contains(" fma") {
+            XCTAssertFalse(["Prescott", "Core2", "Nehalem"].contains { detected.stdout.hasPrefix($0) }, detected.stdout)
+        }
+        env["OPENBLAS_CORETYPE"] = "Haswell"
+        let pinned = try CLIProcess.run(["dev", "blas"], environment: env)
+        XCTAssertEqual(pinned.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "Haswell (OPENBLAS_CORETYPE=Haswell)")
+    }
+
     func testEveryProjectCommandTakesAPositionalProjectOrProjectOption() throws {
         let ws = try TestWorkspace()
         let book = try ws.tinyBook()

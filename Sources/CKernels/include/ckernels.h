@@ -29,6 +29,8 @@ void bv_rowdot_avx2(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, pt
 
 /// 1 when the CPU supports AVX-512F, AVX-512DQ and FMA (x86-64 only), else 0.
 int bv_has_avx512f(void);
+/// 1 when the CPU also has AVX-512 BW and VL (what OpenBLAS's SkylakeX kernels use besides F and DQ).
+int bv_has_avx512bw_vl(void);
 
 /// bv_rowdot_avx2's contract with 16-lane accumulation (the halves added lane by lane, then bv_rowdot_avx2's
 /// 8-lane reduction, fmaf tail for k % 16); the next weight rows are prefetched. Requires bv_has_avx512f().
