@@ -71,13 +71,7 @@ public struct ACXReport: Codable, Sendable, Equatable {
     }
 
     /// Stable bytes: sorted keys, no timestamps.
-    public func encoded() throws -> Data {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-        var d = try enc.encode(self)
-        d.append(0x0A)
-        return d
-    }
+    public func encoded() throws -> Data { try stableJSON() }
 
     /// Replaces `entry`'s chapter in the report (creating it), keeps only `chapters`, writes it.
     static func record(_ entry: ACXChapterEntry, targetLUFS: Double, roomTone: RoomToneLevel, keeping chapters: Set<Int>,

@@ -66,11 +66,5 @@ public struct ChapterTimings: Codable, Sendable, Equatable {
     public var segments: [SegmentTiming]
 
     /// Stable bytes: sorted keys, no timestamps.
-    public func encoded() throws -> Data {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-        var d = try enc.encode(self)
-        d.append(0x0A)
-        return d
-    }
+    public func encoded() throws -> Data { try stableJSON() }
 }

@@ -52,6 +52,13 @@ public struct RenderOptions: Sendable {
         return qa
     }
 
+    /// Loads the recognizer `recognition` asks for (unless one was given), before anything is written: `--qa asr`
+    /// without an installed model is bad input.
+    mutating func resolveRecognizer(language: String) throws {
+        guard qa != nil, recognizer == nil else { return }
+        recognizer = try recognition.recognizer(language: language)
+    }
+
     /// The export settings a run uses: the project's stored ones (defaults for a new project) with the
     /// command line's changes applied.
     func exportSettings(over book: BookRecord?) -> ExportSettings {

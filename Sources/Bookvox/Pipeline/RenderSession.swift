@@ -40,6 +40,8 @@ public enum RenderSession {
         let inherited = old.flatMap { $0.engine == engineName && options.keepStoredEngineSettings ? $0.storedEngineSettings : nil }
         let settings = options.engineSettings(over: inherited)
         let engine = try options.registry.make(engineName, options: settings.with(language: plan.language))
+        var options = options
+        try options.resolveRecognizer(language: plan.language)
         if lock == nil {
             try layout.create()
             lock = try ProjectLock(layout: layout)
@@ -98,6 +100,8 @@ public enum RenderSession {
             record.language = plan.language
         }
         let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
+        var options = options
+        try options.resolveRecognizer(language: record.language)
         let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
         record.storedEngineSettings = settings
         if let plan {
@@ -151,6 +155,8 @@ public enum RenderSession {
                 + "with the new options; only the segments they affect are synthesized again.")
         }
         let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
+        var options = options
+        try options.resolveRecognizer(language: record.language)
         let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
         for seg in segs {
             let newTake = take ?? seg.take + 1
@@ -208,7 +214,7 @@ public enum RenderSession {
             qa?.learnedSecondsPerCharacter = profile.secondsPerCharacter
         }
         let maxTakes = engine.seedChangesOutput ? options.maxTakes : 1
-        let recognizer = qa == nil ? nil : try options.recognizer ?? options.recognition.recognizer(language: book.language)
+        let recognizer = qa == nil ? nil : options.recognizer
         let recognition = recognizer.flatMap { r in qa.map {
             RecognitionPass(store: store, recognizer: r, settings: $0, maxTakes: maxTakes, bookSeed: book.bookSeed)
         } }
