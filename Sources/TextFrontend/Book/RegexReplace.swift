@@ -82,14 +82,20 @@ struct Pattern: @unchecked Sendable {
     }
 }
 
+extension Character {
+    /// True when every scalar is whitespace. Segmentation uses this rather than `isWhitespace` (which looks at
+    /// the first scalar only): a space carrying a combining mark (" \u{301}") is text, so the mark is never dropped.
+    var isBlank: Bool { unicodeScalars.allSatisfy(\.properties.isWhitespace) }
+}
+
 extension String {
-    /// Whitespace runs collapsed to one space, ends trimmed.
+    /// Blank characters (`Character.isBlank`) collapsed to one space, ends trimmed.
     var collapsingWhitespace: String {
         var out = ""
         out.reserveCapacity(utf8.count)
         var pendingSpace = false
         for ch in self {
-            if ch.isWhitespace {
+            if ch.isBlank {
                 pendingSpace = !out.isEmpty
             } else {
                 if pendingSpace { out.append(" "); pendingSpace = false }
