@@ -33,6 +33,8 @@ seed_files() {
     esac 2>/dev/null | sort | head -40
 }
 
+# The build plan caches the main package's file list; drop it so added or removed sources are seen.
+rm -f Fuzz/.build/release.yaml
 flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -g -Xswiftc -use-ld=lld)
 for t in "${targets[@]}"; do
     (cd Fuzz && swift build -c release "${flags[@]}" --product "$(product "$t")")
