@@ -59,6 +59,22 @@ struct Pattern: @unchecked Sendable {
         return out
     }
 
+    /// Replaces every match with `template`, searching only up to the end of the last match of `closer`.
+    /// For a delimited span (`*…*`, `__…__`) whose lazy body stops at the first closing delimiter: every match
+    /// ends with a closer, so none is lost, and an opener with no closer after it, which would scan to the end
+    /// of the text (quadratic on text full of unmatched markers), is never tried. Lookarounds see past the end.
+    func replace(in text: String, template: String, upToLastMatchOf closer: Pattern) -> String {
+        let ns = text as NSString
+        var end = 0
+        closer.regex.enumerateMatches(in: text, options: [.withTransparentBounds],
+                                      range: NSRange(location: 0, length: ns.length)) { m, _, _ in
+            if let m { end = m.range.location + m.range.length }
+        }
+        guard end > 0 else { return text }
+        return regex.stringByReplacingMatches(in: text, options: [.withTransparentBounds],
+                                              range: NSRange(location: 0, length: end), withTemplate: template)
+    }
+
     /// Replaces every match with a template (`$1` refers to group 1).
     func replace(in text: String, template: String) -> String {
         let ns = text as NSString
