@@ -7,9 +7,12 @@ import PackageDescription
 let package = Package(
     name: "bookvox-fuzz",
     platforms: [.macOS(.v13)],
-    dependencies: [.package(name: "bookvox", path: "..")],
+    dependencies: [
+        .package(name: "bookvox", path: ".."),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
     targets: [
-        .target(name: "FuzzDriver"),
+        .target(name: "FuzzDriver", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "FuzzSupport", dependencies: ["FuzzDriver", .product(name: "BookvoxNeural", package: "bookvox")]),
         .executableTarget(name: "FuzzSafeTensors", dependencies: ["FuzzDriver", "FuzzSupport", .product(name: "BookvoxNeural", package: "bookvox")]),
         .executableTarget(name: "FuzzNumpy", dependencies: ["FuzzDriver", "FuzzSupport", .product(name: "BookvoxNeural", package: "bookvox")]),

@@ -1,7 +1,9 @@
-// Runs libFuzzer from a Swift main. SwiftPM makes the target's top-level code `main`; it hands the input
+// Runs libFuzzer from a Swift main (with logging off: the readers log every book they read). SwiftPM makes the target's top-level code `main`; it hands the input
 // callback to LLVMFuzzerRunDriver (in the fuzzer runtime that -sanitize=fuzzer links), which parses the
 // libFuzzer command line and calls it for every input. LLVMFuzzerTestOneInput, which the runtime also
 // references, forwards to the same callback.
+import Logging
+
 @_silgen_name("LLVMFuzzerRunDriver")
 private func LLVMFuzzerRunDriver(
     _ argc: UnsafeMutablePointer<CInt>,
@@ -21,6 +23,7 @@ public enum FuzzDriver {
     /// libFuzzer's exit status after running `target` on the inputs its command line asks for.
     public static func run(_ target: FuzzTarget) -> CInt {
         currentTarget = target
+        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         var argc = CommandLine.argc
         var argv = CommandLine.unsafeArgv
         return LLVMFuzzerRunDriver(&argc, &argv, target)
