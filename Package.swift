@@ -12,6 +12,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "bookvox", targets: ["bookvox"]),
+        // For the libFuzzer targets in Fuzz/ (their own package; not part of the normal build or CI).
+        .library(name: "BookvoxNeural", targets: ["Neural"]),
+        .library(name: "BookvoxTextFrontend", targets: ["TextFrontend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -53,8 +53,8 @@ public enum NumpyFile {
             shape.append(v)
         }
         let dataStart = headerStart + headerLen
-        let bytes = shape.reduce(1, *) * dtype.byteSize
-        guard dataStart + bytes <= file.size else {
+        guard let bytes = CheckedSize.bytes(shape, dtype) else { throw bad("impossible shape \(shapeText)") }
+        guard bytes <= file.size - dataStart else {
             throw bad("shape \(shape) of \(descr) needs \(bytes) bytes, file has \(file.size - dataStart)")
         }
         return RawTensor(dtype: dtype, shape: shape, bytes: base + dataStart, owner: file)

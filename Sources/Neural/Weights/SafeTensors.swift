@@ -12,6 +12,8 @@ public enum WeightError: Error, CustomStringConvertible {
     case unusedKeys([String], file: String)
     case shapeMismatch(key: String, expected: [Int], found: [Int])
     case unsupportedDType(key: String, dtype: String)
+    /// An integer buffer (ids, positions) holding a float with no integer value.
+    case notInteger(key: String, index: Int, value: Double)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum WeightError: Error, CustomStringConvertible {
             return "\(ks.count) unused weight(s) in \(f): \(shown)\(ks.count > 10 ? ", …" : "")"
         case let .shapeMismatch(k, e, f): return "weight '\(k)' has shape \(f), expected \(e)"
         case let .unsupportedDType(k, d): return "weight '\(k)' has unsupported dtype \(d)"
+        case let .notInteger(k, i, v):
+            return "weight '\(k)' should hold integers but element \(i) is \(v); the file is damaged or not the expected checkpoint"
         }
     }
 }
@@ -93,26 +97,47 @@ public struct RawTensor: @unchecked Sendable {
         return out
     }
 
-    /// Integer view (for token ids, codes); floats are truncated.
+    /// Integer view (for token ids, codes); floats are truncated toward zero, and a float with no integer
+    /// value saturates (NaN → 0, beyond Int64 → Int64.min / .max). Weight loading uses `int64Array(key:)`.
     public func int64Array() -> [Int64] {
-        (0..<count).map { i -> Int64 in
-            var src = i
-            if !isContiguous {
-                var rem = i
-                src = 0
-                for d in stride(from: shape.count - 1, through: 0, by: -1) {
-                    src += (rem % shape[d]) * strides[d]
-                    rem /= shape[d]
-                }
+        (0..<count).map { i in
+            element(i) { Int64(exactly: $0.rounded(.towardZero)) ?? ($0.isNaN ? 0 : $0 < 0 ? .min : .max) }
+        }
+    }
+
+    /// Integer view that throws when a float element has no integer value (NaN, ±infinity, beyond Int64).
+    public func int64Array(key: String) throws -> [Int64] {
+        try (0..<count).map { i in
+            var bad: Double?
+            let v = element(i) { f -> Int64 in
+                if let v = Int64(exactly: f.rounded(.towardZero)) { return v }
+                bad = f
+                return 0
             }
-            switch dtype {
-            case .i64: return bytes.loadUnaligned(fromByteOffset: src * 8, as: Int64.self)
-            case .i32: return Int64(bytes.loadUnaligned(fromByteOffset: src * 4, as: Int32.self))
-            case .i16: return Int64(bytes.loadUnaligned(fromByteOffset: src * 2, as: Int16.self))
-            case .i8: return Int64(bytes.loadUnaligned(fromByteOffset: src, as: Int8.self))
-            case .u8, .bool: return Int64(bytes.loadUnaligned(fromByteOffset: src, as: UInt8.self))
-            default: return Int64(RawTensor.load(dtype, bytes, src))
+            if let bad { throw WeightError.notInteger(key: key, index: i, value: bad) }
+            return v
+        }
+    }
+
+    /// Element `i` (row-major over `shape`) as an integer; `fromFloat` converts float elements.
+    private func element(_ i: Int, fromFloat: (Double) -> Int64) -> Int64 {
+        var src = i
+        if !isContiguous {
+            var rem = i
+            src = 0
+            for d in stride(from: shape.count - 1, through: 0, by: -1) {
+                src += (rem % shape[d]) * strides[d]
+                rem /= shape[d]
             }
+        }
+        switch dtype {
+        case .i64: return bytes.loadUnaligned(fromByteOffset: src * 8, as: Int64.self)
+        case .i32: return Int64(bytes.loadUnaligned(fromByteOffset: src * 4, as: Int32.self))
+        case .i16: return Int64(bytes.loadUnaligned(fromByteOffset: src * 2, as: Int16.self))
+        case .i8: return Int64(bytes.loadUnaligned(fromByteOffset: src, as: Int8.self))
+        case .u8, .bool: return Int64(bytes.loadUnaligned(fromByteOffset: src, as: UInt8.self))
+        case .f64: return fromFloat(bytes.loadUnaligned(fromByteOffset: src * 8, as: Double.self))
+        case .f32, .f16, .bf16: return fromFloat(Double(RawTensor.load(dtype, bytes, src)))
         }
     }
 
@@ -192,10 +217,11 @@ public struct SafeTensorsFile: Sendable {
         self.path = path
         let file = try MappedFile(path: path)
         guard file.size >= 8 else { throw WeightError.malformed(path: path, reason: "shorter than its 8-byte header length") }
-        let headerLen = Int(UInt64(littleEndian: file.base.loadUnaligned(as: UInt64.self)))
-        guard headerLen > 0, 8 + headerLen <= file.size else {
-            throw WeightError.malformed(path: path, reason: "header length \(headerLen) exceeds file size \(file.size)")
+        let claimed = UInt64(littleEndian: file.base.loadUnaligned(as: UInt64.self))
+        guard claimed > 0, claimed <= UInt64(file.size - 8) else {
+            throw WeightError.malformed(path: path, reason: "header length \(claimed) exceeds file size \(file.size)")
         }
+        let headerLen = Int(claimed)
         let headerData = Data(bytes: file.base + 8, count: headerLen)
         guard let json = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
             throw WeightError.malformed(path: path, reason: "header is not a JSON object")
@@ -217,9 +243,13 @@ public struct SafeTensorsFile: Sendable {
             guard let dtype = DType(rawValue: dtypeName) else {
                 throw WeightError.unsupportedDType(key: name, dtype: dtypeName)
             }
-            let n = shape.reduce(1, *)
-            guard offsets[1] - offsets[0] == n * dtype.byteSize, dataStart + offsets[1] <= file.size else {
-                throw WeightError.malformed(path: path, reason: "data range of '\(name)' does not match its shape \(shape)")
+            guard let byteCount = CheckedSize.bytes(shape, dtype) else {
+                throw WeightError.malformed(path: path, reason: "'\(name)' has an impossible shape \(shape)")
+            }
+            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= file.size - dataStart,
+                  offsets[1] - offsets[0] == byteCount else {
+                throw WeightError.malformed(path: path, reason: "data range \(offsets) of '\(name)' does not match its shape \(shape) "
+                    + "or lies outside the \(file.size - dataStart) data bytes")
             }
             tensors[name] = RawTensor(dtype: dtype, shape: shape, bytes: UnsafeRawPointer(file.base + dataStart + offsets[0]), owner: file)
         }
@@ -235,5 +265,5 @@ public struct SafeTensorsFile: Sendable {
     }
 
     public func tensor(_ key: String) throws -> Tensor { try raw(key).floatTensor(key: key) }
-    public func int64s(_ key: String) throws -> [Int64] { try raw(key).int64Array() }
+    public func int64s(_ key: String) throws -> [Int64] { try raw(key).int64Array(key: key) }
 }

@@ -105,12 +105,21 @@ public struct TorchCheckpoint {
                   let stride = args[3].tuple?.compactMap({ $0.int }), size.count == stride.count else {
                 throw WeightError.malformed(path: path, reason: "\(name) with unexpected arguments")
             }
-            let count = size.reduce(1, *)
+            let outside = WeightError.malformed(path: path, reason: "tensor view (offset \(offset), size \(size), stride \(stride)) "
+                + "does not fit its storage of \(storage.numel) elements")
+            guard offset >= 0, stride.allSatisfy({ $0 >= 0 }), let count = CheckedSize.elements(size) else { throw outside }
             if count > 0 {
-                let last = offset + zip(size, stride).reduce(0) { $0 + ($1.0 - 1) * $1.1 }
-                guard offset >= 0, stride.allSatisfy({ $0 >= 0 }), last < storage.numel else {
-                    throw WeightError.malformed(path: path, reason: "tensor view (offset \(offset), size \(size), stride \(stride)) exceeds its storage of \(storage.numel) elements")
+                // The last element's offset: offset + Σ (size − 1) · stride, without overflow.
+                var last = offset
+                for (n, s) in zip(size, stride) {
+                    let (step, o1) = (n - 1).multipliedReportingOverflow(by: s)
+                    let (sum, o2) = last.addingReportingOverflow(step)
+                    guard !o1, !o2 else { throw outside }
+                    last = sum
                 }
+                guard last < storage.numel else { throw outside }
+            } else {
+                guard offset <= storage.numel else { throw outside }
             }
             let raw = RawTensor(dtype: storage.dtype, shape: size,
                                 bytes: storage.pointer + offset * storage.dtype.byteSize, strides: stride, owner: owner)
@@ -143,12 +152,20 @@ public struct TorchCheckpoint {
         }
         var out: [String: RawTensor] = [:]
         var skipped: [String] = []
+        var open: Set<ObjectIdentifier> = []  // dicts being walked (the path from the root)
         func walk(_ v: PickleValue, _ key: String) throws {
             switch v {
             case let .host(h as TorchTensor):
                 guard out[key] == nil else { throw WeightError.malformed(path: path, reason: "duplicate key '\(key)' after flattening") }
                 out[key] = h.raw
             case let .dict(d):
+                // A dict that contains itself (possible in a pickle, never in a state dict) would never end.
+                let id = ObjectIdentifier(d)
+                guard !open.contains(id) else {
+                    throw WeightError.malformed(path: path, reason: "the entry '\(key)' contains itself")
+                }
+                open.insert(id)
+                defer { open.remove(id) }
                 for (k, value) in d.items {
                     let name: String
                     switch k {

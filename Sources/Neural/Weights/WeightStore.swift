@@ -124,8 +124,14 @@ public final class WeightStore: @unchecked Sendable {
         guard entry.shape == shape else { throw WeightError.shapeMismatch(key: key, expected: shape, found: entry.shape) }
         markUsed(key)
         switch entry {
-        case let .raw(r): return r.int64Array()
-        case let .tensor(t): return t.array.map { Int64($0) }
+        case let .raw(r): return try r.int64Array(key: key)
+        case let .tensor(t):
+            return try t.array.enumerated().map { i, f in
+                guard let v = Int64(exactly: f.rounded(.towardZero)) else {
+                    throw WeightError.notInteger(key: key, index: i, value: Double(f))
+                }
+                return v
+            }
         }
     }
 

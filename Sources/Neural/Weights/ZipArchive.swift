@@ -30,7 +30,10 @@ public struct ZipArchive: @unchecked Sendable {
         let size = file.size
         func u16(_ o: Int) -> Int { Int(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: o, as: UInt16.self))) }
         func u32(_ o: Int) -> Int { Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: o, as: UInt32.self))) }
-        func u64(_ o: Int) -> Int { Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: o, as: UInt64.self))) }
+        // A u64 field beyond Int.max cannot point inside the file; Int.max fails every bounds check below.
+        func u64(_ o: Int) -> Int {
+            CheckedSize.int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: o, as: UInt64.self))) ?? Int.max
+        }
         func bad(_ why: String) -> WeightError { .malformed(path: path, reason: "zip: " + why) }
 
         // End of central directory: 22 bytes + comment (≤ 65535), searched from the end.
@@ -49,24 +52,24 @@ public struct ZipArchive: @unchecked Sendable {
         // Zip64: locator sits just before the EOCD and points at the zip64 EOCD record.
         if eocd >= 20, u32(eocd - 20) == 0x0706_4B50 {
             let z64 = u64(eocd - 20 + 8)
-            guard z64 + 56 <= size, u32(z64) == 0x0606_4B50 else { throw bad("zip64 locator points at no zip64 end record") }
+            guard z64 <= size - 56, u32(z64) == 0x0606_4B50 else { throw bad("zip64 locator points at no zip64 end record") }
             count = u64(z64 + 32)
             cdSize = u64(z64 + 40)
             cdOffset = u64(z64 + 48)
         }
-        guard cdOffset + cdSize <= size else { throw bad("central directory (\(cdOffset)+\(cdSize)) beyond end of file \(size)") }
+        guard cdOffset <= size, cdSize <= size - cdOffset else { throw bad("central directory (\(cdOffset)+\(cdSize)) beyond end of file \(size)") }
 
         var entries: [String: Entry] = [:]
         var names: [String] = []
         var p = cdOffset
         for i in 0..<count {
-            guard p + 46 <= size, u32(p) == 0x0201_4B50 else { throw bad("central directory entry \(i) has a bad signature") }
+            guard p <= size - 46, u32(p) == 0x0201_4B50 else { throw bad("central directory entry \(i) has a bad signature") }
             let method = UInt16(u16(p + 10))
             var csize = u32(p + 20)
             var usize = u32(p + 24)
             let nameLen = u16(p + 28), extraLen = u16(p + 30), commentLen = u16(p + 32)
             var local = u32(p + 42)
-            guard p + 46 + nameLen + extraLen <= size else { throw bad("central directory entry \(i) runs past the end") }
+            guard nameLen + extraLen <= size - 46 - p else { throw bad("central directory entry \(i) runs past the end") }
             let nameData = Data(bytes: base + p + 46, count: nameLen)
             let name = String(decoding: nameData, as: UTF8.self)
             // Zip64 extended information (id 0x0001): present fields replace those set to 0xFFFFFFFF, in order.
@@ -76,9 +79,10 @@ public struct ZipArchive: @unchecked Sendable {
                 let id = u16(e), len = u16(e + 2)
                 if id == 0x0001 {
                     var f = e + 4
-                    if usize == 0xFFFF_FFFF, f + 8 <= e + 4 + len { usize = u64(f); f += 8 }
-                    if csize == 0xFFFF_FFFF, f + 8 <= e + 4 + len { csize = u64(f); f += 8 }
-                    if local == 0xFFFF_FFFF, f + 8 <= e + 4 + len { local = u64(f); f += 8 }
+                    let fieldEnd = min(e + 4 + len, eEnd)
+                    if usize == 0xFFFF_FFFF, f + 8 <= fieldEnd { usize = u64(f); f += 8 }
+                    if csize == 0xFFFF_FFFF, f + 8 <= fieldEnd { csize = u64(f); f += 8 }
+                    if local == 0xFFFF_FFFF, f + 8 <= fieldEnd { local = u64(f); f += 8 }
                 }
                 e += 4 + len
             }
@@ -99,14 +103,14 @@ public struct ZipArchive: @unchecked Sendable {
                 + "torch.save archives store entries uncompressed — re-save the checkpoint with torch.save, or convert it to safetensors")
         }
         let o = entry.localHeaderOffset
-        guard o + 30 <= file.size,
+        guard o <= file.size - 30,
               UInt32(littleEndian: base.loadUnaligned(fromByteOffset: o, as: UInt32.self)) == 0x0403_4B50 else {
             throw WeightError.malformed(path: file.path, reason: "zip: local header of '\(name)' has a bad signature")
         }
         let nameLen = Int(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: o + 26, as: UInt16.self)))
         let extraLen = Int(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: o + 28, as: UInt16.self)))
         let start = o + 30 + nameLen + extraLen
-        guard start + entry.size <= file.size else {
+        guard start <= file.size, entry.size <= file.size - start else {
             throw WeightError.malformed(path: file.path, reason: "zip: data of '\(name)' (\(entry.size) bytes at \(start)) runs past the end of the file")
         }
         return (base + start, entry.size)

@@ -64,7 +64,8 @@ public struct Chapter: Codable, Sendable, Equatable {
     public var index: Int
     public var title: String
     public var segments: [Segment]
-    /// The chapter's text after markup reduction (heading, then paragraphs separated by blank lines).
+    /// The chapter's text after markup reduction: the heading (when it has something to read, so it is a
+    /// segment), then the paragraphs, separated by blank lines.
     public var sourceText: String
 
     public init(index: Int, title: String, segments: [Segment], sourceText: String) {

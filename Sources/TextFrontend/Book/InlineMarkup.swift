@@ -8,19 +8,29 @@ enum InlineMarkup {
     // emphasis rules, then restored last.
     private static let escape = Pattern(#"\\([!-/:-@\[-`{-~])"#)
     private static let codeSpan = Pattern(#"(`+)(.+?)\1"#, options: [.dotMatchesLineSeparators])
-    private static let image = Pattern(#"!\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])"#)
+    // Link and image text holds no "[" (as in CommonMark, "[a [b](u)" links only "b"), so each "[" scans at
+    // most to the next bracket; titles are at most 300 characters: reading stays linear on stray brackets.
+    private static let image = Pattern(#"!\[([^\[\]]*)\](?:\([^)]*\)|\[[^\[\]]*\])"#)
     private static let footnoteRef = Pattern(#"\[\^[^\]\s]+\]"#)
-    private static let inlineLink = Pattern(#"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\)"#)
-    private static let refLink = Pattern(#"\[([^\]]+)\]\[[^\]]*\]"#)
+    private static let inlineLink = Pattern(#"\[([^\[\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]{0,300}")?\)"#)
+    private static let refLink = Pattern(#"\[([^\[\]]+)\]\[[^\[\]]*\]"#)
     private static let autoLink = Pattern(#"<((?:https?|ftp|mailto):[^<>\s]+)>"#)
     private static let lineBreakTag = Pattern(#"<br\s*/?>"#, options: [.caseInsensitive])
     private static let htmlTag = Pattern(#"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"#)
-    private static let strongEm = Pattern(#"(\*\*\*|___)(?=\S)(.+?)(?<=\S)\1"#, options: [.dotMatchesLineSeparators])
+    // Delimited spans, each with the pattern of its closing delimiter (see `replace(in:template:upToLastMatchOf:)`).
+    private static let strongEmStar = Pattern(#"\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*"#, options: [.dotMatchesLineSeparators])
+    private static let strongEmStarClose = Pattern(#"(?<=\S)\*\*\*"#)
+    private static let strongEmUnder = Pattern(#"___(?=\S)(.+?)(?<=\S)___"#, options: [.dotMatchesLineSeparators])
+    private static let strongEmUnderClose = Pattern(#"(?<=\S)___"#)
     private static let strongStar = Pattern(#"\*\*(?=\S)(.+?)(?<=\S)\*\*"#, options: [.dotMatchesLineSeparators])
+    private static let strongStarClose = Pattern(#"(?<=\S)\*\*"#)
     private static let strongUnder = Pattern(#"(?<![\p{L}\p{N}])__(?=\S)(.+?)(?<=\S)__(?![\p{L}\p{N}])"#,
                                              options: [.dotMatchesLineSeparators])
+    private static let strongUnderClose = Pattern(#"(?<=\S)__(?![\p{L}\p{N}])"#)
     private static let emStar = Pattern(#"\*(?=[^\s*])(.+?)(?<=[^\s*])\*"#, options: [.dotMatchesLineSeparators])
+    private static let emStarClose = Pattern(#"(?<=[^\s*])\*"#)
     private static let strike = Pattern(#"~~(?=\S)(.+?)(?<=\S)~~"#, options: [.dotMatchesLineSeparators])
+    private static let strikeClose = Pattern(#"(?<=\S)~~"#)
     private static let hardBreak = Pattern(#"\\\n"#)
 
     /// Reduces Markdown inline markup to plain text; `imageAltText` keeps an image's alt text (else it is dropped).
@@ -38,23 +48,25 @@ enum InlineMarkup {
         s = autoLink.replace(in: s) { g in g[1].map { $0.hasPrefix("mailto:") ? String($0.dropFirst(7)) : $0 } }
         s = lineBreakTag.replace(in: s, template: " ")
         s = htmlTag.replace(in: s, template: "")
-        s = strongEm.replace(in: s, template: "$2")
-        s = strongStar.replace(in: s, template: "$1")
-        s = strongUnder.replace(in: s, template: "$1")
-        s = emStar.replace(in: s, template: "$1")
+        s = strongEmStar.replace(in: s, template: "$1", upToLastMatchOf: strongEmStarClose)
+        s = strongEmUnder.replace(in: s, template: "$1", upToLastMatchOf: strongEmUnderClose)
+        s = strongStar.replace(in: s, template: "$1", upToLastMatchOf: strongStarClose)
+        s = strongUnder.replace(in: s, template: "$1", upToLastMatchOf: strongUnderClose)
+        s = emStar.replace(in: s, template: "$1", upToLastMatchOf: emStarClose)
         s = reduceUnderscoreEmphasis(s)
-        s = strike.replace(in: s, template: "$1")
+        s = strike.replace(in: s, template: "$1", upToLastMatchOf: strikeClose)
         s = decodeEntities(s)
         return restoreEscapes(s)
     }
 
     private static let emUnder = Pattern(#"(?<![\p{L}_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\p{L}\p{N}_])"#,
                                          options: [.dotMatchesLineSeparators])
+    private static let emUnderClose = Pattern(#"(?<=[^\s_])_(?![\p{L}\p{N}_])"#)
 
     /// `_word_` → `word` (not after a letter, so snake_case survives; Gutenberg writes "15_th_"). Used for Gutenberg italics too.
     static func reduceUnderscoreEmphasis(_ text: String) -> String {
         guard text.contains("_") else { return text }
-        return emUnder.replace(in: text, template: "$1")
+        return emUnder.replace(in: text, template: "$1", upToLastMatchOf: emUnderClose)
     }
 
     private static func restoreEscapes(_ s: String) -> String {

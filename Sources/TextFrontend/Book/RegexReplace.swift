@@ -59,6 +59,22 @@ struct Pattern: @unchecked Sendable {
         return out
     }
 
+    /// Replaces every match with `template`, searching only up to the end of the last match of `closer`.
+    /// For a delimited span (`*…*`, `__…__`) whose lazy body stops at the first closing delimiter: every match
+    /// ends with a closer, so none is lost, and an opener with no closer after it, which would scan to the end
+    /// of the text (quadratic on text full of unmatched markers), is never tried. Lookarounds see past the end.
+    func replace(in text: String, template: String, upToLastMatchOf closer: Pattern) -> String {
+        let ns = text as NSString
+        var end = 0
+        closer.regex.enumerateMatches(in: text, options: [.withTransparentBounds],
+                                      range: NSRange(location: 0, length: ns.length)) { m, _, _ in
+            if let m { end = m.range.location + m.range.length }
+        }
+        guard end > 0 else { return text }
+        return regex.stringByReplacingMatches(in: text, options: [.withTransparentBounds],
+                                              range: NSRange(location: 0, length: end), withTemplate: template)
+    }
+
     /// Replaces every match with a template (`$1` refers to group 1).
     func replace(in text: String, template: String) -> String {
         let ns = text as NSString
@@ -82,14 +98,20 @@ struct Pattern: @unchecked Sendable {
     }
 }
 
+extension Character {
+    /// True when every scalar is whitespace. Segmentation uses this rather than `isWhitespace` (which looks at
+    /// the first scalar only): a space carrying a combining mark (" \u{301}") is text, so the mark is never dropped.
+    var isBlank: Bool { unicodeScalars.allSatisfy(\.properties.isWhitespace) }
+}
+
 extension String {
-    /// Whitespace runs collapsed to one space, ends trimmed.
+    /// Blank characters (`Character.isBlank`) collapsed to one space, ends trimmed.
     var collapsingWhitespace: String {
         var out = ""
         out.reserveCapacity(utf8.count)
         var pendingSpace = false
         for ch in self {
-            if ch.isWhitespace {
+            if ch.isBlank {
                 pendingSpace = !out.isEmpty
             } else {
                 if pendingSpace { out.append(" "); pendingSpace = false }

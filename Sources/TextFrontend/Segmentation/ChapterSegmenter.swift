@@ -39,9 +39,9 @@ enum ChapterSegmenter {
         var title = bookTitle
         var sourceParts: [String] = []
         if let heading = source.heading {
-            sourceParts.append(heading.text)
             var parts = splitHeading(heading, limit: limit, minWords: max(options.mergeWordsBelow, 1))
             if !parts.isEmpty {
+                sourceParts.append(heading.text)
                 parts[parts.count - 1].boundary = pieces.isEmpty ? .chapter : .paragraph
                 let first = parts[0]
                 title = TagText.singleLine(first.text)
@@ -93,7 +93,7 @@ enum ChapterSegmenter {
                 guard !text.isEmpty else { continue }
                 // Line of the first non-blank character: paragraph line + newlines before it.
                 var first = clause.lowerBound
-                while chars[first].isWhitespace { first += 1 }
+                while chars[first].isBlank { first += 1 }
                 for ch in chars[scanned..<first] where ch.isNewline { line += 1 }
                 scanned = first
                 let textChars = Array(text)

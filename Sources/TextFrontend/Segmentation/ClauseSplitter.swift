@@ -124,7 +124,7 @@ struct ClauseSplitter {
         while j < chars.count, (cjk ? CJKPunctuation.closers : SentenceSplitter.closers).contains(chars[j]) { j += 1 }
         guard j < chars.count else { return nil }
         if dash || cjk { return j }
-        return chars[j].isWhitespace ? j : nil
+        return chars[j].isBlank ? j : nil
     }
 
     /// First index in the sorted `values` whose value is ≥ `x`.

@@ -57,7 +57,7 @@ enum SentenceSplitter {
                 } else {
                     let runIsSinglePeriod = (j == i && c == ".")
                     while j + 1 < n, closers.contains(chars[j + 1]) { j += 1 }
-                    if j + 1 >= n || chars[j + 1].isWhitespace {
+                    if j + 1 >= n || chars[j + 1].isBlank {
                         if endsSentence(chars, runStart: i, afterRun: j + 1, singlePeriod: runIsSinglePeriod) { end = j + 1 }
                     }
                 }
@@ -65,7 +65,7 @@ enum SentenceSplitter {
             } else if dashes.contains(c), i + 1 < n, closers.contains(chars[i + 1]) {
                 var j = i + 1
                 while j + 1 < n, closers.contains(chars[j + 1]) { j += 1 }
-                if j + 1 < n, chars[j + 1].isWhitespace,
+                if j + 1 < n, chars[j + 1].isBlank,
                    let w = nextWordStart(chars, from: j + 1), w.sawOpener, chars[w.index].isUppercase {
                     end = j + 1
                 }
@@ -89,7 +89,7 @@ enum SentenceSplitter {
             let ch = chars[k]
             if ch.isLetter || ch.isNumber { return (k, sawOpener) }
             if openers.contains(ch) || dashes.contains(ch) { sawOpener = true }
-            else if !ch.isWhitespace { return (k, sawOpener) }
+            else if !ch.isBlank { return (k, sawOpener) }
             k += 1
         }
         return nil
@@ -117,7 +117,7 @@ enum SentenceSplitter {
     /// The token just before `index`: back to whitespace, without leading opening punctuation.
     private static func wordBefore(_ chars: [Character], at index: Int) -> String {
         var k = index
-        while k > 0, !chars[k - 1].isWhitespace, !openers.contains(chars[k - 1]), !dashes.contains(chars[k - 1]) { k -= 1 }
+        while k > 0, !chars[k - 1].isBlank, !openers.contains(chars[k - 1]), !dashes.contains(chars[k - 1]) { k -= 1 }
         return String(chars[k..<index])
     }
 }

@@ -13,11 +13,11 @@ enum WordCounter {
         var wordHasText = false
         for k in span {
             let ch = chars[k]
-            if ch.isWhitespace || CJKPunctuation.isWordCharacter(ch) {
+            if ch.isBlank || CJKPunctuation.isWordCharacter(ch) {
                 if inWord && wordHasText { count += 1 }
                 inWord = false
                 wordHasText = false
-                if !ch.isWhitespace { count += 1 }
+                if !ch.isBlank { count += 1 }
             } else {
                 inWord = true
                 if ch.isLetter || ch.isNumber { wordHasText = true }
@@ -53,7 +53,7 @@ struct WordIndex {
         var isCJK = [Bool](repeating: false, count: n)
         var isText = [Bool](repeating: false, count: n)
         for (i, ch) in chars.enumerated() {
-            if ch.isWhitespace { isSpace[i] = true }
+            if ch.isBlank { isSpace[i] = true }
             else if CJKPunctuation.isWordCharacter(ch) { isCJK[i] = true }
             else if ch.isLetter || ch.isNumber { isText[i] = true }
         }
