@@ -22,9 +22,9 @@ struct ParityCommand: ParsableCommand {
         commandName: "parity",
         abstract: "Run parity cases against the original PyTorch reference outputs.",
         discussion: """
-            Each CASE_DIR holds manifest.json and io.safetensors (see Tests/Fixtures/README.md). A directory \
-            without a manifest is searched one and two levels down, so `bookvox dev parity Tests/Fixtures` \
-            runs everything. A case fails when its runner leaves an input or expected output of the case \
+            Each CASE_DIR holds a case's manifest.json (its name, config, weights and tolerances) and \
+            io.safetensors (its inputs and the original code's outputs). A directory without a manifest is \
+            searched one and two levels down, so a folder of fixture folders runs them all. A case fails when its runner leaves an input or expected output of the case \
             unread (a few inputs are marked informational, with the reason). Exit status 1 if any case fails or \
             has no implementation.
             """)
