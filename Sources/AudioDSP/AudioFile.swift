@@ -103,13 +103,8 @@ public enum AudioFile {
         if format.needsClipping { sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE)) }
         // Float WAVs get a PEAK chunk holding the current time by default: off, so equal audio gives equal bytes.
         sf_command(file, Int32(SFC_SET_ADD_PEAK_CHUNK), nil, Int32(SF_FALSE))
-        if let tags {
-            // Set before the first frame: libsndfile writes FLAC's VORBIS_COMMENT block with the header.
-            for (field, value) in [(SF_STR_TITLE, tags.title), (SF_STR_ALBUM, tags.album), (SF_STR_ARTIST, tags.artist),
-                                   (SF_STR_TRACKNUMBER, tags.trackText)] where !value.isEmpty {
-                sf_set_string(file, Int32(field), value)
-            }
-        }
+        // Set before the first frame: libsndfile writes FLAC's VORBIS_COMMENT block with the header.
+        if let tags { setTags(file, tags) }
 
         var offset = 0
         let total = buffer.samples.count
@@ -132,6 +127,66 @@ public enum AudioFile {
             throw writeError(path: path, errnoValue: e, detail: "closing the file failed: \(String(cString: sf_error_number(closeStatus)))")
         }
         logger.debug("wrote \(path): \(total) frames, \(buffer.sampleRate) Hz, \(format.rawValue)")
+    }
+
+    /// Copies the audio of the `format` file at `source` to `path` with `tags`, sample for sample: the frames
+    /// are read and written as 32-bit integers, so 16-bit audio goes through unchanged and the result equals
+    /// what `write` produced for the same audio with these tags (libsndfile's encoders are deterministic).
+    public static func rewrite(from source: String, to path: String, format: AudioFileFormat, tags: ID3Tags? = nil) throws {
+        var inInfo = SF_INFO()
+        let input: OpaquePointer = try openLock.withLock {
+            guard let f = sf_open(source, Int32(SFM_READ), &inInfo) else {
+                throw AudioFileError.unreadable(path: source, detail: String(cString: sf_strerror(nil)))
+            }
+            return f
+        }
+        defer { sf_close(input) }
+        guard format != .wavFloat, inInfo.format == format.sndfileFormat, inInfo.channels == 1 else {
+            throw AudioFileError.unsupportedFormat(path: source, detail: "it is not a mono \(format.rawValue) file as bookvox writes it")
+        }
+        var info = SF_INFO()
+        info.samplerate = inInfo.samplerate
+        info.channels = 1
+        info.format = inInfo.format
+        let file: OpaquePointer = try openLock.withLock {
+            guard let f = sf_open(path, Int32(SFM_WRITE), &info) else {
+                throw writeError(path: path, errnoValue: errno, detail: String(cString: sf_strerror(nil)))
+            }
+            return f
+        }
+        sf_command(file, Int32(SFC_SET_ADD_PEAK_CHUNK), nil, Int32(SF_FALSE))
+        if let tags { setTags(file, tags) }
+        var chunk = [Int32](repeating: 0, count: chunkFrames)
+        var copied: Int64 = 0
+        while true {
+            let got = chunk.withUnsafeMutableBufferPointer { sf_readf_int(input, $0.baseAddress, sf_count_t(chunkFrames)) }
+            if got <= 0 { break }
+            let wrote = chunk.withUnsafeBufferPointer { sf_writef_int(file, $0.baseAddress, got) }
+            if wrote != got {
+                let e = errno
+                let detail = String(cString: sf_strerror(file))
+                sf_close(file)
+                throw writeError(path: path, errnoValue: e, detail: "wrote \(max(0, wrote)) of \(got) frames: \(detail)")
+            }
+            copied += Int64(got)
+        }
+        guard sf_error(input) == Int32(SF_ERR_NO_ERROR), copied == inInfo.frames else {
+            let detail = sf_error(input) == Int32(SF_ERR_NO_ERROR) ? "read \(copied) of \(inInfo.frames) frames" : String(cString: sf_strerror(input))
+            sf_close(file)
+            throw AudioFileError.unreadable(path: source, detail: detail)
+        }
+        let closeStatus = sf_close(file)
+        if closeStatus != 0 {
+            throw writeError(path: path, errnoValue: errno, detail: "closing the file failed: \(String(cString: sf_error_number(closeStatus)))")
+        }
+    }
+
+    /// Sets the tags libsndfile stores (FLAC: Vorbis comments); call before the first frame is written.
+    private static func setTags(_ file: OpaquePointer, _ tags: ID3Tags) {
+        for (field, value) in [(SF_STR_TITLE, tags.title), (SF_STR_ALBUM, tags.album), (SF_STR_ARTIST, tags.artist),
+                               (SF_STR_TRACKNUMBER, tags.trackText)] where !value.isEmpty {
+            sf_set_string(file, Int32(field), value)
+        }
     }
 
     /// The title, album, artist and track number a file carries (FLAC Vorbis comments), empty when none.

@@ -15,6 +15,7 @@ public enum MP3EncoderError: Error, CustomStringConvertible {
     case invalidBitrate(Int)
     case invalidTag(field: String, code: Int32)
     case lame(call: String, code: Int)
+    case notTagged(detail: String)
 
     public var description: String {
         switch self {
@@ -26,6 +27,8 @@ public enum MP3EncoderError: Error, CustomStringConvertible {
             return "LAME rejected the ID3 \(f) tag (code \(c))"
         case let .lame(call, code):
             return "LAME \(call) failed with code \(code)"
+        case let .notTagged(detail):
+            return "not an MP3 file as bookvox writes it (an ID3v2 tag, then the stream): \(detail)"
         }
     }
 }
@@ -41,31 +44,8 @@ public enum MP3Encoder {
     public static func encode(_ buffer: AudioBuffer, bitrateKbps: Int = 192, tags: ID3Tags) throws -> Data {
         guard buffer.sampleRate == sampleRate else { throw MP3EncoderError.wrongSampleRate(found: buffer.sampleRate) }
         guard validBitrates.contains(bitrateKbps) else { throw MP3EncoderError.invalidBitrate(bitrateKbps) }
-        guard let gfp = lame_init() else { throw MP3EncoderError.lame(call: "lame_init", code: -1) }
+        let gfp = try configured(bitrateKbps: bitrateKbps, tags: tags)
         defer { lame_close(gfp) }
-
-        try check("lame_set_in_samplerate", lame_set_in_samplerate(gfp, Int32(sampleRate)))
-        try check("lame_set_out_samplerate", lame_set_out_samplerate(gfp, Int32(sampleRate)))
-        try check("lame_set_num_channels", lame_set_num_channels(gfp, 1))
-        try check("lame_set_mode", lame_set_mode(gfp, MONO))
-        try check("lame_set_VBR", lame_set_VBR(gfp, vbr_off))
-        try check("lame_set_brate", lame_set_brate(gfp, Int32(bitrateKbps)))
-        try check("lame_set_quality", lame_set_quality(gfp, 2))
-        try check("lame_set_bWriteVbrTag", lame_set_bWriteVbrTag(gfp, 1))
-
-        id3tag_init(gfp)
-        id3tag_add_v2(gfp)
-        id3tag_v2_only(gfp)
-        try setText(gfp, frame: "TIT2", field: "title", tags.title)
-        try setText(gfp, frame: "TALB", field: "album", tags.album)
-        try setText(gfp, frame: "TPE1", field: "artist", tags.artist)
-        // id3tag_set_track returns -1 when the number is outside ID3v1's range: irrelevant for v2-only tags.
-        _ = id3tag_set_track(gfp, tags.trackText)
-        lame_set_write_id3tag_automatic(gfp, 0)
-
-        let rc = lame_init_params(gfp)
-        guard rc >= 0 else { throw MP3EncoderError.lame(call: "lame_init_params", code: Int(rc)) }
-
         let id3 = try id3v2Tag(gfp)
         var stream = Data()
         stream.reserveCapacity(buffer.samples.count * bitrateKbps / 8 * 1000 / sampleRate + 16_384)
@@ -97,6 +77,64 @@ public enum MP3Encoder {
 
         logger.debug("encoded \(buffer.samples.count) samples → \(stream.count) bytes MP3 + \(id3.count) bytes ID3v2")
         return id3 + stream
+    }
+
+    /// `mp3` (a file image `encode` wrote) with its ID3v2 tag replaced by the tag `encode` writes for `tags`.
+    /// The stream after the tag is kept byte for byte (it does not depend on the tags), so the result equals
+    /// `encode` of the same audio with `tags`: a chapter that only moved is re-tagged, not encoded again.
+    public static func retag(_ mp3: Data, bitrateKbps: Int, tags: ID3Tags) throws -> Data {
+        guard validBitrates.contains(bitrateKbps) else { throw MP3EncoderError.invalidBitrate(bitrateKbps) }
+        let old = try id3v2Length(mp3)
+        let gfp = try configured(bitrateKbps: bitrateKbps, tags: tags)
+        defer { lame_close(gfp) }
+        return try id3v2Tag(gfp) + mp3.subdata(in: (mp3.startIndex + old)..<mp3.endIndex)
+    }
+
+    /// Bytes of the ID3v2 tag at the start of `data` (header, body and footer).
+    static func id3v2Length(_ data: Data) throws -> Int {
+        let h = [UInt8](data.prefix(10))
+        guard h.count == 10, h[0] == 0x49, h[1] == 0x44, h[2] == 0x33 else {
+            throw MP3EncoderError.notTagged(detail: "it does not start with an ID3v2 header")
+        }
+        guard h[6...9].allSatisfy({ $0 < 0x80 }) else { throw MP3EncoderError.notTagged(detail: "the ID3v2 size is not syncsafe") }
+        let body = h[6...9].reduce(0) { $0 << 7 | Int($1) }
+        let total = 10 + body + (h[5] & 0x10 != 0 ? 10 : 0)
+        guard total < data.count else {
+            throw MP3EncoderError.notTagged(detail: "the ID3v2 tag claims \(total) bytes of a \(data.count)-byte file")
+        }
+        return total
+    }
+
+    /// A LAME encoder set up as every export uses it: CBR mono 44.1 kHz, ID3v2-only `tags` (the caller closes it).
+    private static func configured(bitrateKbps: Int, tags: ID3Tags) throws -> lame_t {
+        guard let gfp = lame_init() else { throw MP3EncoderError.lame(call: "lame_init", code: -1) }
+        do {
+            try check("lame_set_in_samplerate", lame_set_in_samplerate(gfp, Int32(sampleRate)))
+            try check("lame_set_out_samplerate", lame_set_out_samplerate(gfp, Int32(sampleRate)))
+            try check("lame_set_num_channels", lame_set_num_channels(gfp, 1))
+            try check("lame_set_mode", lame_set_mode(gfp, MONO))
+            try check("lame_set_VBR", lame_set_VBR(gfp, vbr_off))
+            try check("lame_set_brate", lame_set_brate(gfp, Int32(bitrateKbps)))
+            try check("lame_set_quality", lame_set_quality(gfp, 2))
+            try check("lame_set_bWriteVbrTag", lame_set_bWriteVbrTag(gfp, 1))
+
+            id3tag_init(gfp)
+            id3tag_add_v2(gfp)
+            id3tag_v2_only(gfp)
+            try setText(gfp, frame: "TIT2", field: "title", tags.title)
+            try setText(gfp, frame: "TALB", field: "album", tags.album)
+            try setText(gfp, frame: "TPE1", field: "artist", tags.artist)
+            // id3tag_set_track returns -1 when the number is outside ID3v1's range: irrelevant for v2-only tags.
+            _ = id3tag_set_track(gfp, tags.trackText)
+            lame_set_write_id3tag_automatic(gfp, 0)
+
+            let rc = lame_init_params(gfp)
+            guard rc >= 0 else { throw MP3EncoderError.lame(call: "lame_init_params", code: Int(rc)) }
+            return gfp
+        } catch {
+            lame_close(gfp)
+            throw error
+        }
     }
 
     private static func check(_ call: String, _ rc: Int32) throws {

@@ -27,6 +27,9 @@ struct ExportCommand: ParsableCommand {
         let result = try ProjectCommands.export(project: layout, changes: changes, force: force)
         var parts: [String] = []
         if !result.written.isEmpty { parts.append("exported chapters " + ChapterList.text(result.written)) }
+        if !result.renumbered.isEmpty {
+            parts.append("chapters " + ChapterList.text(result.renumbered) + " kept their audio under new numbers (renamed and re-tagged)")
+        }
         if !result.upToDate.isEmpty { parts.append("chapters " + ChapterList.text(result.upToDate) + " up to date") }
         if !result.incomplete.isEmpty { parts.append("chapters " + ChapterList.text(result.incomplete) + " not fully rendered yet") }
         print(parts.joined(separator: "; ") + " (\(layout.exportDir.path)/)")

@@ -38,6 +38,20 @@ final class AudioFileTests: XCTestCase {
         XCTAssertLessThanOrEqual(zip(back.samples, sine.samples).map { abs($0 - $1) }.max()!, 1.0 / 32_768 + 1e-6)
     }
 
+    func testRewriteWithNewTagsEqualsAFreshWrite() throws {
+        let sine = TestSignal.sine(frequency: 300, amplitude: 0.99, seconds: 0.7, rate: 22_050)
+        let a = ID3Tags(title: "One", album: "Book", artist: "Author", track: 1, trackCount: 3)
+        let b = ID3Tags(title: "One", album: "Book", artist: "Author", track: 2, trackCount: 4)
+        try AudioFile.write(sine, to: path("a.flac"), format: .flac, tags: a)
+        try AudioFile.write(sine, to: path("b.flac"), format: .flac, tags: b)
+        try AudioFile.rewrite(from: path("a.flac"), to: path("a-as-b.flac"), format: .flac, tags: b)
+        let fresh = try Data(contentsOf: URL(fileURLWithPath: path("b.flac")))
+        XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: path("a.flac"))), fresh)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path("a-as-b.flac"))), fresh)
+        XCTAssertEqual(try AudioFile.readTags(path: path("a-as-b.flac"))["track"], "2/4")
+        XCTAssertThrowsError(try AudioFile.rewrite(from: path("a.flac"), to: path("x.wav"), format: .wav16, tags: b))
+    }
+
     func testEqualAudioGivesEqualBytes() throws {
         let sine = TestSignal.sine(frequency: 440, amplitude: 0.5, seconds: 0.3, rate: 24_000)
         let formats = AudioFileFormat.allCases

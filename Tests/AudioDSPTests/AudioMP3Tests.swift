@@ -80,6 +80,20 @@ final class AudioMP3Tests: XCTestCase {
         XCTAssertEqual(try MP3Encoder.encode(sine, tags: tags), try MP3Encoder.encode(sine, tags: tags))
     }
 
+    func testRetagEqualsAFreshEncodeWithTheNewTags() throws {
+        let sine = TestSignal.sine(frequency: 440, amplitude: 0.5, seconds: 1.2, rate: 44_100)
+        let moved = ID3Tags(title: "Chapter 3: The Storm", album: "A Test Book", artist: "Jane Author; read by Ann Ré",
+                            track: 4, trackCount: 13)
+        let old = try MP3Encoder.encode(sine, bitrateKbps: 128, tags: tags)
+        let fresh = try MP3Encoder.encode(sine, bitrateKbps: 128, tags: moved)
+        XCTAssertNotEqual(old, fresh)
+        XCTAssertEqual(try MP3Encoder.retag(old, bitrateKbps: 128, tags: moved), fresh)
+        XCTAssertEqual(ID3Reader.textFrames(try MP3Encoder.retag(old, bitrateKbps: 128, tags: moved))["TRCK"], "4/13")
+        XCTAssertThrowsError(try MP3Encoder.retag(Data("not an mp3".utf8), bitrateKbps: 128, tags: moved)) { e in
+            XCTAssertTrue("\(e)".contains("ID3v2"), "\(e)")
+        }
+    }
+
     func testRejectsWrongRateAndBitrate() {
         XCTAssertThrowsError(try MP3Encoder.encode(AudioBuffer(samples: [0], sampleRate: 24_000), tags: tags)) { e in
             XCTAssertTrue("\(e)".contains("Resampler"))

@@ -19,9 +19,9 @@ final class ContentIdentityTests: XCTestCase {
         try book(ws, chapters: [("One", Self.one), ("Two", Self.two), ("Three", Self.three)])
     }
 
-    private func fakeRun(_ engine: FakeEngine, _ path: String, _ ws: TestWorkspace) throws -> (RenderReport, [String]) {
+    private func fakeRun(_ engine: FakeEngine, _ path: String, _ ws: TestWorkspace, project: String = "p") throws -> (RenderReport, [String]) {
         let before = engine.generateCalls.count
-        let opts = RenderOptions(projectDir: ws.path("p"), engine: "fake", registry: engine.registry())
+        let opts = RenderOptions(projectDir: ws.path(project), engine: "fake", registry: engine.registry())
         let report = try RenderSession.render(book: path, options: opts, progress: SilentProgress())
         return (report, Array(engine.generateCalls[before...]))
     }
@@ -98,6 +98,39 @@ final class ContentIdentityTests: XCTestCase {
         for ch in 1...3 { XCTAssertEqual(try samples(back.project, chapter: ch), before[ch - 1]) }
         XCTAssertFalse(FileManager.default.fileExists(atPath: back.project.exportFile(chapter: 4, of: 3, ext: "mp3").path),
                        "the export of the chapter number that no longer exists is removed")
+    }
+
+    func testChaptersThatOnlyMovedKeepTheirExportsByteForByteUnderTheirNewNumbers() throws {
+        let ws = try TestWorkspace()
+        let engine = FakeEngine()
+        let (first, _) = try fakeRun(engine, try standard(ws), ws)
+        let original = TestWorkspace.snapshot(first.exportDir)
+        let withPrologue = try book(ws, chapters: [("Prologue", "It began in winter."), ("One", Self.one), ("Two", Self.two),
+                                                   ("Three", Self.three)])
+
+        let (report, _) = try fakeRun(engine, withPrologue, ws)
+        XCTAssertEqual(report.exportedChapters, [1], "only the new chapter is stitched and encoded")
+        XCTAssertEqual(report.renumberedChapters, [2, 3, 4], "the others are renamed and re-tagged")
+        // A clean render of the edited book in a new project writes the very same files.
+        let (clean, _) = try fakeRun(FakeEngine(), withPrologue, ws, project: "clean")
+        let edited = TestWorkspace.snapshot(report.exportDir)
+        XCTAssertEqual(Set(edited.keys), Set(TestWorkspace.snapshot(clean.exportDir).keys))
+        for (name, bytes) in TestWorkspace.snapshot(clean.exportDir) {
+            XCTAssertEqual(edited[name], bytes, "\(name) equals a clean render's")
+        }
+        XCTAssertEqual(try AudioFile.readTags(path: report.project.exportFile(chapter: 2, of: 4, ext: "flac").path)["track"], "2/4")
+
+        // Removing the prologue again: nothing stitched, and every file is back to its original bytes.
+        let (back, _) = try fakeRun(engine, try standard(ws), ws)
+        XCTAssertEqual(back.exportedChapters, [])
+        XCTAssertEqual(back.renumberedChapters, [1, 2, 3])
+        XCTAssertEqual(TestWorkspace.snapshot(back.exportDir), original)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: back.exportDir.path).filter { $0.hasPrefix(".tmp-") }
+        XCTAssertEqual(leftovers, [])
+        // `export` afterwards finds everything up to date.
+        let result = try ProjectCommands.export(project: back.project)
+        XCTAssertEqual(result.written, [])
+        XCTAssertEqual(result.upToDate, [1, 2, 3])
     }
 
     func testMovingAndRenamingChaptersRendersNothing() throws {

@@ -16,6 +16,15 @@ public enum ProjectCommands {
         public var upToDate: [Int]
         /// Chapters with segments still to render.
         public var incomplete: [Int]
+        /// Chapters whose unchanged audio was kept from their old number: files renamed and re-tagged.
+        public var renumbered: [Int] = []
+
+        public init(written: [Int], upToDate: [Int], incomplete: [Int], renumbered: [Int] = []) {
+            self.written = written
+            self.upToDate = upToDate
+            self.incomplete = incomplete
+            self.renumbered = renumbered
+        }
     }
 
     /// Exports every complete chapter that needs it (all of them with `force`): content changed, a file
@@ -41,10 +50,12 @@ public enum ProjectCommands {
         var result = ExportResult(written: [], upToDate: [], incomplete: [])
         var unverified: [String] = []
         do {
+            let relabeled = force ? [] : Set(try exporter.relabelMovedExports())
             for ch in try store.chapters() {
                 switch try exporter.export(chapter: ch.number, force: force) {
                 case .exported: result.written.append(ch.number)
                 case .incomplete: result.incomplete.append(ch.number)
+                case .upToDate where relabeled.contains(ch.number): result.renumbered.append(ch.number)
                 case .upToDate: result.upToDate.append(ch.number)
                 case let .unverified(keys): unverified += keys
                 }

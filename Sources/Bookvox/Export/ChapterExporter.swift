@@ -14,7 +14,7 @@ public struct ChapterExporter: Sendable {
     public let store: JobStore
     public let settings: ExportSettings
     public let writer: FileWriting
-    private let log = Logger(label: "bookvox.export")
+    let log = Logger(label: "bookvox.export")
 
     /// Bumped when the export pipeline's output for the same inputs changes.
     public static let version = "2"
@@ -60,11 +60,8 @@ public struct ChapterExporter: Sendable {
         // A segment still waiting for its word check may yet get another take.
         let missing = segments.filter { !$0.state.hasAudio || $0.awaitingRecognition }.count
         guard missing == 0, !segments.isEmpty else { return .incomplete(missing: missing) }
-        let track = (chapters.firstIndex { $0.number == number } ?? 0) + 1
-        let tags = ID3Tags(title: TagText.singleLine(chapter.title), album: TagText.singleLine(book.title),
-                           artist: TagText.singleLine(Self.artist(book)), track: track, trackCount: chapters.count)
-        let roomTone = settings.roomTone ?? book.roomToneLevel ?? .default
-        let hash = contentHash(book: book, chapter: chapter, segments: segments, tags: tags, roomTone: roomTone)
+        let p = parameters(book: book, chapters: chapters, chapter: chapter, segments: segments)
+        let (tags, roomTone, hash) = (p.tags, p.roomTone, p.hash)
         let layout = store.layout
         let count = chapters.count
         let exists = { (ext: String) in FileManager.default.fileExists(atPath: layout.exportFile(chapter: number, of: count, ext: ext).path) }
@@ -73,6 +70,8 @@ public struct ChapterExporter: Sendable {
         let extensions = formats.map(\.rawValue) + ["timings.json"]
         let upToDate = !force && chapter.exportHash == hash && filesVerify(chapter: chapter, of: count, extensions: extensions)
             && ACXReport.load(layout)?.current(chapter: number, exportHash: hash) != nil
+        // Projects exported before audio hashes were recorded get theirs, so their chapters can move later.
+        if upToDate, chapter.exportAudioHash != p.audioHash { try store.setExportAudioHash(chapter: number, p.audioHash) }
         if upToDate, !checkSegments { return .upToDate }
         let unverified = segments.filter { !store.audioVerifies($0) }
         if !unverified.isEmpty {
@@ -87,19 +86,18 @@ public struct ChapterExporter: Sendable {
             let audio = try AudioFile.read(path: layout.absolute(rel).path)
             pieces.append(StitchSegment(key: seg.key, audio: audio, boundary: seg.boundary))
         }
-        let anchor = segments.first?.chapterAnchor ?? SegmentIdentity.chapterAnchor(title: chapter.title, occurrence: 0)
-        let stitchSettings = StitchSettings(roomTone: roomTone.tone(bookSeed: book.bookSeed, chapterAnchor: anchor))
+        let stitchSettings = StitchSettings(roomTone: roomTone.tone(bookSeed: book.bookSeed, chapterAnchor: p.anchor))
         let stitched = try ChapterStitching.stitch(pieces, settings: stitchSettings)
         let files = try write(chapter: number, of: count, title: chapter.title, stitched: stitched, tags: tags, formats: formats)
         try recordACX(chapter: number, title: chapter.title, hash: hash, stitched: stitched, mp3: formats.contains(.mp3),
                       roomTone: roomTone, target: stitchSettings.loudness, chapters: Set(chapters.map(\.number)))
-        try store.setExport(chapter: number, hash: hash, files: files)
+        try store.setExport(chapter: number, hash: hash, audioHash: p.audioHash, files: files)
         log.info("exported chapter \(number) (\(String(format: "%.1f", stitched.audio.duration)) s)")
         return .exported
     }
 
     /// True when every file of the chapter with these extensions exists with the sha256 recorded when it was written.
-    private func filesVerify(chapter: ChapterRecord, of count: Int, extensions: [String]) -> Bool {
+    func filesVerify(chapter: ChapterRecord, of count: Int, extensions: [String]) -> Bool {
         let recorded = chapter.exportFileHashes
         return extensions.allSatisfy { ext in
             guard let want = recorded[ext] else { return false }
@@ -116,6 +114,7 @@ public struct ChapterExporter: Sendable {
             let base = String(name.prefix { $0 != "." })
             if !keep.contains(base) { try FileManager.default.removeItem(at: dir.appendingPathComponent(name)) }
         }
+        try store.removeOrphanExports()
         try ACXReport.prune(keeping: Set(try store.chapters().map(\.number)), layout: store.layout, writer: writer)
     }
 
@@ -141,6 +140,31 @@ public struct ChapterExporter: Sendable {
         case let (nil, n?): return n
         default: return "Unknown"
         }
+    }
+
+    /// What a chapter's export depends on: its tags, room tone, content hash and the hash of its audio alone.
+    struct ExportParameters {
+        let tags: ID3Tags
+        let roomTone: RoomToneLevel
+        let anchor: String
+        /// Everything the files depend on (audio, tags, track number).
+        let hash: String
+        /// The audio alone: equal for a chapter that only moved or was re-tagged (Export/ExportRelabeling.swift).
+        let audioHash: String
+    }
+
+    func parameters(book: BookRecord, chapters: [ChapterRecord], chapter: ChapterRecord, segments: [SegmentRecord]) -> ExportParameters {
+        let track = (chapters.firstIndex { $0.number == chapter.number } ?? 0) + 1
+        let tags = ID3Tags(title: TagText.singleLine(chapter.title), album: TagText.singleLine(book.title),
+                           artist: TagText.singleLine(Self.artist(book)), track: track, trackCount: chapters.count)
+        let roomTone = settings.roomTone ?? book.roomToneLevel ?? .default
+        let anchor = segments.first?.chapterAnchor ?? SegmentIdentity.chapterAnchor(title: chapter.title, occurrence: 0)
+        var audio = ["export-audio", Self.version, ChapterStitching.version, "bitrate", String(settings.bitrateKbps),
+                     "roomTone", roomTone.description, "seed", String(book.bookSeed), "anchor", anchor]
+        for s in segments { audio += [s.audioSha256 ?? "", s.boundary] }
+        return ExportParameters(tags: tags, roomTone: roomTone, anchor: anchor,
+                                hash: contentHash(book: book, chapter: chapter, segments: segments, tags: tags, roomTone: roomTone),
+                                audioHash: Hashing.sha256Hex(audio.joined(separator: "\u{1F}")))
     }
 
     private func contentHash(book: BookRecord, chapter: ChapterRecord, segments: [SegmentRecord], tags: ID3Tags,

@@ -90,6 +90,8 @@ public struct RenderReport: Sendable {
     public var reused: Int
     /// Chapters whose exports this run wrote.
     public var exportedChapters: [Int]
+    /// Chapters whose unchanged exports were kept from their old numbers (renamed and re-tagged).
+    public var renumberedChapters: [Int] = []
     public var exportDir: URL { project.exportDir }
 }
 

@@ -193,6 +193,11 @@ public enum RenderSession {
         let runID = try store.startRun(engine: engine.name)
 
         let exporter = ChapterExporter(store: store, settings: options.export, writer: options.writer)
+        // Chapters that only moved (an edit elsewhere renumbered them) keep their exports: renamed and re-tagged.
+        let renumbered = try exporter.relabelMovedExports().filter { selected?.contains($0) ?? true }
+        if !renumbered.isEmpty {
+            progress.note("chapters \(ChapterList.text(renumbered)) kept their audio under new numbers (exports renamed and re-tagged)")
+        }
         let exportQueue = DispatchQueue(label: "bookvox.export")
         let exported = ExportLog()
         let exportChapter: @Sendable (Int) -> Void = { chapter in
@@ -304,7 +309,7 @@ public enum RenderSession {
             if let qa, book.durationProfile?.identity != profileIdentity { try learnDurations(store, identity: profileIdentity, settings: qa) }
         }
         return RenderReport(project: store.layout, synthesized: result.rendered, reused: total - pending.count,
-                            exportedChapters: exported.chapters.sorted())
+                            exportedChapters: exported.chapters.sorted(), renumberedChapters: renumbered)
     }
 
     /// Stores the duration profile of a book whose every segment has audio (QA/DurationProfile.swift).

@@ -56,14 +56,32 @@ public final class JobStore: @unchecked Sendable {
         try pool.read { try ChapterRecord.order(Column("number")).fetchAll($0) }
     }
 
-    /// Records a chapter's export: its content hash and the sha256 of each file written (by extension).
-    public func setExport(chapter: Int, hash: String?, files: [String: String]) throws {
+    /// Records a chapter's export: its content hash, the hash of its audio alone and the sha256 of each file
+    /// written (by extension). A nil `hash` forgets the chapter's export.
+    public func setExport(chapter: Int, hash: String?, audioHash: String?, files: [String: String]) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(files), as: UTF8.self)
         try pool.write { db in
-            try db.execute(sql: "UPDATE chapters SET exportHash = ?, exportFiles = ? WHERE number = ?",
-                           arguments: [hash, json, chapter])
+            try db.execute(sql: "UPDATE chapters SET exportHash = ?, exportFiles = ?, exportAudioHash = ? WHERE number = ?",
+                           arguments: [hash, json, audioHash, chapter])
+        }
+    }
+
+    /// Records the audio hash of a chapter whose export is current (projects exported before v9 lack it).
+    public func setExportAudioHash(chapter: Int, _ hash: String) throws {
+        try pool.write { try $0.execute(sql: "UPDATE chapters SET exportAudioHash = ? WHERE number = ?", arguments: [hash, chapter]) }
+    }
+
+    /// Export records of chapter numbers the book no longer has (Store/Records.swift).
+    public func orphanExports() throws -> [OrphanExportRecord] {
+        try pool.read { try OrphanExportRecord.order(Column("number")).fetchAll($0) }
+    }
+
+    /// Forgets orphaned export records: `numbers`, or all of them.
+    public func removeOrphanExports(_ numbers: [Int]? = nil) throws {
+        try pool.write { db in
+            if let numbers { _ = try OrphanExportRecord.deleteAll(db, keys: numbers) } else { _ = try OrphanExportRecord.deleteAll(db) }
         }
     }
 

@@ -35,12 +35,29 @@ extension JobStore {
     public func sync(plan: BookPlan, book: BookRecord, engine: EngineIdentity) throws -> PlanSyncSummary {
         try write { db in
             try book.save(db)
+            // A chapter number's export record describes the files under that number, whatever chapter is there
+            // now; numbers the plan no longer has keep theirs as orphans (their files may move to a new number).
             let oldChapters = Dictionary(uniqueKeysWithValues: try ChapterRecord.fetchAll(db).map { ($0.number, $0) })
+            let orphans = Dictionary(uniqueKeysWithValues: try OrphanExportRecord.fetchAll(db).map { ($0.number, $0) })
             try ChapterRecord.deleteAll(db)
+            try OrphanExportRecord.deleteAll(db)
+            let plannedNumbers = Set(plan.chapters.map(\.number))
             for ch in plan.chapters {
-                let old = oldChapters[ch.number]
-                try ChapterRecord(number: ch.number, title: ch.title, segmentCount: ch.segments.count,
-                                  exportHash: old?.exportHash, exportFiles: old?.exportFiles).insert(db)
+                if let old = oldChapters[ch.number], old.exportHash != nil {
+                    try ChapterRecord(number: ch.number, title: ch.title, segmentCount: ch.segments.count, exportHash: old.exportHash,
+                                      exportFiles: old.exportFiles, exportAudioHash: old.exportAudioHash).insert(db)
+                } else {
+                    let orphan = orphans[ch.number]
+                    try ChapterRecord(number: ch.number, title: ch.title, segmentCount: ch.segments.count, exportHash: orphan?.exportHash,
+                                      exportFiles: orphan?.exportFiles, exportAudioHash: orphan?.exportAudioHash).insert(db)
+                }
+            }
+            for old in oldChapters.values where !plannedNumbers.contains(old.number) && old.exportHash != nil {
+                try OrphanExportRecord(number: old.number, exportHash: old.exportHash, exportFiles: old.exportFiles,
+                                       exportAudioHash: old.exportAudioHash).insert(db)
+            }
+            for orphan in orphans.values where !plannedNumbers.contains(orphan.number) && oldChapters[orphan.number]?.exportHash == nil {
+                try orphan.insert(db)
             }
             let stored = try SegmentRecord.order(Column("chapter"), Column("position"), Column("id")).fetchAll(db)
             let planned = plan.chapters.flatMap { ch in ch.segments.map { (chapter: ch, segment: $0) } }

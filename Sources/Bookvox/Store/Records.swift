@@ -94,19 +94,33 @@ public struct ChapterRecord: Codable, Sendable, FetchableRecord, PersistableReco
     public var exportHash: String?
     /// sha256 of each export file written for `exportHash`, by extension (JSON object); nil until exported.
     public var exportFiles: String?
+    /// Hash of the exported audio alone: `exportHash` less the chapter's number and tags (nil before v9).
+    public var exportAudioHash: String?
 
-    public init(number: Int, title: String, segmentCount: Int, exportHash: String? = nil, exportFiles: String? = nil) {
+    public init(number: Int, title: String, segmentCount: Int, exportHash: String? = nil, exportFiles: String? = nil,
+                exportAudioHash: String? = nil) {
         self.number = number
         self.title = title
         self.segmentCount = segmentCount
         self.exportHash = exportHash
         self.exportFiles = exportFiles
+        self.exportAudioHash = exportAudioHash
     }
 
     /// `exportFiles` decoded: extension ("mp3", "timings.json") → sha256.
     public var exportFileHashes: [String: String] {
         exportFiles.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
     }
+}
+
+/// The export record of a chapter number the book no longer has, while its files may still be on disk
+/// (Export/ExportRelabeling.swift moves them to the chapter's new number).
+public struct OrphanExportRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "orphanExports"
+    public var number: Int
+    public var exportHash: String?
+    public var exportFiles: String?
+    public var exportAudioHash: String?
 }
 
 public struct SegmentRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {

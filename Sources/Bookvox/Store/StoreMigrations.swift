@@ -107,6 +107,19 @@ enum StoreMigrations {
         m.registerMigration("v8-recognition") { db in
             try db.alter(table: "segments") { t in t.add(column: "awaitingRecognition", .boolean).notNull().defaults(to: false) }
         }
+        // v9: the hash of a chapter export's audio alone (without its number and tags), so an export whose
+        // chapter moved is renamed and re-tagged instead of stitched again (Export/ExportRelabeling.swift).
+        // Exports of chapter numbers an edit removed stay usable until the run after it: `orphanExports` keeps
+        // their records while their files are still on disk.
+        m.registerMigration("v9-export-audio-hash") { db in
+            try db.alter(table: "chapters") { t in t.add(column: "exportAudioHash", .text) }
+            try db.create(table: "orphanExports") { t in
+                t.primaryKey("number", .integer)
+                t.column("exportHash", .text)
+                t.column("exportFiles", .text)
+                t.column("exportAudioHash", .text)
+            }
+        }
         return m
     }
 
