@@ -133,6 +133,23 @@ final class ContentIdentityTests: XCTestCase {
         XCTAssertEqual(result.upToDate, [1, 2, 3])
     }
 
+    func testSwappedChaptersSwapTheirExports() throws {
+        let ws = try TestWorkspace()
+        let engine = FakeEngine()
+        let (first, _) = try fakeRun(engine, try book(ws, chapters: [("One", Self.one), ("Two", Self.two), ("Three", Self.three),
+                                                                     ("Four", "A fourth and last chapter.")]), ws)
+        XCTAssertEqual(first.exportedChapters, [1, 2, 3, 4])
+        let swapped = try book(ws, chapters: [("One", Self.one), ("Three", Self.three), ("Two", Self.two),
+                                              ("Four", "A fourth and last chapter.")])
+        let (report, generated) = try fakeRun(engine, swapped, ws)
+        XCTAssertEqual(generated, [])
+        XCTAssertEqual(report.exportedChapters, [])
+        XCTAssertEqual(report.renumberedChapters, [2, 3])
+        let (clean, _) = try fakeRun(FakeEngine(), swapped, ws, project: "clean")
+        XCTAssertEqual(TestWorkspace.snapshot(report.exportDir), TestWorkspace.snapshot(clean.exportDir))
+        XCTAssertEqual(try ProjectCommands.export(project: report.project).upToDate, [1, 2, 3, 4])
+    }
+
     func testMovingAndRenamingChaptersRendersNothing() throws {
         let ws = try TestWorkspace()
         let engine = FakeEngine()

@@ -5,9 +5,7 @@
 // chapter; timings.json gets the new number and keys, the ACX entry moves with its measurements.
 //
 // A chapter number's record (exportHash, exportAudioHash, file hashes) describes the files on disk under that
-// number, so the donors are read before anything moves; every donor's files are first moved aside
-// (`.tmp-relabel-*`, removed by the next run if this one is killed), then written under their new names. A
-// run killed halfway leaves records that no longer verify, and those chapters are simply exported again.
+// number (numbers an edit removed: orphanExports), so the donors are read before anything moves.
 import AudioDSP
 import Foundation
 import Logging
@@ -62,57 +60,93 @@ extension ChapterExporter {
         }
         guard !moves.isEmpty else { return [] }
 
+        // Moves run in an order where no target overwrites files a pending move still reads (a chapter
+        // inserted at the front: the last chapter first); a cycle (chapters swapped) parks one donor's files
+        // under `.tmp-relabel-*` first. Each move writes its new files, records them, then removes its old
+        // files and record, so a run killed in between leaves at most one chapter to export again.
         let fm = FileManager.default
-        let staged = { (number: Int, ext: String) in layout.exportDir.appendingPathComponent(".tmp-relabel-\(number).\(ext)") }
-        for m in moves {
-            for (ext, path) in m.donor.paths {
-                let target = staged(m.donor.number, ext)
-                try? fm.removeItem(at: target)
-                try fm.moveItem(at: path, to: target)
+        var pending = moves
+        var sources = Dictionary(uniqueKeysWithValues: moves.map { ($0.donor.number, $0.donor.paths) })
+        var parked: Set<Int> = []
+        var recorded: Set<Int> = []
+        let targets = { (m: Move) in Set(m.donor.paths.keys.map { layout.exportFile(chapter: m.chapter.number, of: chapters.count, ext: $0).path }) }
+        while !pending.isEmpty {
+            let busy = { (i: Int) in
+                pending.indices.contains { j in j != i && !Set(sources[pending[j].donor.number]!.values.map(\.path)).isDisjoint(with: targets(pending[i])) }
             }
-        }
-        // The donors' numbers no longer hold those files.
-        for m in moves where !m.donor.orphan { try store.setExport(chapter: m.donor.number, hash: nil, audioHash: nil, files: [:]) }
-        try store.removeOrphanExports(moves.filter(\.donor.orphan).map(\.donor.number))
-
-        for m in moves {
-            let number = m.chapter.number
-            var hashes: [String: String] = [:]
-            for ext in m.donor.paths.keys.sorted() {
-                let source = staged(m.donor.number, ext)
-                let dest = layout.exportFile(chapter: number, of: chapters.count, ext: ext).path
-                switch ext {
-                case ExportFormat.mp3.rawValue:
-                    let mp3 = try MP3Encoder.retag(Data(contentsOf: source), bitrateKbps: settings.bitrateKbps, tags: m.parameters.tags)
-                    hashes[ext] = try writer.write(mp3, to: dest)
-                case ExportFormat.flac.rawValue:
-                    hashes[ext] = try writer.writeFile(at: dest) { temp in
-                        try AudioFile.rewrite(from: source.path, to: temp, format: .flac, tags: m.parameters.tags)
-                    }
-                case "timings.json":
-                    var timings = try JSONDecoder().decode(ChapterTimings.self, from: Data(contentsOf: source))
-                    guard timings.segments.count == m.keys.count else {
-                        throw BookvoxError.failure("export of chapter \(number): its timings list \(timings.segments.count) segments, the chapter has \(m.keys.count)")
-                    }
-                    timings.chapter = number
-                    timings.title = m.chapter.title
-                    for i in timings.segments.indices { timings.segments[i].key = m.keys[i] }
-                    hashes[ext] = try writer.write(try timings.encoded(), to: dest)
-                default:
-                    hashes[ext] = try writer.write(Data(contentsOf: source), to: dest)
+            guard let i = pending.indices.first(where: { !busy($0) }) else {
+                // A cycle: park the first pending donor's files.
+                let d = pending[0].donor.number
+                var moved: [String: URL] = [:]
+                for (ext, path) in sources[d]! {
+                    let to = layout.exportDir.appendingPathComponent(".tmp-relabel-\(d).\(ext)")
+                    try? fm.removeItem(at: to)
+                    try fm.moveItem(at: path, to: to)
+                    moved[ext] = to
                 }
+                sources[d] = moved
+                parked.insert(d)
+                try forget(pending[0].donor)
+                continue
             }
-            var entry = m.donor.acx
-            entry.chapter = number
-            entry.title = m.chapter.title
-            entry.exportHash = m.parameters.hash
-            try ACXReport.record(entry, targetLUFS: report.targetLUFS, roomTone: m.parameters.roomTone,
-                                 keeping: Set(chapters.map(\.number)), layout: layout, writer: writer)
-            try store.setExport(chapter: number, hash: m.parameters.hash, audioHash: m.parameters.audioHash, files: hashes)
-            for ext in m.donor.paths.keys { try? fm.removeItem(at: staged(m.donor.number, ext)) }
-            log.info("chapter \(number): export kept from chapter \(m.donor.number), renamed and re-tagged")
+            let m = pending.remove(at: i)
+            try write(m, from: sources[m.donor.number]!, chapters: chapters, report: report)
+            let written = targets(m)
+            for path in sources[m.donor.number]!.values where !written.contains(path.path) { try? fm.removeItem(at: path) }
+            recorded.insert(m.chapter.number)
+            if m.donor.number != m.chapter.number || m.donor.orphan, !parked.contains(m.donor.number), !recorded.contains(m.donor.number),
+               !pending.contains(where: { $0.chapter.number == m.donor.number }) {
+                try forget(m.donor)
+            }
+            log.info("chapter \(m.chapter.number): export kept from chapter \(m.donor.number), renamed and re-tagged")
         }
         return moves.map(\.chapter.number)
+    }
+
+    /// Writes a move's files under its chapter's number with its tags and records them (and its ACX entry).
+    private func write(_ m: Move, from sources: [String: URL], chapters: [ChapterRecord], report: ACXReport) throws {
+        let number = m.chapter.number
+        var hashes: [String: String] = [:]
+        for (ext, source) in sources.sorted(by: { $0.key < $1.key }) {
+            let dest = store.layout.exportFile(chapter: number, of: chapters.count, ext: ext).path
+            switch ext {
+            case ExportFormat.mp3.rawValue:
+                let mp3 = try MP3Encoder.retag(Data(contentsOf: source), bitrateKbps: settings.bitrateKbps, tags: m.parameters.tags)
+                hashes[ext] = try writer.write(mp3, to: dest)
+            case ExportFormat.flac.rawValue:
+                hashes[ext] = try writer.writeFile(at: dest) { temp in
+                    try AudioFile.rewrite(from: source.path, to: temp, format: .flac, tags: m.parameters.tags)
+                }
+            case "timings.json":
+                var timings = try JSONDecoder().decode(ChapterTimings.self, from: Data(contentsOf: source))
+                guard timings.segments.count == m.keys.count else {
+                    throw BookvoxError.failure("export of chapter \(number): its timings list \(timings.segments.count) segments, "
+                        + "the chapter has \(m.keys.count); run `bookvox export --force`")
+                }
+                timings.chapter = number
+                timings.title = m.chapter.title
+                for i in timings.segments.indices { timings.segments[i].key = m.keys[i] }
+                hashes[ext] = try writer.write(try timings.encoded(), to: dest)
+            default:
+                hashes[ext] = try writer.write(Data(contentsOf: source), to: dest)
+            }
+        }
+        var entry = m.donor.acx
+        entry.chapter = number
+        entry.title = m.chapter.title
+        entry.exportHash = m.parameters.hash
+        try ACXReport.record(entry, targetLUFS: report.targetLUFS, roomTone: m.parameters.roomTone,
+                             keeping: Set(chapters.map(\.number)), layout: store.layout, writer: writer)
+        try store.setExport(chapter: number, hash: m.parameters.hash, audioHash: m.parameters.audioHash, files: hashes)
+    }
+
+    /// The donor's number no longer holds its files.
+    private func forget(_ donor: Donor) throws {
+        if donor.orphan {
+            try store.removeOrphanExports([donor.number])
+        } else {
+            try store.setExport(chapter: donor.number, hash: nil, audioHash: nil, files: [:])
+        }
     }
 
     /// The recorded files of chapter `number` where they verify, named for the current chapter count or for
