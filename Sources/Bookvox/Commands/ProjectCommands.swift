@@ -16,6 +16,9 @@ public enum ProjectCommands {
         public var upToDate: [Int]
         /// Chapters with segments still to render.
         public var incomplete: [Int]
+        /// Book-level files (M4B, book subtitles) written this time, and those already up to date.
+        public var bookWritten: [String] = []
+        public var bookUpToDate: [String] = []
     }
 
     /// Exports every complete chapter that needs it (all of them with `force`): content changed, a file
@@ -50,6 +53,13 @@ public enum ProjectCommands {
                 }
             }
             try exporter.removeStaleExports()
+            if unverified.isEmpty {
+                switch try BookExporter(store: store, settings: settings, writer: writer).export(force: force) {
+                case let .exported(files): result.bookWritten = files
+                case let .upToDate(files): result.bookUpToDate = files
+                case .nothing: break
+                }
+            }
         } catch {
             store.recordFailure(ProjectFailure.from(error, command: "export"))
             throw BookvoxError.from(error)

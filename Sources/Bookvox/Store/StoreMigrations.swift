@@ -107,6 +107,15 @@ enum StoreMigrations {
         m.registerMigration("v8-recognition") { db in
             try db.alter(table: "segments") { t in t.add(column: "awaitingRecognition", .boolean).notNull().defaults(to: false) }
         }
+        // Book-level exports (the M4B and the book's subtitles): one row per format.
+        m.registerMigration("v9-book-exports") { db in
+            try db.create(table: "bookExports") { t in
+                t.column("format", .text).primaryKey()
+                t.column("fileName", .text).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("exportHash", .text).notNull()
+            }
+        }
         return m
     }
 
