@@ -36,6 +36,7 @@ public struct M4BInfo: Sendable {
 
 public enum M4BProbe {
     public static func read(path: String, decode: Bool = false) throws -> M4BInfo {
+        av_log_set_level(AV_LOG_QUIET)  // failures come back as error codes
         var ctx: UnsafeMutablePointer<AVFormatContext>?
         try M4BWriter.check("avformat_open_input \(path)", avformat_open_input(&ctx, path, nil, nil))
         defer { avformat_close_input(&ctx) }

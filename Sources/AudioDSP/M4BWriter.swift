@@ -213,20 +213,28 @@ public final class M4BWriter {
 
     deinit { close() }
 
-    /// Appends mono samples at 44.1 kHz.
+    /// Appends mono samples at 44.1 kHz (whole frames are encoded straight from `samples`; only a partial
+    /// frame is kept).
     public func append(_ samples: [Float]) throws {
         precondition(!finished, "append after finish")
         appendedSamples += Int64(samples.count)
         guard appendedSamples <= expectedSamples else {
             throw M4BWriterError.lengthMismatch(expected: expectedSamples, got: appendedSamples)
         }
-        pending.append(contentsOf: samples)
         var offset = 0
-        while pending.count - offset >= frameSize {
-            try encodeFrame(pending, from: offset, count: frameSize)
+        if !pending.isEmpty {
+            let take = min(frameSize - pending.count, samples.count)
+            pending.append(contentsOf: samples[0..<take])
+            offset = take
+            guard pending.count == frameSize else { return }
+            try encodeFrame(pending, from: 0, count: frameSize)
+            pending.removeAll(keepingCapacity: true)
+        }
+        while samples.count - offset >= frameSize {
+            try encodeFrame(samples, from: offset, count: frameSize)
             offset += frameSize
         }
-        pending.removeFirst(offset)
+        pending.append(contentsOf: samples[offset...])
     }
 
     /// Encodes the rest, writes the index (moved to the front) and closes the file.

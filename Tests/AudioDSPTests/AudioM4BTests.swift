@@ -30,10 +30,18 @@ final class AudioM4BTests: XCTestCase {
         for c in chapters { starts.append(total); total += Int64(c.count) }
         let marks = starts.enumerated().map { M4BChapter(title: "Chapter \($0.offset + 1) — ü", startSample: $0.element) }
         let w = try M4BWriter(path: path, totalSamples: total, chapters: marks, tags: tags, cover: cover)
-        // Appended in uneven pieces: frames straddle the pieces and the chapters.
+        // Appended in uneven pieces (longer and shorter than a 1024-sample frame): frames straddle the pieces
+        // and the chapters.
+        let sizes = [3_001, 500, 1_024, 7]
+        var k = 0
         for c in chapters {
             var i = 0
-            while i < c.count { let n = min(3_001, c.count - i); try w.append(Array(c[i..<i + n])); i += n }
+            while i < c.count {
+                let n = min(sizes[k % sizes.count], c.count - i)
+                try w.append(Array(c[i..<i + n]))
+                i += n
+                k += 1
+            }
         }
         try w.finish()
     }

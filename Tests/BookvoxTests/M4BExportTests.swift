@@ -89,6 +89,11 @@ final class M4BExportTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: m4b), bytes, "two exports of the same book are byte-identical")
         XCTAssertEqual(Hashing.sha256Hex(bytes), try store.bookExports().first { $0.format == "m4b" }?.sha256)
 
+        // Another MP3 bitrate rewrites the chapters' MP3s, not the book files (their audio is the same).
+        result = try ProjectCommands.export(project: layout, changes: ExportChanges(bitrateKbps: 128))
+        XCTAssertEqual(result.written, [1, 2, 3])
+        XCTAssertEqual(result.bookWritten, [])
+
         // A truncated M4B and a killed export's temp file: the next export rewrites the one and removes the other.
         try bytes.prefix(bytes.count / 2).write(to: m4b)
         let leftover = layout.exportDir.appendingPathComponent(".tmp-99999-1-Tiny_ Book.m4b")

@@ -6,7 +6,8 @@
 // so it is the audio of chapter-NN.flac before quantization), resampled to 44.1 kHz with soxr and encoded
 // chapter by chapter, never the whole book in memory. Files are written atomically, recorded in the store
 // (`bookExports`: name, sha256, export hash) and rewritten only when what they depend on changed (a
-// chapter's export, the tags, the cover, the set of chapters) or a file is missing or does not verify.
+// chapter's audio or title, the text for the subtitles, the tags, the cover, the set of chapters) or a
+// file is missing or does not verify.
 import AudioDSP
 import Foundation
 import Logging
@@ -51,27 +52,30 @@ public struct BookExporter: Sendable {
 
         let chapterExporter = ChapterExporter(store: store, settings: settings, writer: writer)
         let all = try store.chapters()
-        var included: [(chapter: ChapterRecord, timings: ChapterTimings)] = []
+        var included: [(chapter: ChapterRecord, current: ChapterExporter.CurrentChapter)] = []
         for ch in all {
-            if let t = try chapterExporter.currentTimings(chapter: ch.number) { included.append((ch, t)) }
+            if let c = try chapterExporter.current(chapter: ch.number) { included.append((ch, c)) }
         }
         guard !included.isEmpty else { return .nothing }
         let timeline = BookTimeline(chapters: included.map {
             (number: $0.chapter.number, title: TagText.singleLine($0.chapter.title),
-             masterSamples: Int64($0.timings.totalSamples), masterRate: $0.timings.sampleRate)
+             masterSamples: Int64($0.current.timings.totalSamples), masterRate: $0.current.timings.sampleRate)
         })
         let tags = Self.tags(book)
         let cover = formats.contains(.m4b) ? try BookCover.load(sourcePath: book.sourcePath) : nil
         let base = Self.fileBase(title: book.title)
 
-        // Each file's hash: the chapters it holds (their export hashes) and what only that format depends on.
-        var common = ["book-export", Self.version, ChapterExporter.version]
-        for c in included { common += [String(c.chapter.number), c.chapter.title, c.chapter.exportHash ?? ""] }
-        let m4bParts = ["m4b", "bitrate", String(ExportSettings.m4bBitrateKbps), "cover", cover.map { Hashing.sha256Hex($0.data) } ?? ""]
-            + tags.dictionary.flatMap { [$0.0, $0.1] }
-        let subtitleParts = ["cues", SubtitleCues.version, tags.title, tags.artist ?? "", tags.album ?? ""]
+        // Each file's hash: what it depends on. The M4B: the chapters' titles and audio, the tags, the cover; the
+        // subtitles: the chapters' audio (their timings follow from it) and source texts, the LRC header tags.
+        var m4bParts = ["book-export", Self.version, "m4b", "bitrate", String(ExportSettings.m4bBitrateKbps),
+                        "cover", cover.map { Hashing.sha256Hex($0.data) } ?? ""] + tags.dictionary.flatMap { [$0.0, $0.1] }
+        var subtitleParts = ["book-export", Self.version, "cues", SubtitleCues.version, tags.title, tags.artist ?? "", tags.album ?? ""]
+        for c in included {
+            m4bParts += [String(c.chapter.number), TagText.singleLine(c.chapter.title), c.current.audioHash]
+            subtitleParts += [String(c.chapter.number), c.current.audioHash, c.current.textHash]
+        }
         func hash(_ f: ExportFormat) -> String {
-            Hashing.sha256Hex((common + (f == .m4b ? m4bParts : [f.rawValue] + subtitleParts)).joined(separator: "\u{1F}"))
+            Hashing.sha256Hex((f == .m4b ? m4bParts : [f.rawValue] + subtitleParts).joined(separator: "\u{1F}"))
         }
 
         let files = formats.map { (format: $0, name: base + "." + $0.rawValue, hash: hash($0)) }
@@ -121,12 +125,13 @@ public struct BookExporter: Sendable {
     }
 
     /// Every segment's cues on the book timeline, chapter after chapter.
-    private func bookCues(timeline: BookTimeline, included: [(chapter: ChapterRecord, timings: ChapterTimings)]) throws -> [SubtitleCue] {
+    private func bookCues(timeline: BookTimeline,
+                          included: [(chapter: ChapterRecord, current: ChapterExporter.CurrentChapter)]) throws -> [SubtitleCue] {
         var cues: [SubtitleCue] = []
         for (entry, c) in zip(timeline.entries, included) {
             let texts = Dictionary(try store.segments(chapter: c.chapter.number).map { ($0.key, $0.sourceText) },
                                    uniquingKeysWith: { a, _ in a })
-            for t in c.timings.segments {
+            for t in c.current.timings.segments {
                 cues += SubtitleCues.cues(text: texts[t.key] ?? "",
                                           startMs: timeline.milliseconds(entry: entry, masterSample: Int64(t.startSample)),
                                           endMs: timeline.milliseconds(entry: entry, masterSample: Int64(t.endSample)))

@@ -127,18 +127,35 @@ public struct ChapterExporter: Sendable {
         return (try ChapterStitching.stitch(pieces, settings: stitchSettings), stitchSettings)
     }
 
-    /// The chapter's timings when its exports are current: every segment has audio, the recorded export hash is
-    /// that of its content now, and its timings file verifies. Nil otherwise (not exported, stale or damaged).
-    public func currentTimings(chapter number: Int) throws -> ChapterTimings? {
+    /// A chapter whose exports are current, as the book-level exports (BookExporter) use it.
+    public struct CurrentChapter: Sendable {
+        public var timings: ChapterTimings
+        /// Hash of what the chapter's master audio depends on: segment audio and boundaries, room tone, book seed,
+        /// chapter anchor, the stitcher's and exporter's versions (not the MP3 bitrate or the ID3 tags).
+        public var audioHash: String
+        /// Hash of the segments' keys and source texts (the subtitles' cue text).
+        public var textHash: String
+    }
+
+    /// The chapter when its exports are current: every segment has audio, the recorded export hash is that of
+    /// its content now, and its timings file verifies. Nil otherwise (not exported, stale or damaged).
+    public func current(chapter number: Int) throws -> CurrentChapter? {
         guard let book = try store.book() else { return nil }
         let chapters = try store.chapters()
         guard let chapter = chapters.first(where: { $0.number == number }) else { return nil }
         let segments = try store.segments(chapter: number)
         guard !segments.isEmpty, segments.allSatisfy({ $0.state.hasAudio && !$0.awaitingRecognition }) else { return nil }
-        guard chapter.exportHash == state(book: book, chapters: chapters, chapter: chapter, segments: segments).hash,
+        let state = self.state(book: book, chapters: chapters, chapter: chapter, segments: segments)
+        guard chapter.exportHash == state.hash,
               filesVerify(chapter: chapter, of: chapters.count, extensions: ["timings.json"]) else { return nil }
         let url = store.layout.exportFile(chapter: number, of: chapters.count, ext: "timings.json")
-        return try JSONDecoder().decode(ChapterTimings.self, from: Data(contentsOf: url))
+        let timings = try JSONDecoder().decode(ChapterTimings.self, from: Data(contentsOf: url))
+        var audio = ["audio", Self.version, ChapterStitching.version, "roomTone", state.roomTone.description,
+                     "seed", String(book.bookSeed), "anchor", segments.first?.chapterAnchor ?? ""]
+        for s in segments { audio += [s.audioSha256 ?? "", s.boundary] }
+        let text = segments.flatMap { [$0.key, $0.sourceText] }
+        return CurrentChapter(timings: timings, audioHash: Hashing.sha256Hex(audio.joined(separator: "\u{1F}")),
+                              textHash: Hashing.sha256Hex(text.joined(separator: "\u{1F}")))
     }
 
     /// The chapter's master audio, stitched again from its segments exactly as its export was (deterministic).
