@@ -33,6 +33,7 @@ let package = Package(
         .systemLibrary(name: "CEbur128", path: "Sources/CShims/CEbur128", pkgConfig: "libebur128"),
         .systemLibrary(name: "CSoxr", path: "Sources/CShims/CSoxr", pkgConfig: "soxr"),
         .systemLibrary(name: "CZlib", path: "Sources/CShims/CZlib"),
+        .systemLibrary(name: "CFFmpeg", path: "Sources/CShims/CFFmpeg"),
 
         // Hand-vectorized kernels with run-time CPU dispatch (AVX2/FMA).
         .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O3"])]),
@@ -42,7 +43,7 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CKernels", .target(name: "COpenBLAS", condition: linuxOnly)]),
         .target(name: "Neural", dependencies: ["Tensors", .product(name: "Logging", package: "swift-log")]),
         .target(name: "AudioDSP", dependencies: [
-            "Tensors", "Neural", "CFFTW", "CSndfile", "CLame", "CEbur128", "CSoxr",
+            "Tensors", "Neural", "CFFTW", "CSndfile", "CLame", "CEbur128", "CSoxr", "CFFmpeg",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "TextFrontend", dependencies: ["Yams", .product(name: "Logging", package: "swift-log")]),

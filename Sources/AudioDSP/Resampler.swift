@@ -35,6 +35,11 @@ public enum Resampler {
         }
     }
 
+    /// How many samples `resample` returns for `inputCount` samples: round(n · to / from), halves away from zero.
+    public static func outputCount(inputCount: Int64, from: Int, to: Int) -> Int64 {
+        from == to ? inputCount : Int64((Double(inputCount) * Double(to) / Double(from)).rounded())
+    }
+
     /// Returns `buffer` converted to `rate` Hz (unchanged when it already is at that rate).
     public static func resample(_ buffer: AudioBuffer, to rate: Int, quality: Quality = .veryHigh) throws -> AudioBuffer {
         guard buffer.sampleRate > 0, rate > 0 else { throw ResamplerError.invalidRate(from: buffer.sampleRate, to: rate) }
@@ -42,7 +47,7 @@ public enum Resampler {
         let inCount = buffer.samples.count
         if inCount == 0 { return AudioBuffer(samples: [], sampleRate: rate) }
 
-        let outCount = Int((Double(inCount) * Double(rate) / Double(buffer.sampleRate)).rounded())
+        let outCount = Int(outputCount(inputCount: Int64(inCount), from: buffer.sampleRate, to: rate))
         var out = [Float](repeating: 0, count: outCount)
         var ioSpec = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I)
         var qSpec = soxr_quality_spec(quality.recipe, 0)

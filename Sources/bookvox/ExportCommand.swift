@@ -5,12 +5,12 @@ extension ExportFormat: ExpressibleByArgument {}
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Re-export every rendered chapter (default: MP3 and FLAC, plus timings).")
+        commandName: "export", abstract: "Re-export every rendered chapter and the book (default: MP3, FLAC, M4B, SRT and WebVTT, plus timings).")
 
     @Argument(help: "Project directory (default: the current directory's project, or its single *.bookvox directory).")
     var projectDir: String?
 
-    @Option(help: "Export these formats from now on: mp3, flac or wav (repeatable; remembered by the project).")
+    @Option(help: "Export these formats from now on: mp3, flac, wav, m4b, srt, vtt or lrc (repeatable; remembered by the project).")
     var format: [ExportFormat] = []
 
     @Flag(help: "Rewrite every chapter's files even when they are up to date.")
@@ -31,6 +31,7 @@ struct ExportCommand: ParsableCommand {
             parts.append("chapters " + ChapterList.text(result.renumbered) + " kept their audio under new numbers (renamed and re-tagged)")
         }
         if !result.upToDate.isEmpty { parts.append("chapters " + ChapterList.text(result.upToDate) + " up to date") }
+        if !result.bookWritten.isEmpty { parts.append("wrote " + result.bookWritten.joined(separator: ", ")) }
         if !result.incomplete.isEmpty { parts.append("chapters " + ChapterList.text(result.incomplete) + " not fully rendered yet") }
         print(parts.joined(separator: "; ") + " (\(layout.exportDir.path)/)")
     }

@@ -112,7 +112,7 @@ final class CLITests: XCTestCase {
         let fresh = try CLIProcess.run(["render", book, "--engine", "espeak", "--quiet", "--project", ws.path("fresh")])
         XCTAssertEqual(fresh.status, 0, fresh.stderr)
         let resumed = TestWorkspace.snapshot(project.exportDir)
-        XCTAssertEqual(resumed.count, 10, "3 chapters × mp3, flac, timings + the ACX report")
+        XCTAssertEqual(resumed.count, 19, "3 chapters × mp3, flac, srt, vtt, timings + the ACX report + the book's m4b, srt, vtt")
         XCTAssertEqual(resumed, TestWorkspace.snapshot(ws.root.appendingPathComponent("fresh/export")))
     }
 }

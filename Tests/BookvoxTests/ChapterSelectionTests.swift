@@ -78,8 +78,10 @@ final class ChapterSelectionTests: XCTestCase {
         XCTAssertEqual(report.synthesized, first.count)
         XCTAssertTrue(first.allSatisfy { $0.state.hasAudio }, "every segment of chapter 1 has audio")
         XCTAssertTrue(try store.segments(chapter: 2).allSatisfy { !$0.state.hasAudio }, "chapter 2 untouched")
+        let bookFiles = try store.bookExports().map(\.fileName)
+        XCTAssertEqual(bookFiles.sorted(), ["Pride and Prejudice.m4b", "Pride and Prejudice.srt", "Pride and Prejudice.vtt"])
         let exports = try FileManager.default.contentsOfDirectory(atPath: report.exportDir.path)
-            .filter { !$0.hasPrefix(".") && $0 != ACXReport.fileName }
+            .filter { !$0.hasPrefix(".") && $0 != ACXReport.fileName && !bookFiles.contains($0) }
         XCTAssertEqual(ACXReport.load(report.project)?.chapters.map(\.chapter), [1], "the ACX report covers chapter 1")
         XCTAssertTrue(exports.allSatisfy { $0.hasPrefix(report.project.exportFile(chapter: 1, of: 3, ext: "mp3")
             .deletingPathExtension().lastPathComponent) }, "only chapter 1 is exported: \(exports)")
@@ -87,6 +89,11 @@ final class ChapterSelectionTests: XCTestCase {
         let master = try AudioFile.read(path: report.project.exportFile(chapter: 1, of: 3, ext: "flac").path)
         XCTAssertGreaterThan(master.duration, 60, "chapter 1 of P&P narrates for minutes")
         XCTAssertEqual(mp3.duration, master.duration, accuracy: 0.06)
+        // The book's M4B holds the one chapter rendered so far.
+        let m4b = try M4BProbe.read(path: report.exportDir.appendingPathComponent("Pride and Prejudice.m4b").path)
+        XCTAssertEqual(m4b.chapters.count, 1)
+        XCTAssertEqual(m4b.chapters.first?.startSeconds, 0)
+        XCTAssertEqual(m4b.durationSeconds, master.duration, accuracy: 0.001)
     }
 
     func testHugeSelectionBeyondTheBookFailsFastWithAShortMessage() throws {

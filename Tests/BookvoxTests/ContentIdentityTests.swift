@@ -52,9 +52,10 @@ final class ContentIdentityTests: XCTestCase {
         XCTAssertEqual(moved.sourceText, "Then they rested awhile.")
         let exportsAfter = TestWorkspace.snapshot(report.exportDir)
         // The book-wide ACX report changes only in the re-exported chapter's entry.
-        for name in exportsBefore.keys where !name.hasPrefix("chapter-02.") && name != ACXReport.fileName {
+        for name in exportsBefore.keys where !name.hasPrefix("chapter-02.") && name != ACXReport.fileName && !TestWorkspace.isBookFile(name) {
             XCTAssertEqual(exportsAfter[name], exportsBefore[name], "\(name) must keep its bytes")
         }
+        XCTAssertNotEqual(exportsAfter["Tiny Book.m4b"], exportsBefore["Tiny Book.m4b"], "the book's M4B is made again")
     }
 
     func testInsertedParagraphInChapterOneRendersOnlyItsSentences() throws {
@@ -68,9 +69,10 @@ final class ContentIdentityTests: XCTestCase {
         XCTAssertEqual(generated, ["1.1", "1.2"])
         XCTAssertEqual(report.exportedChapters, [1])
         let exportsAfter = TestWorkspace.snapshot(report.exportDir)
-        for name in exportsBefore.keys where !name.hasPrefix("chapter-01.") && name != ACXReport.fileName {
+        for name in exportsBefore.keys where !name.hasPrefix("chapter-01.") && name != ACXReport.fileName && !TestWorkspace.isBookFile(name) {
             XCTAssertEqual(exportsAfter[name], exportsBefore[name], "\(name) must keep its bytes")
         }
+        XCTAssertNotEqual(exportsAfter["Tiny Book.m4b"], exportsBefore["Tiny Book.m4b"], "the book's M4B is made again")
     }
 
     func testNewFirstChapterRendersOnlyItAndRemovingItRendersNothing() throws {

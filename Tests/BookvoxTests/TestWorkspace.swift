@@ -52,6 +52,9 @@ final class TestWorkspace {
             """)
     }
 
+    /// A book-level export file (the M4B, the book's subtitles): not a chapter's file nor the ACX report.
+    static func isBookFile(_ name: String) -> Bool { !name.hasPrefix("chapter-") && name != ACXReport.fileName }
+
     /// Every regular file under `dir` (relative path → bytes).
     static func snapshot(_ dir: URL) -> [String: Data] {
         var out: [String: Data] = [:]

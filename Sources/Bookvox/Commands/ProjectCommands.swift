@@ -18,6 +18,9 @@ public enum ProjectCommands {
         public var incomplete: [Int]
         /// Chapters whose unchanged audio was kept from their old number: files renamed and re-tagged.
         public var renumbered: [Int] = []
+        /// Book-level files (M4B, book subtitles) written this time, and those already up to date.
+        public var bookWritten: [String] = []
+        public var bookUpToDate: [String] = []
 
         public init(written: [Int], upToDate: [Int], incomplete: [Int], renumbered: [Int] = []) {
             self.written = written
@@ -61,6 +64,13 @@ public enum ProjectCommands {
                 }
             }
             try exporter.removeStaleExports()
+            if unverified.isEmpty {
+                switch try BookExporter(store: store, settings: settings, writer: writer).export(force: force) {
+                case let .exported(files): result.bookWritten = files
+                case let .upToDate(files): result.bookUpToDate = files
+                case .nothing: break
+                }
+            }
         } catch {
             store.recordFailure(ProjectFailure.from(error, command: "export"))
             throw BookvoxError.from(error)

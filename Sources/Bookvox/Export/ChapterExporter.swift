@@ -1,7 +1,7 @@
 // Exports finished chapters: stitch the segment audio (Audio/Stitcher: pauses, room tone seeded per
 // chapter, book-wide loudness target through one pre-gain and the true-peak limiter), then write the
-// master FLAC, optional WAV, the MP3 (resampled to 44.1 kHz, LAME CBR, ID3v2 tags),
-// chapter-NN.timings.json, and the chapter's ACX check into export/acx-report.json (Export/ACXReport).
+// master FLAC, optional WAV, the MP3 (resampled to 44.1 kHz, LAME CBR, ID3v2 tags), the chapter's subtitles
+// (SRT/WebVTT/LRC: Export/SubtitleCues, SubtitleFormats), chapter-NN.timings.json, and the chapter's ACX check into export/acx-report.json (Export/ACXReport).
 // Files are written atomically and contain no timestamps, so identical renders give byte-identical
 // exports. A chapter is rewritten only when what it depends on (its segments' audio, tags, bitrate,
 // room tone, book seed) changed, a requested file or its ACX entry is missing — or when forced.
@@ -61,12 +61,9 @@ public struct ChapterExporter: Sendable {
         let missing = segments.filter { !$0.state.hasAudio || $0.awaitingRecognition }.count
         guard missing == 0, !segments.isEmpty else { return .incomplete(missing: missing) }
         let p = parameters(book: book, chapters: chapters, chapter: chapter, segments: segments)
-        let (tags, roomTone, hash) = (p.tags, p.roomTone, p.hash)
+        let (hash, formats, tags, roomTone) = (p.hash, p.formats, p.tags, p.roomTone)
         let layout = store.layout
         let count = chapters.count
-        let exists = { (ext: String) in FileManager.default.fileExists(atPath: layout.exportFile(chapter: number, of: count, ext: ext).path) }
-        // Formats exported earlier (e.g. a WAV from `export --format wav`) are rewritten too, never left stale.
-        let formats = settings.formats.union(ExportFormat.allCases.filter { exists($0.rawValue) })
         let extensions = formats.map(\.rawValue) + ["timings.json"]
         let upToDate = !force && chapter.exportHash == hash && filesVerify(chapter: chapter, of: count, extensions: extensions)
             && ACXReport.load(layout)?.current(chapter: number, exportHash: hash) != nil
@@ -80,20 +77,94 @@ public struct ChapterExporter: Sendable {
             return .unverified(keys: unverified.map(\.key))
         }
         if upToDate { return .upToDate }
-        var pieces: [StitchSegment] = []
-        for seg in segments {
-            guard let rel = seg.audioPath else { return .incomplete(missing: 1) }
-            let audio = try AudioFile.read(path: layout.absolute(rel).path)
-            pieces.append(StitchSegment(key: seg.key, audio: audio, boundary: seg.boundary))
+        guard let (stitched, stitchSettings) = try stitch(book: book, chapter: chapter, segments: segments, roomTone: roomTone) else {
+            return .incomplete(missing: 1)
         }
-        let stitchSettings = StitchSettings(roomTone: roomTone.tone(bookSeed: book.bookSeed, chapterAnchor: p.anchor))
-        let stitched = try ChapterStitching.stitch(pieces, settings: stitchSettings)
-        let files = try write(chapter: number, of: count, title: chapter.title, stitched: stitched, tags: tags, formats: formats)
+        let texts = Dictionary(segments.map { ($0.key, $0.sourceText) }, uniquingKeysWith: { a, _ in a })
+        let files = try write(chapter: number, of: count, title: chapter.title, stitched: stitched, tags: tags, formats: formats,
+                              texts: texts)
         try recordACX(chapter: number, title: chapter.title, hash: hash, stitched: stitched, mp3: formats.contains(.mp3),
                       roomTone: roomTone, target: stitchSettings.loudness, chapters: Set(chapters.map(\.number)))
         try store.setExport(chapter: number, hash: hash, audioHash: p.audioHash, files: files)
         log.info("exported chapter \(number) (\(String(format: "%.1f", stitched.audio.duration)) s)")
         return .exported
+    }
+
+    /// Reads the chapter's segment audio and stitches it (nil when a segment has no audio file).
+    private func stitch(book: BookRecord, chapter: ChapterRecord, segments: [SegmentRecord],
+                        roomTone: RoomToneLevel) throws -> (StitchedChapter, StitchSettings)? {
+        var pieces: [StitchSegment] = []
+        for seg in segments {
+            guard let rel = seg.audioPath else { return nil }
+            let audio = try AudioFile.read(path: store.layout.absolute(rel).path)
+            pieces.append(StitchSegment(key: seg.key, audio: audio, boundary: seg.boundary))
+        }
+        let anchor = segments.first?.chapterAnchor ?? SegmentIdentity.chapterAnchor(title: chapter.title, occurrence: 0)
+        let stitchSettings = StitchSettings(roomTone: roomTone.tone(bookSeed: book.bookSeed, chapterAnchor: anchor))
+        return (try ChapterStitching.stitch(pieces, settings: stitchSettings), stitchSettings)
+    }
+
+    /// A chapter whose exports are current, as the book-level exports (BookExporter) use it.
+    public struct CurrentChapter: Sendable {
+        public var timings: ChapterTimings
+        /// Hash of what the chapter's master audio depends on: segment audio and boundaries, room tone, book seed,
+        /// chapter anchor, the stitcher's and exporter's versions (not the MP3 bitrate or the ID3 tags).
+        public var audioHash: String
+        /// Hash of the segments' keys and source texts (the subtitles' cue text).
+        public var textHash: String
+    }
+
+    /// The chapter when its exports are current: every segment has audio, the recorded export hash is that of
+    /// its content now, and its timings file verifies. Nil otherwise (not exported, stale or damaged).
+    public func current(chapter number: Int) throws -> CurrentChapter? {
+        guard let book = try store.book() else { return nil }
+        let chapters = try store.chapters()
+        guard let chapter = chapters.first(where: { $0.number == number }) else { return nil }
+        let segments = try store.segments(chapter: number)
+        guard !segments.isEmpty, segments.allSatisfy({ $0.state.hasAudio && !$0.awaitingRecognition }) else { return nil }
+        let state = parameters(book: book, chapters: chapters, chapter: chapter, segments: segments)
+        guard chapter.exportHash == state.hash,
+              filesVerify(chapter: chapter, of: chapters.count, extensions: ["timings.json"]) else { return nil }
+        let url = store.layout.exportFile(chapter: number, of: chapters.count, ext: "timings.json")
+        let timings = try JSONDecoder().decode(ChapterTimings.self, from: Data(contentsOf: url))
+        var audio = ["audio", Self.version, ChapterStitching.version, "roomTone", state.roomTone.description,
+                     "seed", String(book.bookSeed), "anchor", segments.first?.chapterAnchor ?? ""]
+        for s in segments { audio += [s.audioSha256 ?? "", s.boundary] }
+        let text = segments.flatMap { [$0.key, $0.sourceText] }
+        return CurrentChapter(timings: timings, audioHash: Hashing.sha256Hex(audio.joined(separator: "\u{1F}")),
+                              textHash: Hashing.sha256Hex(text.joined(separator: "\u{1F}")))
+    }
+
+    /// The chapter's master audio, stitched again from its segments exactly as its export was (deterministic).
+    public func stitchedMaster(chapter number: Int) throws -> StitchedChapter {
+        guard let book = try store.book(),
+              let chapter = try store.chapters().first(where: { $0.number == number }) else {
+            throw BookvoxError.failure("no chapter \(number) in this project")
+        }
+        let roomTone = settings.roomTone ?? book.roomToneLevel ?? .default
+        guard let (stitched, _) = try stitch(book: book, chapter: chapter, segments: try store.segments(chapter: number),
+                                             roomTone: roomTone) else {
+            throw BookvoxError.failure("chapter \(number) has segments without audio; run `bookvox resume`")
+        }
+        return stitched
+    }
+
+    /// Writes the chapter's subtitle files (cue text: the segments' source text) from its timings.
+    func writeSubtitles(_ timings: ChapterTimings, of count: Int, tags: ID3Tags, formats: [SubtitleFormat],
+                        texts: [String: String]) throws -> [String: String] {
+        guard !formats.isEmpty else { return [:] }
+        let cues = timings.segments.flatMap { t in
+            SubtitleCues.cues(text: texts[t.key] ?? "",
+                              startMs: BookTimeline.milliseconds(sample: Int64(t.startSample), rate: timings.sampleRate),
+                              endMs: BookTimeline.milliseconds(sample: Int64(t.endSample), rate: timings.sampleRate))
+        }
+        let header = LRCHeader(title: tags.title, artist: tags.artist, album: tags.album)
+        var hashes: [String: String] = [:]
+        for f in formats {
+            hashes[f.rawValue] = try writer.write(SubtitleWriter.render(cues, as: f, header: header),
+                                                  to: store.layout.exportFile(chapter: timings.chapter, of: count, ext: f.rawValue).path)
+        }
+        return hashes
     }
 
     /// True when every file of the chapter with these extensions exists with the sha256 recorded when it was written.
@@ -151,6 +222,9 @@ public struct ChapterExporter: Sendable {
         let hash: String
         /// The audio alone: equal for a chapter that only moved or was re-tagged (Export/ExportRelabeling.swift).
         let audioHash: String
+        /// The chapter files it writes: the requested formats and those exported earlier (e.g. a WAV from
+        /// `export --format wav`), which are rewritten too, never left stale.
+        let formats: Set<ExportFormat>
     }
 
     func parameters(book: BookRecord, chapters: [ChapterRecord], chapter: ChapterRecord, segments: [SegmentRecord]) -> ExportParameters {
@@ -162,25 +236,34 @@ public struct ChapterExporter: Sendable {
         var audio = ["export-audio", Self.version, ChapterStitching.version, "bitrate", String(settings.bitrateKbps),
                      "roomTone", roomTone.description, "seed", String(book.bookSeed), "anchor", anchor]
         for s in segments { audio += [s.audioSha256 ?? "", s.boundary] }
-        return ExportParameters(tags: tags, roomTone: roomTone, anchor: anchor,
-                                hash: contentHash(book: book, chapter: chapter, segments: segments, tags: tags, roomTone: roomTone),
-                                audioHash: Hashing.sha256Hex(audio.joined(separator: "\u{1F}")))
+        let layout = store.layout
+        let exists = { (ext: String) in
+            FileManager.default.fileExists(atPath: layout.exportFile(chapter: chapter.number, of: chapters.count, ext: ext).path)
+        }
+        let formats = settings.formats.filter(\.isChapterFile)
+            .union(ExportFormat.allCases.filter { $0.isChapterFile && exists($0.rawValue) })
+        let hash = contentHash(book: book, chapter: chapter, segments: segments, tags: tags, roomTone: roomTone,
+                               subtitles: formats.contains { $0.subtitle != nil })
+        return ExportParameters(tags: tags, roomTone: roomTone, anchor: anchor, hash: hash,
+                                audioHash: Hashing.sha256Hex(audio.joined(separator: "\u{1F}")), formats: formats)
     }
 
     private func contentHash(book: BookRecord, chapter: ChapterRecord, segments: [SegmentRecord], tags: ID3Tags,
-                             roomTone: RoomToneLevel) -> String {
+                             roomTone: RoomToneLevel, subtitles: Bool) -> String {
         var parts = ["export", Self.version, ChapterStitching.version, "bitrate", String(settings.bitrateKbps),
                      "roomTone", roomTone.description, "seed", String(book.bookSeed),
                      "title", tags.title, "album", tags.album, "artist", tags.artist,
                      "track", "\(tags.track)/\(tags.trackCount)"]
         // Audio and boundaries only: keys move with edits elsewhere, the audio does not.
         for s in segments { parts += [s.audioSha256 ?? "", s.boundary] }
+        // Subtitles show the source text, which can change without the audio changing.
+        if subtitles { parts += ["subtitles", SubtitleCues.version] + segments.map(\.sourceText) }
         return Hashing.sha256Hex(parts.joined(separator: "\u{1F}"))
     }
 
     /// Writes the chapter's files; returns each file's sha256 by extension.
     private func write(chapter number: Int, of count: Int, title: String, stitched: StitchedChapter, tags: ID3Tags,
-                       formats: Set<ExportFormat>) throws -> [String: String] {
+                       formats: Set<ExportFormat>, texts: [String: String]) throws -> [String: String] {
         let layout = store.layout
         let master = stitched.audio
         var hashes: [String: String] = [:]
@@ -202,6 +285,7 @@ public struct ChapterExporter: Sendable {
         }
         let timings = ChapterTimings(chapter: number, title: title, sampleRate: master.sampleRate,
                                      totalSamples: master.samples.count, segments: stitched.timings)
+        hashes.merge(try writeSubtitles(timings, of: count, tags: tags, formats: formats.compactMap(\.subtitle), texts: texts)) { $1 }
         hashes["timings.json"] = try writer.write(try timings.encoded(), to: layout.exportFile(chapter: number, of: count, ext: "timings.json").path)
         return hashes
     }

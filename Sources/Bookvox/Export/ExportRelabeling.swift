@@ -25,6 +25,8 @@ extension ChapterExporter {
         let chapter: ChapterRecord
         let parameters: ExportParameters
         let keys: [String]
+        /// Source text by key: the subtitles' cue text.
+        let texts: [String: String]
     }
 
     /// Renames and re-tags the exports of complete chapters whose audio matches an export recorded under
@@ -54,9 +56,10 @@ extension ChapterExporter {
             guard !segments.isEmpty, segments.allSatisfy({ $0.state.hasAudio && !$0.awaitingRecognition }) else { continue }
             let p = parameters(book: book, chapters: chapters, chapter: ch, segments: segments)
             guard ch.exportHash != p.hash, let donor = donors[p.audioHash],
-                  Set(settings.formats.map(\.rawValue)).isSubset(of: donor.paths.keys) else { continue }
+                  Set(p.formats.map(\.rawValue)).isSubset(of: donor.paths.keys) else { continue }
             donors[p.audioHash] = nil
-            moves.append(Move(donor: donor, chapter: ch, parameters: p, keys: segments.map(\.key)))
+            moves.append(Move(donor: donor, chapter: ch, parameters: p, keys: segments.map(\.key),
+                              texts: Dictionary(segments.map { ($0.key, $0.sourceText) }, uniquingKeysWith: { a, _ in a })))
         }
         guard !moves.isEmpty else { return [] }
 
@@ -107,6 +110,8 @@ extension ChapterExporter {
     private func write(_ m: Move, from sources: [String: URL], chapters: [ChapterRecord], report: ACXReport) throws {
         let number = m.chapter.number
         var hashes: [String: String] = [:]
+        var subtitles: [SubtitleFormat] = []
+        var timings: ChapterTimings?
         for (ext, source) in sources.sorted(by: { $0.key < $1.key }) {
             let dest = store.layout.exportFile(chapter: number, of: chapters.count, ext: ext).path
             switch ext {
@@ -118,18 +123,26 @@ extension ChapterExporter {
                     try AudioFile.rewrite(from: source.path, to: temp, format: .flac, tags: m.parameters.tags)
                 }
             case "timings.json":
-                var timings = try JSONDecoder().decode(ChapterTimings.self, from: Data(contentsOf: source))
-                guard timings.segments.count == m.keys.count else {
-                    throw BookvoxError.failure("export of chapter \(number): its timings list \(timings.segments.count) segments, "
+                var t = try JSONDecoder().decode(ChapterTimings.self, from: Data(contentsOf: source))
+                guard t.segments.count == m.keys.count else {
+                    throw BookvoxError.failure("export of chapter \(number): its timings list \(t.segments.count) segments, "
                         + "the chapter has \(m.keys.count); run `bookvox export --force`")
                 }
-                timings.chapter = number
-                timings.title = m.chapter.title
-                for i in timings.segments.indices { timings.segments[i].key = m.keys[i] }
-                hashes[ext] = try writer.write(try timings.encoded(), to: dest)
+                t.chapter = number
+                t.title = m.chapter.title
+                for i in t.segments.indices { t.segments[i].key = m.keys[i] }
+                hashes[ext] = try writer.write(try t.encoded(), to: dest)
+                timings = t
+            case let ext where SubtitleFormat(rawValue: ext) != nil:
+                subtitles.append(SubtitleFormat(rawValue: ext)!)
             default:
                 hashes[ext] = try writer.write(Data(contentsOf: source), to: dest)
             }
+        }
+        // Subtitles carry the (possibly edited) source text and the tags: written anew from the moved timings.
+        if let timings {
+            hashes.merge(try writeSubtitles(timings, of: chapters.count, tags: m.parameters.tags, formats: subtitles.sorted { $0.rawValue < $1.rawValue },
+                                            texts: m.texts)) { $1 }
         }
         var entry = m.donor.acx
         entry.chapter = number

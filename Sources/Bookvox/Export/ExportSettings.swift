@@ -2,7 +2,13 @@
 import Foundation
 
 public enum ExportFormat: String, CaseIterable, Codable, Sendable {
-    case mp3, flac, wav
+    case mp3, flac, wav, m4b, srt, vtt, lrc
+
+    /// Written per chapter as `chapter-NN.<ext>` (every format but m4b).
+    public var isChapterFile: Bool { self != .m4b }
+    /// Written for the whole book as `<book>.<ext>` (m4b and the subtitle formats).
+    public var isBookFile: Bool { self == .m4b || subtitle != nil }
+    public var subtitle: SubtitleFormat? { SubtitleFormat(rawValue: rawValue) }
 }
 
 public struct ExportSettings: Sendable, Equatable {
@@ -13,7 +19,9 @@ public struct ExportSettings: Sendable, Equatable {
     /// MP3s are encoded at this rate (the master FLAC/WAV keep the engine's rate).
     public static let mp3SampleRate = 44_100
     public static let defaultBitrateKbps = 192
-    public static let defaultFormats: Set<ExportFormat> = [.mp3, .flac]
+    public static let defaultFormats: Set<ExportFormat> = [.mp3, .flac, .m4b, .srt, .vtt]
+    /// The M4B's AAC bitrate (mono); `--bitrate` is the MP3's.
+    public static let m4bBitrateKbps = 64
 
     public init(formats: Set<ExportFormat> = ExportSettings.defaultFormats, bitrateKbps: Int = ExportSettings.defaultBitrateKbps,
                 roomTone: RoomToneLevel? = nil) {

@@ -283,6 +283,13 @@ public enum RenderSession {
             }
             exportQueue.sync {}
             if keys == nil, selected == nil { try exporter.removeStaleExports() }
+            if exported.error == nil, exported.unverifiedKeys.isEmpty {
+                do {
+                    if case let .exported(files) = try BookExporter(store: store, settings: options.export, writer: options.writer).export() {
+                        progress.note("exported " + files.joined(separator: ", "))
+                    }
+                } catch { exported.fail(error) }
+            }
         }
         progress.finish()
         var failure: BookvoxError?
@@ -324,7 +331,7 @@ public enum RenderSession {
 
     static func exportedFiles(_ layout: ProjectLayout, _ chapter: Int, _ settings: ExportSettings) -> [String] {
         let count = (try? JobStore(layout: layout, readOnly: true).chapters().count) ?? chapter
-        return settings.formats.map(\.rawValue).sorted().map { layout.exportFile(chapter: chapter, of: count, ext: $0).path }
+        return settings.formats.filter(\.isChapterFile).map(\.rawValue).sorted().map { layout.exportFile(chapter: chapter, of: count, ext: $0).path }
     }
 
     // MARK: voice

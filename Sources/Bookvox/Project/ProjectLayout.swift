@@ -3,7 +3,8 @@
 //   <project>/lock                                advisory lock file holding the renderer's pid
 //   <project>/segments/<id/1000>/<id>.take<N>.wav  segment audio (id: the segment's row id)
 //   <project>/voices/<sha256>.safetensors         cached voice profiles
-//   <project>/export/chapter-NN.{mp3,flac,wav,timings.json}  (NN zero-padded to the chapter count's width)
+//   <project>/export/chapter-NN.{mp3,flac,wav,srt,vtt,lrc,timings.json}  (NN zero-padded to the chapter count's width)
+//   <project>/export/<book title>.{m4b,srt,vtt,lrc}  the whole book (Export/BookExporter)
 import Foundation
 
 public struct ProjectLayout: Sendable {

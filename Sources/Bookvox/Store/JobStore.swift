@@ -85,6 +85,19 @@ public final class JobStore: @unchecked Sendable {
         }
     }
 
+    /// The book-level export files (M4B, book subtitles) as last written.
+    public func bookExports() throws -> [BookExportRecord] {
+        try pool.read { try BookExportRecord.order(Column("format")).fetchAll($0) }
+    }
+
+    /// Replaces the record of the book-level export files.
+    public func setBookExports(_ records: [BookExportRecord]) throws {
+        try pool.write { db in
+            try BookExportRecord.deleteAll(db)
+            for r in records { try r.insert(db) }
+        }
+    }
+
     public func voice(sha256: String) throws -> VoiceRecord? {
         try pool.read { try VoiceRecord.fetchOne($0, key: sha256) }
     }

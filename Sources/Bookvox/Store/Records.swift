@@ -123,6 +123,24 @@ public struct OrphanExportRecord: Codable, Sendable, FetchableRecord, Persistabl
     public var exportAudioHash: String?
 }
 
+/// One book-level export file (`export/<book>.m4b`, `.srt`, …): its name, sha256 when written, and the hash of
+/// everything it depends on (Export/BookExporter).
+public struct BookExportRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "bookExports"
+    /// An ExportFormat raw value.
+    public var format: String
+    public var fileName: String
+    public var sha256: String
+    public var exportHash: String
+
+    public init(format: String, fileName: String, sha256: String, exportHash: String) {
+        self.format = format
+        self.fileName = fileName
+        self.sha256 = sha256
+        self.exportHash = exportHash
+    }
+}
+
 public struct SegmentRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "segments"
     /// Row id: stable for the life of the segment whatever its key becomes (never reused).

@@ -120,6 +120,15 @@ enum StoreMigrations {
                 t.column("exportAudioHash", .text)
             }
         }
+        // Book-level exports (the M4B and the book's subtitles): one row per format.
+        m.registerMigration("v10-book-exports") { db in
+            try db.create(table: "bookExports") { t in
+                t.column("format", .text).primaryKey()
+                t.column("fileName", .text).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("exportHash", .text).notNull()
+            }
+        }
         return m
     }
 
