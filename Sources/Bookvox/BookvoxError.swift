@@ -23,7 +23,8 @@ public enum BookvoxError: Error, CustomStringConvertible {
             return "already rendering (pid \(pid)): another bookvox process holds \(project). "
                 + "Wait for it to finish, or stop it (kill \(pid)) and run `bookvox resume`."
         case let .interrupted(done, left):
-            return "interrupted: \(done) segments saved, \(left) left. Run `bookvox resume` to continue."
+            return left == 0 && done == 0 ? "interrupted while exporting: every segment is saved. Run `bookvox resume` to finish the exports."
+                : "interrupted: \(done) segments saved, \(left) left. Run `bookvox resume` to continue."
         case let .projectNotFound(m): return m
         case let .segmentsFailed(errors):
             let list = errors.keys.sorted(by: SegmentKey.less).map { "  \($0): \(errors[$0] ?? "")" }

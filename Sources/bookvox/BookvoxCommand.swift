@@ -30,12 +30,35 @@ struct BitrateOption: ParsableArguments {
     }
 }
 
+/// How many stop signals arrived.
+private final class SignalCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        return count
+    }
+}
+
 /// Runs a render-like operation with signal handling and progress.
 func withRenderRuntime(quiet: Bool, _ body: (RenderProgress, CancellationFlag) throws -> RenderReport) throws {
     let progress = TerminalProgress(quiet: quiet)
     let cancel = CancellationFlag()
+    let signals = SignalCount()
     cancel.installSignalHandlers { _ in
-        Terminal.line("\nstopping: finishing and saving the segments in flight… (exit code 130)")
+        if signals.increment() == 1 {
+            Terminal.line("\nstopping: finishing and saving the segments and the export in flight… "
+                + "(press Ctrl-C again to stop at once; nothing saved is lost)")
+        } else {
+            // Every file is written to a temporary name and renamed, and the job store is SQLite in WAL mode:
+            // stopping here loses only the work in flight. The next command removes the temporary files.
+            Terminal.line("\nstopped. Run `bookvox resume` to continue.")
+            fflush(stdout)
+            _exit(130)
+        }
     }
     defer { cancel.removeSignalHandlers() }
     let report = try body(progress, cancel)

@@ -84,6 +84,26 @@ final class ProjectSafetyTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: project))
     }
 
+    func testAStopWhileExportingStartsNoFurtherChapterAndResumeFinishes() throws {
+        let ws = try TestWorkspace()
+        let engine = FakeEngine()
+        let clean = try RenderSession.render(book: try ws.tinyBook(), options: fakeOptions(engine, ws), progress: SilentProgress())
+        let cleanExports = TestWorkspace.snapshot(clean.exportDir)
+        try FileManager.default.removeItem(at: clean.exportDir)
+        // Every segment is saved; only the exports are left when the stop arrives (Ctrl-C).
+        let stopped = CancellationFlag()
+        stopped.cancel()
+        let e = assertBookvoxError(try RenderSession.resume(project: clean.project, options: fakeOptions(engine, ws),
+                                                            progress: SilentProgress(), cancel: stopped),
+                                   contains: "interrupted while exporting", exitCode: 130)
+        XCTAssertNotNil(e)
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: clean.exportDir.path)) ?? []
+        XCTAssertEqual(left.filter { $0.hasPrefix("chapter-") }, [], "no chapter export started after the stop")
+        let resumed = try RenderSession.resume(project: clean.project, options: fakeOptions(engine, ws), progress: SilentProgress())
+        XCTAssertEqual(resumed.synthesized, 0)
+        XCTAssertEqual(TestWorkspace.snapshot(resumed.exportDir), cleanExports)
+    }
+
     func testDamagedSegmentsAndExportsAreDetectedRepairedAndMatchACleanRender() throws {
         let ws = try TestWorkspace()
         let engine = FakeEngine()

@@ -202,6 +202,8 @@ public enum RenderSession {
         let exported = ExportLog()
         let exportChapter: @Sendable (Int) -> Void = { chapter in
             exportQueue.async {
+                // Stopped (Ctrl-C): the chapter being written finishes, no other starts; `resume` exports the rest.
+                guard !cancel.isCancelled else { return }
                 do {
                     switch try exporter.export(chapter: chapter, checkSegments: false) {
                     case .exported:
@@ -229,6 +231,7 @@ public enum RenderSession {
         let chapterComplete: @Sendable (Int) -> Void = { chapter in
             guard let recognition else { return exportChapter(chapter) }
             recognitionQueue.async {
+                guard !cancel.isCancelled else { return }
                 do {
                     let requeued = try recognition.run(chapter: chapter)
                     if requeued.isEmpty { exportChapter(chapter) } else { retakes.add(requeued.count) }
@@ -282,8 +285,8 @@ public enum RenderSession {
                 exportChapter(ch.number)
             }
             exportQueue.sync {}
-            if keys == nil, selected == nil { try exporter.removeStaleExports() }
-            if exported.error == nil, exported.unverifiedKeys.isEmpty {
+            if keys == nil, selected == nil, !cancel.isCancelled { try exporter.removeStaleExports() }
+            if exported.error == nil, exported.unverifiedKeys.isEmpty, !cancel.isCancelled {
                 do {
                     if case let .exported(files) = try BookExporter(store: store, settings: options.export, writer: options.writer).export() {
                         progress.note("exported " + files.joined(separator: ", "))
@@ -292,6 +295,8 @@ public enum RenderSession {
             }
         }
         progress.finish()
+        // A stop that came after the last segment (while chapters were exported) is an interruption too.
+        result.cancelled = result.cancelled || cancel.isCancelled
         var failure: BookvoxError?
         if let fatal = result.fatal ?? exported.error {
             failure = BookvoxError.from(fatal)
