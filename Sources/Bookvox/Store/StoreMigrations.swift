@@ -107,6 +107,10 @@ enum StoreMigrations {
         m.registerMigration("v8-recognition") { db in
             try db.alter(table: "segments") { t in t.add(column: "awaitingRecognition", .boolean).notNull().defaults(to: false) }
         }
+        // EPUB input: what of the book is read (front/back matter, image alt text), so `resume` plans the same text.
+        m.registerMigration("v9-reading-options") { db in
+            try db.alter(table: "book") { t in t.add(column: "readingOptions", .text) }
+        }
         return m
     }
 
