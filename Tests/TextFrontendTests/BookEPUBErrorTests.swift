@@ -151,4 +151,31 @@ final class BookEPUBErrorTests: XCTestCase {
         b.add("mimetype", "application/zip")
         expectError(try write(b), mentions: ["mimetype", "application/epub+zip"])
     }
+
+    func testDeeplyNestedDocumentIsReadWithoutCrashing() throws {
+        let path = try write(sample { b in
+            let deep = String(repeating: "<div>", count: 50_000) + "Lost in the middle." + String(repeating: "</div>", count: 50_000)
+            b.files.removeAll { $0.path == "chapter-two.html" }
+            b.add("chapter-two.html", "<html><body><h1>The Second Tale</h1><p>The keeper kept on climbing.</p>\(deep)</body></html>")
+        })
+        let book = try BookLoader.load(path: path)
+        XCTAssertEqual(book.chapters.last?.segments.map(\.text).prefix(2), ["The Second Tale", "The keeper kept on climbing."])
+    }
+
+    func testEntityExpansionInThePackageIsNotFollowed() throws {
+        let path = try write(sample { b in
+            let i = b.files.firstIndex { $0.path == "content.opf" }!
+            var opf = String(decoding: b.files[i].data, as: UTF8.self)
+            let entities = (1...9).map { n in "<!ENTITY e\(n) \"" + String(repeating: "&e\(n - 1);", count: 10) + "\">" }
+            opf = opf.replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", with: """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!DOCTYPE package [<!ENTITY e0 "lol">\(entities.joined())]>
+
+                """)
+            opf = opf.replacingOccurrences(of: "<dc:title>Old Harbour Tales</dc:title>", with: "<dc:title>Tales &e9;</dc:title>")
+            b.files[i].data = Data(opf.utf8)
+        })
+        // libxml2 stops at the amplification; what it recovered lacks the manifest, and the error says why.
+        expectError(path, mentions: ["content.opf", "it has no <manifest> (XML error on line", "entity"])
+    }
 }

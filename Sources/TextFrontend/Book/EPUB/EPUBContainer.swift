@@ -1,8 +1,10 @@
 // The OCF layer of an EPUB: the `mimetype` file, META-INF/container.xml (→ the package document's path), and the
 // DRM check (META-INF/encryption.xml encrypting content, META-INF/rights.xml, Apple's META-INF/sinf.xml).
 import Foundation
+import Logging
 
 enum EPUBContainer {
+    private static let logger = Logger(label: "bookvox.text.epub")
     static let containerPath = "META-INF/container.xml"
     static let epubMediaType = "application/epub+zip"
     /// Font obfuscation (IDPF and Adobe) is not DRM: the text stays readable.
@@ -68,11 +70,20 @@ enum EPUBContainer {
         return path
     }
 
-    /// An XML file of the archive parsed, or an error naming it.
+    /// An XML file of the archive parsed, or an error naming it. A file libxml2 had to recover is read as recovered
+    /// (with a warning); `problem` says what was wrong, for errors about what the recovered tree lacks.
     static func parseXML(_ archive: EPUBArchive, _ path: String) throws -> MarkupElement {
+        try parseXMLReportingProblem(archive, path).root
+    }
+
+    static func parseXMLReportingProblem(_ archive: EPUBArchive, _ path: String) throws -> (root: MarkupElement, problem: String?) {
         let data = try archive.read(path)
         do {
-            return try MarkupParser.parseXML(data, name: path)
+            let parsed = try MarkupParser.parseXML(data, name: path)
+            if let problem = parsed.problem {
+                logger.warning("\(archive.bookPath): \(path): \(problem); reading what could be recovered")
+            }
+            return parsed
         } catch let e as MarkupParseError {
             throw BookError.invalidEPUB(path: archive.bookPath, entry: path, reason: e.reason)
         }

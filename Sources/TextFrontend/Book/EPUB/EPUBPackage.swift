@@ -50,8 +50,10 @@ struct EPUBPackage {
     var ncxItem: EPUBManifestItem?
 
     static func read(_ archive: EPUBArchive, path opfPath: String) throws -> EPUBPackage {
-        let root = try EPUBContainer.parseXML(archive, opfPath)
-        func fail(_ reason: String) -> BookError { .invalidEPUB(path: archive.bookPath, entry: opfPath, reason: reason) }
+        let (root, problem) = try EPUBContainer.parseXMLReportingProblem(archive, opfPath)
+        func fail(_ reason: String) -> BookError {
+            .invalidEPUB(path: archive.bookPath, entry: opfPath, reason: reason + (problem.map { " (\($0))" } ?? ""))
+        }
         guard root.name == "package" else { throw fail("expected a <package> document but found <\(root.name)>") }
         let metadata = root.firstChild("metadata") ?? root.firstChild("opf:metadata")
         guard let manifestElement = root.firstChild("manifest") else { throw fail("it has no <manifest>") }

@@ -14,9 +14,9 @@ enum MarkupParser {
         return true
     }()
 
-    /// Parses an XML file. Recovers from well-formedness errors where libxml2 can; throws the parser's message
-    /// (with its line) when there is no document element.
-    static func parseXML(_ data: Data, name: String) throws -> MarkupElement {
+    /// Parses an XML file. Recovers from well-formedness errors where libxml2 can (then `problem` is the parser's
+    /// first message, with its line); throws that message when there is no document element.
+    static func parseXML(_ data: Data, name: String) throws -> (root: MarkupElement, problem: String?) {
         _ = initialized
         guard !data.isEmpty else { throw MarkupParseError(reason: "the file is empty") }
         guard data.count <= Int(Int32.max) else { throw MarkupParseError(reason: "the file is too large to parse") }
@@ -31,7 +31,7 @@ enum MarkupParser {
         guard let doc, let root = xmlDocGetRootElement(doc) else {
             throw MarkupParseError(reason: lastError(ctxt) ?? "not an XML document")
         }
-        return convert(root, depth: 0)
+        return (convert(root, depth: 0), ctxt.pointee.wellFormed == 0 ? lastError(ctxt) ?? "not well-formed XML" : nil)
     }
 
     /// The first error libxml2 reported while parsing, as "line N: message", if it reported one.
