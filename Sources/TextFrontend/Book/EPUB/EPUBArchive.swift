@@ -24,6 +24,9 @@ final class EPUBArchive {
     private let archive: Archive
     /// Entries by their path, with "./" segments and a leading "/" removed.
     private let entries: [String: Entry]
+    /// Lower-cased path → path, for references whose case differs from the archive's (made on case-insensitive
+    /// file systems); a lower-cased path two entries share is left out.
+    private let caseFolded: [String: String]
     private(set) var bytesRead = 0
 
     init(url: URL, bookPath: String, limits: EPUBLimits) throws {
@@ -40,10 +43,21 @@ final class EPUBArchive {
             if byPath[key] == nil { byPath[key] = entry }
         }
         entries = byPath
+        var folded: [String: String?] = [:]
+        for key in byPath.keys {
+            let lower = key.lowercased()
+            folded[lower] = folded[lower] == nil ? key : .some(nil)
+        }
+        caseFolded = folded.compactMapValues { $0 }
     }
 
-    /// True when the archive holds a file at `path`.
-    func contains(_ path: String) -> Bool { entries[path] != nil }
+    /// The archive's spelling of `path`: itself, or the one entry that differs from it only in case.
+    private func entry(_ path: String) -> Entry? {
+        entries[path] ?? caseFolded[path.lowercased()].flatMap { entries[$0] }
+    }
+
+    /// True when the archive holds a file at `path` (letter case aside, when no other file differs only in case).
+    func contains(_ path: String) -> Bool { entry(path) != nil }
 
     /// All file paths in the archive.
     var paths: [String] { entries.keys.sorted() }
@@ -51,7 +65,7 @@ final class EPUBArchive {
     /// The bytes of the file at `path` (already resolved). Throws an error naming the file when it is absent,
     /// larger than the caps, or damaged.
     func read(_ path: String) throws -> Data {
-        guard let entry = entries[path] else {
+        guard let entry = entry(path) else {
             throw BookError.invalidEPUB(path: bookPath, entry: path, reason: "the file is missing from the archive")
         }
         let declared = entry.uncompressedSize

@@ -74,9 +74,14 @@ enum EPUBReader {
             logger.warning("\(bookPath): every document with text is front or back matter; reading them all")
             for i in documents.indices where documents[i].includable { documents[i].skipReason = nil }
         }
-        let starts = toc.isEmpty ? documentStarts(documents) : tocStarts(toc, documents, bookPath: bookPath)
+        var starts = toc.isEmpty ? [] : tocStarts(toc, documents, bookPath: bookPath)
+        let byDocument = starts.isEmpty
+        if byDocument {
+            if !toc.isEmpty { logger.warning("\(bookPath): no table of contents entry points at a document that is read; one chapter per document") }
+            starts = documentStarts(documents)
+        }
         var (chapters, chaptersOfDocument) = assemble(documents, starts: starts)
-        if toc.isEmpty {
+        if byDocument {
             for i in chapters.indices where chapters[i].title == nil && chapters[i].heading == nil {
                 chapters[i].title = "Chapter \(i + 1)"
             }
@@ -149,8 +154,8 @@ enum EPUBReader {
             var doc = Document(path: item.path, content: content, skipReason: nil, includable: false)
             let matter = EPUBMatterClassifier.skipReason(.init(
                 path: item.path, manifestID: item.id, manifestProperties: item.properties,
-                landmarks: landmarks.filter { $0.path == item.path }.map(\.type),
-                guide: package.guide.filter { $0.path == item.path }.map(\.type),
+                landmarks: landmarks.filter { $0.path.lowercased() == item.path.lowercased() }.map(\.type),
+                guide: package.guide.filter { $0.path.lowercased() == item.path.lowercased() }.map(\.type),
                 documentTypes: content.documentTypes, holdsTableOfContents: content.holdsTableOfContents))
             if let matter {
                 doc.skipReason = matter
@@ -180,13 +185,14 @@ enum EPUBReader {
         var firstRead: [String: Int] = [:]
         var firstAny: [String: Int] = [:]
         for (i, d) in documents.enumerated() {
-            if firstAny[d.path] == nil { firstAny[d.path] = i }
-            if d.isRead, firstRead[d.path] == nil { firstRead[d.path] = i }
+            let key = d.path.lowercased()  // references may differ from the manifest in letter case
+            if firstAny[key] == nil { firstAny[key] = i }
+            if d.isRead, firstRead[key] == nil { firstRead[key] = i }
         }
         var starts: [Start] = []
         for entry in toc {
-            guard let d = firstRead[entry.path] else {
-                if firstAny[entry.path] == nil {
+            guard let d = firstRead[entry.path.lowercased()] else {
+                if firstAny[entry.path.lowercased()] == nil {
                     logger.warning("\(bookPath): table of contents entry '\(entry.title)' points at \(entry.path), which is not in the spine; ignored")
                 }
                 continue
