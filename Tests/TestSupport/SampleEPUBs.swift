@@ -141,6 +141,7 @@ public enum SampleEPUBs {
         """))
         b.add("OEBPS/text/ch3b.xhtml", xhtml("Chapter 3, continued", """
         <p>They rowed ashore before the tide turned.</p>
+        <section epub:type="footnotes"><p>A chapter may end with its notes; they are not read.</p></section>
         """))
         b.add("OEBPS/text/words.xhtml", xhtml("Odd Words", """
         <section id="words">

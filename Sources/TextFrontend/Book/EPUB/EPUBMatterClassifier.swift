@@ -1,8 +1,8 @@
 // Which spine documents are front or back matter that is not read by default: cover page, title page, copyright
 // page, table of contents (and lists of illustrations/tables), colophon, index, notes, imprint, credits,
 // bibliography. Evidence, strongest first: the EPUB 3 landmarks, the EPUB 2 guide, the document's own `epub:type`
-// / `role` (on its body or top-level sections), the document holding the book's `<nav epub:type="toc">`, and the
-// file name or manifest id (tokens such as "cover", "titlepage", "copyright", "toc", "contents", "colophon").
+// / `role` (on its body or its first element), the manifest's navigation document, and the file name or manifest
+// id (tokens such as "cover", "titlepage", "copyright", "toc", "contents", "colophon").
 // Dedications, epigraphs, forewords, prefaces, introductions, afterwords, acknowledgments and appendices are read.
 import Foundation
 
@@ -37,7 +37,6 @@ enum EPUBMatterClassifier {
         var landmarks: [String]
         var guide: [String]
         var documentTypes: [String]
-        var holdsTableOfContents: Bool
     }
 
     /// Why the document is front or back matter, or nil when it is read.
@@ -45,7 +44,7 @@ enum EPUBMatterClassifier {
         for (types, source) in [(e.landmarks, "landmarks"), (e.guide, "guide"), (e.documentTypes, "epub:type")] {
             if let label = types.lazy.compactMap({ skippedTypes[$0] }).first { return "\(label) (\(source))" }
         }
-        if e.holdsTableOfContents || e.manifestProperties.contains("nav") { return "table of contents (navigation document)" }
+        if e.manifestProperties.contains("nav") { return "table of contents (navigation document)" }
         let file = e.path.split(separator: "/").last.map(String.init) ?? e.path
         let stem = file.split(separator: ".").first.map(String.init) ?? file
         for name in [stem, e.manifestID] {

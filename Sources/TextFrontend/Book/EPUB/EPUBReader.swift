@@ -156,7 +156,7 @@ enum EPUBReader {
                 path: item.path, manifestID: item.id, manifestProperties: item.properties,
                 landmarks: landmarks.filter { $0.path.lowercased() == item.path.lowercased() }.map(\.type),
                 guide: package.guide.filter { $0.path.lowercased() == item.path.lowercased() }.map(\.type),
-                documentTypes: content.documentTypes, holdsTableOfContents: content.holdsTableOfContents))
+                documentTypes: content.documentTypes))
             if let matter {
                 doc.skipReason = matter
             } else if !spineItem.linear {

@@ -25,10 +25,9 @@ struct XHTMLContent {
     var blocks: [XHTMLBlock]
     /// id → index of the first block at or after the element with that id.
     var anchors: [String: Int]
-    /// `epub:type` and `role` tokens of the body and of its top-level sections (what the document is).
+    /// `epub:type` and `role` tokens of the body and of its first element (through untyped `<div>` wrappers): what
+    /// the document is. Later elements do not count: a chapter may end with a `<section epub:type="footnotes">`.
     var documentTypes: [String]
-    /// The document holds an EPUB 3 table of contents (`<nav epub:type="toc">`).
-    var holdsTableOfContents: Bool
 
     var firstHeading: String? { blocks.first { $0.kind == .heading }?.text }
     var hasSpeakableText: Bool { blocks.contains { $0.kind != .sceneBreak && $0.text.hasSpeakableText } }
@@ -63,15 +62,17 @@ enum XHTMLTextExtractor {
         var walker = Walker(readsAltText: readsAltText)
         let body = root.name == "body" ? root : (root.firstChild("body") ?? root)
         var types = body.tokens("epub:type") + body.tokens("role")
-        for child in body.elements where ["section", "div", "article", "nav", "header"].contains(child.name) {
-            types += child.tokens("epub:type") + child.tokens("role")
+        var first = body.elements.first
+        for _ in 0..<4 {
+            guard let e = first else { break }
+            let own = e.tokens("epub:type") + e.tokens("role")
+            types += own
+            guard own.isEmpty, e.name == "div" else { break }
+            first = e.elements.first
         }
         walker.walk(body, depth: 0, insideSup: false)
         walker.flush()
-        let holdsTOC = root.descendants("nav").contains {
-            $0.tokens("epub:type").contains("toc") || $0.tokens("role").contains("doc-toc")
-        }
-        return XHTMLContent(blocks: walker.blocks, anchors: walker.anchors, documentTypes: types, holdsTableOfContents: holdsTOC)
+        return XHTMLContent(blocks: walker.blocks, anchors: walker.anchors, documentTypes: types)
     }
 
     /// True for an element whose text is not read (see the header).
