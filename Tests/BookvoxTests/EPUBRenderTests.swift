@@ -55,7 +55,7 @@ final class EPUBRenderTests: XCTestCase {
         let included = try CLIProcess.run(["plan", book, "--include-front-matter", "--json"])
         XCTAssertEqual(included.status, 0, included.stderr)
         let report = try JSONDecoder().decode(PlanReport.self, from: Data(included.stdout.utf8))
-        XCTAssertEqual(report.chapters.first?.title, "The Test Voyage")
+        XCTAssertEqual(report.chapters.first?.title, "Copyright page")
         XCTAssertEqual(report.documents.first { $0.path == "OEBPS/text/rights.xhtml" }?.chapters, [1])
         XCTAssertEqual(report.cover?.mediaType, "image/png")
     }
@@ -69,13 +69,13 @@ final class EPUBRenderTests: XCTestCase {
         try RenderSession.render(book: book, options: opts, progress: SilentProgress())
         let project = ProjectLayout(root: ws.root.appendingPathComponent("p"))
         func firstChapterTitle() throws -> String? { try JobStore(layout: project, readOnly: true).chapters().first?.title }
-        XCTAssertEqual(try firstChapterTitle(), "The Test Voyage")
+        XCTAssertEqual(try firstChapterTitle(), "Copyright page")
         XCTAssertEqual(try JobStore(layout: project, readOnly: true).book()?.storedReadingOptions.includeSkippedMatter, true)
 
         let resumed = try RenderSession.resume(project: project, options: RenderOptions(registry: engine.registry()),
                                                progress: SilentProgress())
         XCTAssertEqual(resumed.synthesized, 0, "resume planned the same text")
-        XCTAssertEqual(try firstChapterTitle(), "The Test Voyage")
+        XCTAssertEqual(try firstChapterTitle(), "Copyright page")
 
         var off = RenderOptions(projectDir: ws.path("p"), registry: engine.registry())
         off.includeFrontMatter = false

@@ -14,6 +14,8 @@
 // segment, later headings are read as paragraphs.
 // Front and back matter (EPUBMatterClassifier) and `linear="no"` documents are skipped unless
 // `BookReadingOptions.includeSkippedMatter`; documents with no text (an image-only cover) are always skipped.
+// An included document that no TOC entry points into is a chapter of its own (titled with its first heading, else
+// what it is: "Copyright page"), so `--chapters` can pick it; the document after it starts a chapter too.
 // `Book.sourceItems` lists every spine document with its chapters or why it was skipped.
 // Metadata: dc:title (the "main" one), dc:creator (authors; other roles are not authors), dc:language, dc:publisher,
 // dc:date, dc:description, and the cover image (EPUB 3 `properties="cover-image"`, EPUB 2 `<meta name="cover">`).
@@ -29,6 +31,9 @@ enum EPUBReader {
         var content: XHTMLContent?
         var skipReason: String?
         var includable: Bool
+        /// Set when front or back matter is read (`includeSkippedMatter`): the chapter title it gets when no TOC
+        /// entry names it.
+        var includedAs: String?
         var isRead: Bool { skipReason == nil && content != nil }
     }
 
@@ -80,6 +85,7 @@ enum EPUBReader {
             if !toc.isEmpty { logger.warning("\(bookPath): no table of contents entry points at a document that is read; one chapter per document") }
             starts = documentStarts(documents)
         }
+        starts = withIncludedMatter(starts, documents)
         var (chapters, chaptersOfDocument) = assemble(documents, starts: starts)
         if byDocument {
             for i in chapters.indices where chapters[i].title == nil && chapters[i].heading == nil {
@@ -167,7 +173,11 @@ enum EPUBReader {
             } else {
                 doc.includable = doc.skipReason != nil
             }
-            if doc.includable, reading.includeSkippedMatter { doc.skipReason = nil }
+            if doc.includable, reading.includeSkippedMatter {
+                let what = String((matter ?? "").prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces)
+                doc.includedAs = content.firstHeading ?? (what.isEmpty ? nil : what.prefix(1).uppercased() + what.dropFirst())
+                doc.skipReason = nil
+            }
             documents.append(doc)
         }
         return documents
@@ -219,6 +229,24 @@ enum EPUBReader {
             starts.append(Start(document: d, block: block, title: title))
         }
         return starts
+    }
+
+    /// `starts` plus a start at each included front/back matter document no start points into, and one at the read
+    /// document after it (unless one is there), so included matter is never joined with the text around it.
+    private static func withIncludedMatter(_ starts: [Start], _ documents: [Document]) -> [Start] {
+        var extra: [Start] = []
+        let startDocuments = Set(starts.map(\.document))
+        let read = documents.indices.filter { documents[$0].isRead }
+        for (k, d) in read.enumerated() where documents[d].includedAs != nil {
+            if !startDocuments.contains(d) { extra.append(Start(document: d, block: 0, title: documents[d].includedAs)) }
+            if k + 1 < read.count, !startDocuments.contains(read[k + 1]), documents[read[k + 1]].includedAs == nil {
+                extra.append(Start(document: read[k + 1], block: 0, title: nil))
+            }
+        }
+        guard !extra.isEmpty else { return starts }
+        return (starts + extra).enumerated().sorted {
+            ($0.element.document, $0.element.block, $0.offset) < ($1.element.document, $1.element.block, $1.offset)
+        }.map(\.element)
     }
 
     /// Cuts the read documents' blocks into chapters at `starts`. Returns the chapters with text and, per document
