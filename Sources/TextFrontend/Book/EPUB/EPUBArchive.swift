@@ -1,7 +1,8 @@
-// The ZIP container of an EPUB, read through ZIPFoundation without extracting anything to disk. Every read is
-// capped (per file and in total, counting the bytes actually inflated, not the sizes the archive declares), so a
-// zip bomb or a huge entry fails with an error instead of filling memory. Paths inside the archive are resolved
-// against the referring file (`resolve`); a reference that leaves the archive's root ("../x") is an error.
+// The ZIP container of an EPUB, read through ZIPFoundation from the memory-mapped file, extracting nothing to disk.
+// Every read is capped (per file and in total, counting the bytes actually inflated, not the sizes the archive
+// declares), so a zip bomb or a huge entry fails with an error instead of filling memory. Paths inside the archive
+// are resolved against the referring file (`resolve`); a reference that leaves the archive's root ("../x") is an
+// error.
 import Foundation
 import ZIPFoundation
 
@@ -32,8 +33,16 @@ final class EPUBArchive {
     init(url: URL, bookPath: String, limits: EPUBLimits) throws {
         self.bookPath = bookPath
         self.limits = limits
+        // Mapped, not read: pages are loaded as entries are read. (ZIPFoundation's file-backed reader leaks the C
+        // path string of every archive it opens on Linux; the in-memory one does not.)
+        let mapped: Data
         do {
-            archive = try Archive(url: url, accessMode: .read)
+            mapped = try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            throw BookError.unreadable(path: bookPath, reason: error.localizedDescription)
+        }
+        do {
+            archive = try Archive(data: mapped, accessMode: .read)
         } catch {
             throw BookError.invalidEPUB(path: bookPath, entry: nil, reason: "it is not a ZIP archive (\(error))")
         }
