@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries (C shims).
@@ -32,7 +33,9 @@ let package = Package(
         .systemLibrary(name: "CEspeakNG", path: "Sources/CShims/CEspeakNG", pkgConfig: "espeak-ng"),
         .systemLibrary(name: "CEbur128", path: "Sources/CShims/CEbur128", pkgConfig: "libebur128"),
         .systemLibrary(name: "CSoxr", path: "Sources/CShims/CSoxr", pkgConfig: "soxr"),
-        .systemLibrary(name: "CZlib", path: "Sources/CShims/CZlib"),
+        // Named apart from ZIPFoundation's own `CZlib` module (both reach Whisper through TextFrontend).
+        .systemLibrary(name: "CZlibShim", path: "Sources/CShims/CZlib"),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CShims/CLibXML2", pkgConfig: "libxml-2.0"),
         .systemLibrary(name: "CFFmpeg", path: "Sources/CShims/CFFmpeg"),
 
         // Hand-vectorized kernels with run-time CPU dispatch (AVX2/FMA).
@@ -46,7 +49,10 @@ let package = Package(
             "Tensors", "Neural", "CFFTW", "CSndfile", "CLame", "CEbur128", "CSoxr", "CFFmpeg",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "TextFrontend", dependencies: ["Yams", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "TextFrontend", dependencies: [
+            "Yams", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "SpeechEngine", dependencies: ["Tensors", "Neural", "AudioDSP", "TextFrontend"]),
         .target(name: "EspeakEngine", dependencies: [
             "SpeechEngine", "AudioDSP", "CEspeakNG", "CEspeakSilentOutput", .product(name: "Logging", package: "swift-log"),
@@ -60,7 +66,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Whisper", dependencies: [
-            "Tensors", "Neural", "AudioDSP", "TextFrontend", "CZlib", .product(name: "Logging", package: "swift-log"),
+            "Tensors", "Neural", "AudioDSP", "TextFrontend", "CZlibShim", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Bookvox", dependencies: [
             "SpeechEngine", "EspeakEngine", "IndexTTS2", "Qwen3TTS", "Whisper", "TextFrontend", "AudioDSP", "Neural",
@@ -73,7 +79,9 @@ let package = Package(
             "Bookvox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .target(name: "TestSupport", dependencies: ["Neural", "Tensors"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [
+            "Neural", "Tensors", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "TestSupport"]),
         .testTarget(name: "AudioDSPTests", dependencies: ["AudioDSP", "TestSupport"]),

@@ -1,6 +1,6 @@
 // swift-tools-version:5.10
 // libFuzzer targets for bookvox's file readers (weights: safetensors, torch.save zip + pickle, .npy; books:
-// Markdown, plain text). Not part of the normal build or CI: build and run them with scripts/fuzz.sh, which
+// Markdown, plain text, EPUB). Not part of the normal build or CI: build and run them with scripts/fuzz.sh, which
 // passes -sanitize=fuzzer,address. Each target's main hands its input callback to libFuzzer's driver.
 import PackageDescription
 
@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(name: "bookvox", path: ".."),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(name: "FuzzDriver", dependencies: [.product(name: "Logging", package: "swift-log")]),
@@ -20,5 +21,9 @@ let package = Package(
         .executableTarget(name: "FuzzTorchPickle", dependencies: ["FuzzDriver", "FuzzSupport", .product(name: "BookvoxNeural", package: "bookvox")]),
         .executableTarget(name: "FuzzMarkdown", dependencies: ["FuzzDriver", .product(name: "BookvoxTextFrontend", package: "bookvox")]),
         .executableTarget(name: "FuzzPlainText", dependencies: ["FuzzDriver", .product(name: "BookvoxTextFrontend", package: "bookvox")]),
+        .executableTarget(name: "FuzzEPUB", dependencies: [
+            "FuzzDriver", .product(name: "BookvoxTextFrontend", package: "bookvox"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
     ]
 )

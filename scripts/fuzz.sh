@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets in Fuzz/ (-sanitize=fuzzer,address) and runs each for a number of inputs.
 # Not part of CI. Usage:
 #   scripts/fuzz.sh [RUNS] [TARGET...]     RUNS per target (default 100000); targets default to all:
-#   safetensors numpy torch-zip torch-pickle markdown plaintext
+#   safetensors numpy torch-zip torch-pickle markdown plaintext epub
 # Seeds come from Fuzz/Seeds/<target>/ and small matching files under Tests/; the growing corpus is kept in
 # Fuzz/.build/corpus/<target>/, crashes and timeouts in Fuzz/.build/artifacts/<target>/. A summary line per
 # target gives the inputs run and what was found.
@@ -12,13 +12,14 @@ root=$PWD
 runs=${1:-100000}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(safetensors numpy torch-zip torch-pickle markdown plaintext)
+[ ${#targets[@]} -gt 0 ] || targets=(safetensors numpy torch-zip torch-pickle markdown plaintext epub)
 
 product() {
     case $1 in
         safetensors) echo FuzzSafeTensors ;; numpy) echo FuzzNumpy ;; torch-zip) echo FuzzTorchZip ;;
         torch-pickle) echo FuzzTorchPickle ;; markdown) echo FuzzMarkdown ;; plaintext) echo FuzzPlainText ;;
-        *) echo "unknown fuzz target '$1' (known: safetensors numpy torch-zip torch-pickle markdown plaintext)" >&2; exit 2 ;;
+        epub) echo FuzzEPUB ;;
+        *) echo "unknown fuzz target '$1' (known: safetensors numpy torch-zip torch-pickle markdown plaintext epub)" >&2; exit 2 ;;
     esac
 }
 

@@ -43,8 +43,21 @@ public final class EspeakEngine: SpeechEngine {
         guard !options.language.isEmpty, !options.language.contains("+") else {
             throw EspeakError.unknownLanguage(options.language)
         }
-        // Probe the voice once so a bad language fails here, not on the first segment.
-        _ = try runtime.synthesize(text: "", voice: options.voiceName, wordsPerMinute: options.wordsPerMinute)
+        // Probe the voice once so a bad language fails here, not on the first segment. A regional tag espeak-ng has no
+        // voice for ("en-GB", as books write it: espeak-ng's British English is "en") falls back to its language.
+        var options = options
+        do {
+            _ = try runtime.synthesize(text: "", voice: options.voiceName, wordsPerMinute: options.wordsPerMinute)
+        } catch EspeakError.unknownLanguage(let tag) where options.language.contains("-") {
+            let primary = String(options.language.prefix { $0 != "-" })
+            var fallback = options
+            fallback.language = primary
+            guard (try? runtime.synthesize(text: "", voice: fallback.voiceName, wordsPerMinute: options.wordsPerMinute)) != nil else {
+                throw EspeakError.unknownLanguage(tag)
+            }
+            Logger(label: "bookvox.espeak").notice("espeak-ng has no voice for '\(options.language)'; using '\(primary)'")
+            options = fallback
+        }
         self.runtime = runtime
         self.options = options
         self.sampleRate = runtime.sampleRate

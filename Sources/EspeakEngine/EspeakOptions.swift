@@ -16,6 +16,10 @@ public struct EspeakOptions: Sendable, Equatable, Codable {
         self.wordsPerMinute = wordsPerMinute
     }
 
-    /// The name passed to espeak_SetVoiceByName: "en" or "en+f3".
-    public var voiceName: String { variant.map { "\(language)+\($0)" } ?? language }
+    /// The name passed to espeak_SetVoiceByName: "en" or "en+f3". Language tags are case-insensitive (BCP 47) and
+    /// espeak-ng's voice names are lower-case, so "en-GB" (as EPUBs write it) selects "en-gb".
+    public var voiceName: String {
+        let lang = language.lowercased()
+        return variant.map { "\(lang)+\($0)" } ?? lang
+    }
 }

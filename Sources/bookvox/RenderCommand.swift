@@ -5,7 +5,7 @@ struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render", abstract: "Plan, synthesize, stitch and export a book (resumes an existing project).")
 
-    @Argument(help: "The book (.md, .markdown or .txt).")
+    @Argument(help: "The book (.epub, .md, .markdown or .txt).")
     var book: String
 
     @Option(help: "Narrator clip (WAV/FLAC, at least 1 s; 3-10 s of clean speech works best).")
@@ -32,6 +32,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Render this book into a project that belongs to another book file (its audio is replaced where the text differs).")
     var replaceProject = false
 
+    @OptionGroup var reading: ReadingOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup var checks: QAOptions
     @OptionGroup var bitrate: BitrateOption
@@ -44,6 +45,7 @@ struct RenderCommand: ParsableCommand {
         var options = RenderOptions(projectDir: project, engine: engine, voicePath: voice, seed: seed,
                                     chapters: try chapters.map(ChapterSelection.parse), exportChanges: export)
         options.replaceProject = replaceProject
+        reading.apply(to: &options)
         model.apply(to: &options)
         checks.apply(to: &options)
         options.voiceText = voiceText

@@ -36,8 +36,8 @@ final class BadInputTests: XCTestCase {
 
     func testUnsupportedExtension() throws {
         let ws = try TestWorkspace()
-        let book = try ws.write("book.epub", "Hello.")
-        assertBookvoxError(try render(book, project: ws.path("p")), contains: "unsupported book file type ('.epub')",
+        let book = try ws.write("book.pdf", "Hello.")
+        assertBookvoxError(try render(book, project: ws.path("p")), contains: "unsupported book file type ('.pdf')",
                            exitCode: ExitCodes.badInput)
     }
 

@@ -68,10 +68,15 @@ final class BookErrorTests: XCTestCase {
     }
 
     func testUnsupportedExtension() {
-        let path = write("book.epub", "Some text here.")
+        let path = write("book.pdf", "Some text here.")
         expectError(path) { e in
-            XCTAssertEqual(e, .unsupportedExtension(path: path, found: "epub"))
-            XCTAssertTrue(e.description.contains(".md, .markdown, .txt"))
+            XCTAssertEqual(e, .unsupportedExtension(path: path, found: "pdf"))
+            XCTAssertTrue(e.description.contains(".md, .markdown, .txt, .epub"))
+        }
+        let fakeEPUB = write("book.epub", "Some text here.")
+        expectError(fakeEPUB) { e in
+            guard case .invalidEPUB(_, nil, let reason) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(reason.hasPrefix("it is not a ZIP archive"), reason)
         }
         let none = write("README", "Some text here.")
         expectError(none) { e in

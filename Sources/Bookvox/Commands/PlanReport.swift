@@ -1,5 +1,7 @@
-// `bookvox plan BOOK`: chapters, segments, characters and estimated audio length, without rendering.
+// `bookvox plan BOOK`: chapters, segments, characters and estimated audio length, without rendering; for an EPUB
+// also which documents became which chapters and which were skipped (and why).
 import Foundation
+import TextFrontend
 
 public struct PlanReport: Codable, Sendable, Equatable {
     public struct ChapterLine: Codable, Sendable, Equatable {
@@ -25,11 +27,24 @@ public struct PlanReport: Codable, Sendable, Equatable {
         public var line: Int
     }
 
+    /// The cover image found in the book.
+    public struct CoverLine: Codable, Sendable, Equatable {
+        /// File path (Markdown) or path inside the EPUB.
+        public var source: String
+        public var mediaType: String
+        public var bytes: Int
+    }
+
     public var title: String
     public var author: String?
     public var language: String
     public var seed: UInt64?
+    public var publisher: String?
+    public var date: String?
+    public var cover: CoverLine?
     public var chapters: [ChapterLine]
+    /// EPUB: every spine document in reading order, with its chapters or why it was skipped (empty otherwise).
+    public var documents: [SourceItem]
     /// Every segment in reading order.
     public var segmentList: [SegmentLine]
     public var segments: Int
@@ -41,6 +56,10 @@ public struct PlanReport: Codable, Sendable, Equatable {
         author = plan.author
         language = plan.language
         seed = plan.seed
+        publisher = plan.publisher
+        date = plan.date
+        cover = plan.cover.map { CoverLine(source: $0.source, mediaType: $0.mediaType, bytes: $0.data.count) }
+        documents = plan.sourceItems
         chapters = plan.chapters.map {
             ChapterLine(number: $0.number, title: $0.title, segments: $0.segments.count, characters: $0.characterCount,
                         estimatedSeconds: Double($0.characterCount) / BookPlan.charactersPerSecond)
@@ -54,7 +73,9 @@ public struct PlanReport: Codable, Sendable, Equatable {
         estimatedSeconds = plan.estimatedSeconds
     }
 
-    public static func make(bookAt path: String) throws -> PlanReport { PlanReport(plan: try BookPlanner.plan(bookAt: path)) }
+    public static func make(bookAt path: String, reading: BookReadingOptions = .init()) throws -> PlanReport {
+        PlanReport(plan: try BookPlanner.plan(bookAt: path, reading: reading))
+    }
 
     public func json() throws -> String {
         let enc = JSONEncoder()
@@ -64,13 +85,51 @@ public struct PlanReport: Codable, Sendable, Equatable {
 
     public var text: String {
         var lines = ["\(title)" + (author.map { " — \($0)" } ?? "") + " [\(language)]"]
+        let published = [publisher, date].compactMap { $0 }
+        if !published.isEmpty { lines.append("  published: " + published.joined(separator: ", ")) }
+        if let cover { lines.append("  cover: \(cover.source) (\(cover.mediaType), \(cover.bytes) bytes)") }
         for c in chapters {
             lines.append(String(format: "  %3d  ", c.number) + c.title.padded(40)
                 + String(format: " %5d segments %8d chars  ~", c.segments, c.characters) + Self.duration(c.estimatedSeconds))
         }
         lines.append("\(chapters.count) chapters, \(segments) segments, \(characters) characters, "
             + "estimated \(Self.duration(estimatedSeconds)) of audio (at ~\(Int(BookPlan.charactersPerSecond)) chars/s)")
+        if !documents.isEmpty { lines += documentLines }
         return lines.joined(separator: "\n")
+    }
+
+    /// The EPUB's spine documents: chapters, or why skipped; `*` marks what `--include-front-matter` reads.
+    private var documentLines: [String] {
+        let width = min(documents.map(\.path.count).max() ?? 0, 60)
+        var lines = ["Documents in reading order:"]
+        for d in documents {
+            let what: String
+            if let reason = d.skipReason {
+                what = "skipped: \(reason)" + (d.includable ? " *" : "")
+            } else if d.chapters.isEmpty {
+                what = "read (no chapter text)"
+            } else {
+                what = (d.chapters.count == 1 ? "chapter " : "chapters ") + Self.ranges(d.chapters)
+            }
+            lines.append("  " + d.path.padded(width) + "  " + what)
+        }
+        if documents.contains(where: { $0.includable && $0.skipReason != nil }) {
+            lines.append("* not read by default; --include-front-matter reads it (then --chapters picks chapters)")
+        }
+        return lines
+    }
+
+    /// [2, 3, 4, 6] → "2-4, 6".
+    static func ranges(_ numbers: [Int]) -> String {
+        var parts: [String] = []
+        var i = 0
+        while i < numbers.count {
+            var j = i
+            while j + 1 < numbers.count, numbers[j + 1] == numbers[j] + 1 { j += 1 }
+            parts.append(j > i ? "\(numbers[i])-\(numbers[j])" : "\(numbers[i])")
+            i = j + 1
+        }
+        return parts.joined(separator: ", ")
     }
 
     public static func duration(_ seconds: Double) -> String {

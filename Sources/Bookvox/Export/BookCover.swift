@@ -1,5 +1,6 @@
-// The book's cover picture for the M4B: the image the Markdown front matter names (`cover:`, a path relative
-// to the book file). A cover that is named but missing or not a JPEG/PNG is bad input naming the file.
+// The book's cover picture for the M4B: the image the book names — Markdown front matter `cover:` (a path
+// relative to the book file) or the EPUB's cover image. A named cover that is missing or not a JPEG/PNG is
+// bad input naming it (the book loader reports a missing Markdown cover file).
 import AudioDSP
 import Foundation
 import TextFrontend
@@ -7,21 +8,14 @@ import TextFrontend
 enum BookCover {
     /// The cover of the book at `sourcePath`; nil when the book names none (or its file is gone: the project
     /// still exports from its recorded segments).
-    static func load(sourcePath: String) throws -> M4BCover? {
-        guard FileManager.default.fileExists(atPath: sourcePath),
-              BookFormat(fileExtension: (sourcePath as NSString).pathExtension) == .markdown else { return nil }
-        guard let name = try BookLoader.load(path: sourcePath).metadata.cover else { return nil }
-        let bookDir = URL(fileURLWithPath: sourcePath).deletingLastPathComponent()
-        let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : bookDir.appendingPathComponent(name)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw BookvoxError.badInput("the cover image \(url.path) named by the front matter of \(sourcePath) (cover: \(name)) "
-                + "cannot be read. Fix the path or remove the `cover:` line.")
-        }
+    static func load(sourcePath: String, reading: BookReadingOptions = .init()) throws -> M4BCover? {
+        guard FileManager.default.fileExists(atPath: sourcePath) else { return nil }
+        guard let image = try BookLoader.load(path: sourcePath, reading: reading).metadata.coverImage else { return nil }
         do {
-            return try M4BCover(data: data)
+            return try M4BCover(data: image.data)
         } catch {
-            throw BookvoxError.badInput("the cover image \(url.path) (cover: \(name) in \(sourcePath)) is not a JPEG or PNG file. "
-                + "Convert it to JPEG or PNG.")
+            throw BookvoxError.badInput("the cover image \(image.source) of \(sourcePath) is not a JPEG or PNG file "
+                + "(\(image.mediaType)). Convert it to JPEG or PNG.")
         }
     }
 }

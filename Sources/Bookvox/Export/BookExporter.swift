@@ -62,7 +62,7 @@ public struct BookExporter: Sendable {
              masterSamples: Int64($0.current.timings.totalSamples), masterRate: $0.current.timings.sampleRate)
         })
         let tags = Self.tags(book)
-        let cover = formats.contains(.m4b) ? try BookCover.load(sourcePath: book.sourcePath) : nil
+        let cover = formats.contains(.m4b) ? try BookCover.load(sourcePath: book.sourcePath, reading: book.storedReadingOptions) : nil
         let base = Self.fileBase(title: book.title)
 
         // Each file's hash: what it depends on. The M4B: the chapters' titles and audio, the tags, the cover; the

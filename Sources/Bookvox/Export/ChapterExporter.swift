@@ -265,6 +265,8 @@ public struct ChapterExporter: Sendable {
     private func write(chapter number: Int, of count: Int, title: String, stitched: StitchedChapter, tags: ID3Tags,
                        formats: Set<ExportFormat>, texts: [String: String]) throws -> [String: String] {
         let layout = store.layout
+        // A user may have deleted export/ to free space: it is made again.
+        try FileManager.default.createDirectory(at: layout.exportDir, withIntermediateDirectories: true)
         let master = stitched.audio
         var hashes: [String: String] = [:]
         if formats.contains(.flac) {

@@ -1,6 +1,7 @@
 // Options shared by render / resume / rerender.
 import Foundation
 import SpeechEngine
+import TextFrontend
 
 public struct RenderOptions: Sendable {
     /// Project directory (`--project`); default `<book dir>/<book stem>.bookvox/`.
@@ -17,6 +18,19 @@ public struct RenderOptions: Sendable {
     public var exportChanges: ExportChanges
     /// The export settings this run uses (the project's, with `exportChanges` applied); set by the session.
     var export = ExportSettings()
+    /// EPUB: read front and back matter (`--include-front-matter` / `--no-include-front-matter`); nil: the project's
+    /// choice, else no. The project remembers it, so `resume` plans the same text.
+    public var includeFrontMatter: Bool?
+    /// EPUB: read images' alt text (`--image-alt-text` / `--no-image-alt-text`); nil: the project's choice, else no.
+    public var imageAltText: Bool?
+
+    /// What of the book a run reads: the project's stored choice (defaults for a new project) with the flags applied.
+    func reading(over stored: BookReadingOptions?) -> BookReadingOptions {
+        var r = stored ?? BookReadingOptions()
+        if let includeFrontMatter { r.includeSkippedMatter = includeFrontMatter }
+        if let imageAltText { r.readsImageAltText = imageAltText }
+        return r
+    }
     /// `--replace-project`: render this book into a project that belongs to another book.
     public var replaceProject = false
     /// Takes tried per segment in one round (a render, or a rerender) before the best is kept (and the segment

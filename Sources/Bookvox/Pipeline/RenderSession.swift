@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import Neural
 import SpeechEngine
+import TextFrontend
 
 public enum RenderSession {
     private static let log = Logger(label: "bookvox.render")
@@ -17,12 +18,17 @@ public enum RenderSession {
     @discardableResult
     public static func render(book path: String, options: RenderOptions, progress: RenderProgress,
                               cancel: CancellationFlag = CancellationFlag()) throws -> RenderReport {
-        let plan = try BookPlanner.plan(bookAt: path)
-        // A --chapters selection the book cannot satisfy fails before any engine or voice work.
-        _ = try options.chapters?.chapters(of: plan.chapters.map(\.number))
         let bookURL = URL(fileURLWithPath: path).standardizedFileURL
         let layout = ProjectLayout(root: options.projectDir.map { URL(fileURLWithPath: $0) }
             ?? ProjectLayout.defaultRoot(forBook: bookURL))
+        // What of the book is read: the flags, else what the project read, else the defaults.
+        var storedReading: BookReadingOptions?
+        if layout.exists, let record = try? JobStore(layout: layout, readOnly: true).book() {
+            storedReading = record.storedReadingOptions
+        }
+        let plan = try BookPlanner.plan(bookAt: path, reading: options.reading(over: storedReading))
+        // A --chapters selection the book cannot satisfy fails before any engine or voice work.
+        _ = try options.chapters?.chapters(of: plan.chapters.map(\.number))
         // Validate the voice before touching the disk.
         let voice = try options.voicePath.map { try VoiceClip.load(path: $0, transcript: options.voiceText) }
         let rootExisted = FileManager.default.fileExists(atPath: layout.root.path)
@@ -59,6 +65,7 @@ public enum RenderSession {
             record.lastFailure = old?.lastFailure
             record.roomTone = old?.roomTone
             record.qaProfile = old?.qaProfile
+            record.storedReadingOptions = plan.reading
             let export = options.exportSettings(over: old)
             record.remember(export)
             try store.sync(plan: plan, book: record, engine: EngineIdentity(engine))
@@ -92,7 +99,8 @@ public enum RenderSession {
         }
         let stored = options.keepStoredEngineSettings ? record.storedEngineSettings : nil
         let settings = options.engineSettings(over: stored)
-        let plan = FileManager.default.fileExists(atPath: record.sourcePath) ? try BookPlanner.plan(bookAt: record.sourcePath) : nil
+        let plan = FileManager.default.fileExists(atPath: record.sourcePath)
+            ? try BookPlanner.plan(bookAt: record.sourcePath, reading: record.storedReadingOptions) : nil
         if let plan {
             record.title = plan.title
             record.author = plan.author

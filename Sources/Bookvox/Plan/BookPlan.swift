@@ -1,6 +1,7 @@
 // What the pipeline renders: the book's chapters and segments with normalized text, independent of
 // how the text front end parsed them (BookPlanner.swift builds it from TextFrontend's Book).
 import Foundation
+import TextFrontend
 
 public struct PlannedSegment: Codable, Sendable, Equatable {
     public var key: String
@@ -59,9 +60,20 @@ public struct BookPlan: Codable, Sendable, Equatable {
     public var seed: UInt64?
     public var sourcePath: String
     public var chapters: [PlannedChapter]
+    public var publisher: String?
+    public var date: String?
+    public var description: String?
+    /// The book's cover image (EPUB package, or Markdown front matter `cover:`), for exporters to embed.
+    public var cover: CoverImage?
+    /// EPUB: each spine document and the chapters it went to, or why it was skipped (empty for other formats).
+    public var sourceItems: [SourceItem]
+    /// What of the book was read (`--include-front-matter`, `--image-alt-text`); the project remembers it.
+    public var reading: BookReadingOptions
 
     public init(title: String, author: String?, narrator: String?, language: String, seed: UInt64?,
-                sourcePath: String, chapters: [PlannedChapter]) {
+                sourcePath: String, chapters: [PlannedChapter], publisher: String? = nil, date: String? = nil,
+                description: String? = nil, cover: CoverImage? = nil, sourceItems: [SourceItem] = [],
+                reading: BookReadingOptions = .init()) {
         self.title = title
         self.author = author
         self.narrator = narrator
@@ -69,6 +81,12 @@ public struct BookPlan: Codable, Sendable, Equatable {
         self.seed = seed
         self.sourcePath = sourcePath
         self.chapters = chapters
+        self.publisher = publisher
+        self.date = date
+        self.description = description
+        self.cover = cover
+        self.sourceItems = sourceItems
+        self.reading = reading
     }
 
     public var segments: [PlannedSegment] { chapters.flatMap(\.segments) }

@@ -4,10 +4,11 @@ import Foundation
 import TextFrontend
 
 public enum BookPlanner {
-    public static func plan(bookAt path: String) throws -> BookPlan {
+    /// `reading` says what of an EPUB is read (front and back matter, image alt text).
+    public static func plan(bookAt path: String, reading: BookReadingOptions = .init()) throws -> BookPlan {
         let book: Book
         do {
-            book = try BookLoader.load(path: path)
+            book = try BookLoader.load(path: path, reading: reading)
         } catch let e as BookError {
             throw BookvoxError.badInput(e.description)
         }
@@ -15,7 +16,9 @@ public enum BookPlanner {
             throw BookvoxError.badInput("\(path): language '\(book.metadata.language)' is not a language code; "
                 + "use one such as en, en-us, de, fr, zh (front matter `language:`).")
         }
-        return plan(book)
+        var result = plan(book)
+        result.reading = reading
+        return result
     }
 
     /// A BCP-47-shaped tag: 2–3 letters, then subtags of 1–8 letters or digits ("en", "en-US", "zh-Hans"),
@@ -44,7 +47,9 @@ public enum BookPlanner {
             }
             return PlannedChapter(number: ch.index, title: ch.title, segments: segments, titleOccurrence: titleOccurrence)
         }
-        return BookPlan(title: book.metadata.title, author: book.metadata.author, narrator: book.metadata.narrator,
-                        language: language, seed: book.metadata.seed, sourcePath: book.sourcePath, chapters: chapters)
+        let m = book.metadata
+        return BookPlan(title: m.title, author: m.author, narrator: m.narrator, language: language, seed: m.seed,
+                        sourcePath: book.sourcePath, chapters: chapters, publisher: m.publisher, date: m.date,
+                        description: m.description, cover: m.coverImage, sourceItems: book.sourceItems)
     }
 }

@@ -1,6 +1,7 @@
 // Row types of the job store (one SQLite database per book project). Schema: Store/StoreMigrations.swift.
 import Foundation
 import GRDB
+import TextFrontend
 
 public enum SegmentState: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
     /// Not synthesized yet (or its audio did not verify and was re-queued).
@@ -42,6 +43,8 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var roomTone: String? = nil
     /// JSON of the DurationProfile learned from the book's accepted segments (QA/DurationProfile.swift).
     public var qaProfile: String? = nil
+    /// JSON of the BookReadingOptions the book is planned with (nil: the defaults).
+    public var readingOptions: String? = nil
 
     public init(title: String, author: String?, narrator: String?, language: String, seed: Int64, sourcePath: String,
                 engine: String, voiceSha256: String?, voicePath: String?, bitrateKbps: Int, engineSettings: EngineOptions? = nil) {
@@ -72,6 +75,17 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
         bitrateKbps = settings.bitrateKbps
         exportFormats = settings.formats.map(\.rawValue).sorted().joined(separator: ",")
         if let tone = settings.roomTone { roomToneLevel = tone }
+    }
+
+    /// `readingOptions` decoded (the defaults when absent or unreadable).
+    public var storedReadingOptions: BookReadingOptions {
+        get { readingOptions.flatMap { try? JSONDecoder().decode(BookReadingOptions.self, from: Data($0.utf8)) } ?? .init() }
+        set {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            readingOptions = newValue == .init() ? nil
+                : (try? encoder.encode(newValue)).map { String(decoding: $0, as: UTF8.self) }
+        }
     }
 
     /// `engineSettings` decoded (nil when absent or unreadable).

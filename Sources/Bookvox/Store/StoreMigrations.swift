@@ -129,6 +129,10 @@ enum StoreMigrations {
                 t.column("exportHash", .text).notNull()
             }
         }
+        // EPUB input: what of the book is read (front/back matter, image alt text), so `resume` plans the same text.
+        m.registerMigration("v11-reading-options") { db in
+            try db.alter(table: "book") { t in t.add(column: "readingOptions", .text) }
+        }
         return m
     }
 

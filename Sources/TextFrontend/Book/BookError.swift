@@ -10,14 +10,21 @@ public enum BookError: Error, CustomStringConvertible, Equatable {
     case unsupportedExtension(path: String, found: String)
     case malformedFrontMatter(path: String, line: Int, reason: String)
     case noSpeakableText(path: String)
+    /// An EPUB that cannot be read: `entry` is the file inside the archive at fault (nil: the archive itself).
+    case invalidEPUB(path: String, entry: String?, reason: String)
+    /// An EPUB whose content is encrypted (DRM); `entry` is the file that says so.
+    case drmProtected(path: String, entry: String)
+    /// The cover image the book names is missing or unreadable; `cover` is its path as resolved.
+    case coverUnreadable(path: String, cover: String, reason: String)
 
     /// File extensions `BookLoader.load` accepts, lower-cased, without the dot.
-    public static let supportedExtensions = ["md", "markdown", "txt"]
+    public static let supportedExtensions = ["md", "markdown", "txt", "epub"]
 
     public var path: String {
         switch self {
         case .fileNotFound(let p), .unreadable(let p, _), .emptyFile(let p), .binaryFile(let p, _, _),
-             .unsupportedExtension(let p, _), .malformedFrontMatter(let p, _, _), .noSpeakableText(let p):
+             .unsupportedExtension(let p, _), .malformedFrontMatter(let p, _, _), .noSpeakableText(let p),
+             .invalidEPUB(let p, _, _), .drmProtected(let p, _), .coverUnreadable(let p, _, _):
             return p
         }
     }
@@ -37,7 +44,7 @@ public enum BookError: Error, CustomStringConvertible, Equatable {
         case .unreadable(let p, let reason):
             return "\(p): the book file could not be read (\(reason)). Check its permissions and that it is a regular file."
         case .emptyFile(let p):
-            return "\(p): the book file is empty (expected Markdown or plain text). Add the book's text and try again."
+            return "\(p): the book file is empty (expected EPUB, Markdown or plain text). Add the book's text and try again."
         case .binaryFile(let p, let line, let reason):
             return "\(p):\(line): expected UTF-8 text but found \(reason). "
                 + "Convert the book to UTF-8 plain text or Markdown (e.g. `iconv -f latin1 -t utf-8`), or export it from the source app as .txt/.md."
@@ -45,13 +52,22 @@ public enum BookError: Error, CustomStringConvertible, Equatable {
             let shown = found.isEmpty ? "no extension" : "'.\(found)'"
             return "\(p): unsupported book file type (\(shown)). Supported: "
                 + BookError.supportedExtensions.map { "." + $0 }.joined(separator: ", ")
-                + ". Convert the book to Markdown or plain text, or rename it if it already is one."
+                + ". Convert the book to EPUB, Markdown or plain text, or rename it if it already is one."
         case .malformedFrontMatter(let p, let line, let reason):
             return "\(p):\(line): malformed front matter: \(reason). "
-                + "Fix the YAML block between the '---' lines at the top of the file (keys: title, author, narrator, language, seed, cover, image-alt-text)."
+                + "Fix the YAML block between the '---' lines at the top of the file (keys: title, author, narrator, language, seed, cover, publisher, date, description, image-alt-text)."
         case .noSpeakableText(let p):
             return "\(p): the book has no speakable text (no letters or digits outside markup). "
                 + "Check that the file holds the book's text and not only front matter, headings markup or comments."
+        case .invalidEPUB(let p, let entry, let reason):
+            return "\(p)" + (entry.map { ": \($0)" } ?? "") + ": cannot read this EPUB: \(reason). "
+                + "Check that the file is a complete EPUB 2 or 3 (open it in an e-book reader, or run epubcheck on it)."
+        case .drmProtected(let p, let entry):
+            return "\(p): the book is DRM-protected (\(entry) says its content is encrypted); bookvox reads only DRM-free "
+                + "EPUBs. Use a DRM-free edition of the book."
+        case .coverUnreadable(let p, let cover, let reason):
+            return "\(p): the cover image \(cover) could not be read (\(reason)). "
+                + "Fix the `cover:` path in the front matter (it is relative to the book file) or remove the line."
         }
     }
 }

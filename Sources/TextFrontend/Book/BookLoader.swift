@@ -1,15 +1,18 @@
-// Reads a book file (Markdown or plain text), checks that it is readable UTF-8 text, and segments it.
+// Reads a book file (EPUB, Markdown or plain text) and segments it. An EPUB is recognized by its `.epub` extension
+// or, whatever its name, by its first bytes (a ZIP whose first entry is the `mimetype` file saying
+// application/epub+zip); Markdown and plain text must be readable UTF-8 text. A cover image the book names is loaded.
 import Foundation
 import Logging
 
 public enum BookFormat: String, Sendable, CaseIterable {
-    case markdown, plainText
+    case markdown, plainText, epub
 
     /// The format for a file extension (lower-cased, without the dot), or nil when unsupported.
     public init?(fileExtension ext: String) {
         switch ext.lowercased() {
         case "md", "markdown": self = .markdown
         case "txt": self = .plainText
+        case "epub": self = .epub
         default: return nil
         }
     }
@@ -18,15 +21,25 @@ public enum BookFormat: String, Sendable, CaseIterable {
 public enum BookLoader {
     private static let logger = Logger(label: "bookvox.text.book")
 
-    /// Loads and segments the book at `path`. `.md`/`.markdown` are read as Markdown, `.txt` as plain text.
-    public static func load(path: String, options: SegmenterOptions = .init()) throws -> Book {
+    /// Loads and segments the book at `path`. `.epub` (or a file that starts like an EPUB) is read as EPUB,
+    /// `.md`/`.markdown` as Markdown, `.txt` as plain text. `reading` says what of an EPUB is read; `limits` caps
+    /// what an EPUB may inflate.
+    public static func load(path: String, options: SegmenterOptions = .init(), reading: BookReadingOptions = .init(),
+                            limits: EPUBLimits = .init()) throws -> Book {
         let url = URL(fileURLWithPath: path)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw BookError.fileNotFound(path: path)
         }
         guard !isDir.boolValue else { throw BookError.unreadable(path: path, reason: "it is a directory") }
-        guard let format = BookFormat(fileExtension: url.pathExtension) else {
+        let extensionFormat = BookFormat(fileExtension: url.pathExtension)
+        let looksLikeEPUB = EPUBContainer.looksLikeEPUB(try head(of: url, path: path))
+        if extensionFormat == .epub || looksLikeEPUB {
+            let document = try EPUBReader.read(url: url, bookPath: path, defaultTitle: defaultTitle(path),
+                                               reading: reading, limits: limits)
+            return try build(document, sourcePath: path, options: options)
+        }
+        guard let format = extensionFormat else {
             throw BookError.unsupportedExtension(path: path, found: url.pathExtension)
         }
         let data: Data
@@ -36,10 +49,26 @@ public enum BookLoader {
             throw BookError.unreadable(path: path, reason: error.localizedDescription)
         }
         let text = try decode(data, path: path)
-        return try load(text: text, format: format, sourcePath: path, options: options)
+        var book = try load(text: text, format: format, sourcePath: path, options: options)
+        if let cover = book.metadata.cover {
+            book.metadata.coverImage = try CoverImageLoader.load(cover, bookPath: path)
+        }
+        return book
     }
 
-    /// Segments book text already in memory. `sourcePath` names the book in errors and sets the default title.
+    /// The first bytes of the file (enough to recognize an EPUB).
+    private static func head(of url: URL, path: String) throws -> Data {
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            return try handle.read(upToCount: 64) ?? Data()
+        } catch {
+            throw BookError.unreadable(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Segments book text already in memory (Markdown or plain text; the cover it names is not loaded).
+    /// `sourcePath` names the book in errors and sets the default title.
     public static func load(text: String, format: BookFormat, sourcePath: String,
                             options: SegmenterOptions = .init()) throws -> Book {
         if text.allSatisfy({ $0.isWhitespace || $0 == "\u{FEFF}" }) { throw BookError.emptyFile(path: sourcePath) }
@@ -48,8 +77,15 @@ public enum BookLoader {
         switch format {
         case .markdown: document = try MarkdownReader.read(text, path: sourcePath, defaultTitle: title)
         case .plainText: document = PlainTextReader.read(text, path: sourcePath, defaultTitle: title)
+        case .epub:
+            throw BookError.invalidEPUB(path: sourcePath, entry: nil, reason: "an EPUB is read from its file, not from text")
         }
-        let metadata = document.metadata.sanitizedForTags(fallbackTitle: title)
+        return try build(document, sourcePath: sourcePath, options: options)
+    }
+
+    /// Segments a reader's chapters into the book.
+    private static func build(_ document: SourceDocument, sourcePath: String, options: SegmenterOptions) throws -> Book {
+        let metadata = document.metadata.sanitizedForTags(fallbackTitle: defaultTitle(sourcePath))
         let chapters = document.chapters.enumerated().map { i, source in
             ChapterSegmenter.segment(source, number: i + 1, bookTitle: metadata.title, options: options)
         }
@@ -58,7 +94,7 @@ public enum BookLoader {
         }
         let count = chapters.reduce(0) { $0 + $1.segments.count }
         logger.info("\(sourcePath): \(chapters.count) chapters, \(count) segments")
-        return Book(metadata: metadata, chapters: chapters, sourcePath: sourcePath)
+        return Book(metadata: metadata, chapters: chapters, sourcePath: sourcePath, sourceItems: document.sourceItems)
     }
 
     /// UTF-8 text from file bytes; NUL bytes or invalid UTF-8 mean the file is not a text book.

@@ -1,7 +1,23 @@
 // Value types for a parsed book: metadata, chapters and their speakable segments.
 import Foundation
 
-/// Book-level settings, read from Markdown front matter or a Project Gutenberg header.
+/// A book's cover image as read from the book (EPUB manifest item, or the file Markdown front matter's `cover:` names).
+/// Exporters embed `data` as it is.
+public struct CoverImage: Codable, Sendable, Equatable {
+    public var data: Data
+    /// MIME type, e.g. "image/jpeg" or "image/png".
+    public var mediaType: String
+    /// Where it came from: the file path (Markdown) or the path inside the EPUB archive.
+    public var source: String
+
+    public init(data: Data, mediaType: String, source: String) {
+        self.data = data
+        self.mediaType = mediaType
+        self.source = source
+    }
+}
+
+/// Book-level settings, read from Markdown front matter, a Project Gutenberg header or an EPUB's package metadata.
 public struct BookMetadata: Codable, Sendable, Equatable {
     public var title: String
     public var author: String?
@@ -10,9 +26,15 @@ public struct BookMetadata: Codable, Sendable, Equatable {
     public var language: String
     /// Base seed for per-segment seeds; nil lets the planner choose its default.
     public var seed: UInt64?
-    /// Path of a cover image, relative to the book file.
+    /// Path of a cover image: relative to the book file (Markdown front matter), or inside the archive (EPUB).
     public var cover: String?
-    /// Read Markdown images' alt text (front matter `image-alt-text: read`); images are skipped by default.
+    /// The cover image itself, loaded by `BookLoader` (nil when the book names none).
+    public var coverImage: CoverImage?
+    public var publisher: String?
+    /// Publication date as the book writes it ("1813", "2020-05-01").
+    public var date: String?
+    public var description: String?
+    /// Read images' alt text (Markdown front matter `image-alt-text: read`); images are skipped by default.
     public var readsImageAltText: Bool
 
     public init(title: String, author: String? = nil, narrator: String? = nil,
@@ -89,11 +111,14 @@ public struct Book: Codable, Sendable {
     public var metadata: BookMetadata
     public var chapters: [Chapter]
     public var sourcePath: String
+    /// The documents of an EPUB in reading order and what became of each (empty for Markdown and plain text).
+    public var sourceItems: [SourceItem]
 
-    public init(metadata: BookMetadata, chapters: [Chapter], sourcePath: String) {
+    public init(metadata: BookMetadata, chapters: [Chapter], sourcePath: String, sourceItems: [SourceItem] = []) {
         self.metadata = metadata
         self.chapters = chapters
         self.sourcePath = sourcePath
+        self.sourceItems = sourceItems
     }
 
     /// All segments in reading order.
@@ -105,6 +130,39 @@ public struct Book: Codable, Sendable {
         guard parts.count == 2, let c = Int(parts[0]), let i = Int(parts[1]),
               c >= 1, c <= chapters.count else { return nil }
         return chapters[c - 1].segments.first { $0.index == i }
+    }
+}
+
+/// One content document of an EPUB spine: the chapters its text went to, or why it was not read.
+public struct SourceItem: Codable, Sendable, Equatable {
+    /// Path inside the archive ("OEBPS/text/ch01.xhtml").
+    public var path: String
+    /// 1-based chapter numbers that hold text of this document (empty when skipped).
+    public var chapters: [Int]
+    /// Why the document was not read ("copyright page (landmarks)"); nil when it was read.
+    public var skipReason: String?
+    /// The document is front or back matter (or outside the reading order) that `includeSkippedMatter` reads.
+    public var includable: Bool
+
+    public init(path: String, chapters: [Int] = [], skipReason: String? = nil, includable: Bool = false) {
+        self.path = path
+        self.chapters = chapters
+        self.skipReason = skipReason
+        self.includable = includable
+    }
+}
+
+/// Choices about what of a book is read, beyond what the book itself says.
+public struct BookReadingOptions: Codable, Sendable, Equatable {
+    /// Read EPUB front and back matter (cover page, title page, copyright, table of contents, colophon, index, notes)
+    /// and documents outside the reading order (`linear="no"`), which are skipped by default.
+    public var includeSkippedMatter: Bool
+    /// Read images' alt text in an EPUB (a Markdown book says so in its front matter, `image-alt-text: read`).
+    public var readsImageAltText: Bool
+
+    public init(includeSkippedMatter: Bool = false, readsImageAltText: Bool = false) {
+        self.includeSkippedMatter = includeSkippedMatter
+        self.readsImageAltText = readsImageAltText
     }
 }
 

@@ -1,12 +1,13 @@
-// YAML front matter (title, author, narrator, language, seed, cover, image-alt-text) at the top of a Markdown
-// book, via Yams.
+// YAML front matter (title, author, narrator, language, seed, cover, publisher, date, description, image-alt-text)
+// at the top of a Markdown book, via Yams.
 import Foundation
 import Logging
 import Yams
 
 enum FrontMatter {
     private static let logger = Logger(label: "bookvox.text.frontmatter")
-    static let knownKeys = ["title", "author", "narrator", "language", "seed", "cover", "image-alt-text"]
+    static let knownKeys = ["title", "author", "narrator", "language", "seed", "cover", "publisher", "date", "description",
+                            "image-alt-text"]
 
     /// Finds a front matter block at the top of `lines` ("---" … "---" or "...").
     /// Returns the YAML lines' index range and the index of the first body line, or nil when absent.
@@ -57,6 +58,9 @@ enum FrontMatter {
             case "author": meta.author = try text()
             case "narrator": meta.narrator = try text()
             case "cover": meta.cover = try text()
+            case "publisher": meta.publisher = try text()
+            case "date": meta.date = try text()
+            case "description": meta.description = try text()
             case "language":
                 if let t = try text() { meta.language = t }
             case "seed":

@@ -16,6 +16,9 @@ struct SourceChapter: Equatable {
     /// or a book with no headings), which is titled with the book title and has no N.0 segment.
     var heading: SourceParagraph?
     var paragraphs: [SourceParagraph] = []
+    /// The chapter's title when the book gives one apart from the heading (an EPUB's table of contents); nil: the
+    /// heading's text (or the book title for an implicit chapter).
+    var title: String? = nil
 
     var hasSpeakableBody: Bool { paragraphs.contains { $0.text.hasSpeakableText } }
 
@@ -29,6 +32,8 @@ struct SourceChapter: Equatable {
 struct SourceDocument {
     var metadata: BookMetadata
     var chapters: [SourceChapter]
+    /// EPUB spine documents and what became of them (chapter numbers are 1-based positions in `chapters`).
+    var sourceItems: [SourceItem] = []
 }
 
 /// Splits file text into lines: strips a UTF-8 BOM, accepts LF, CRLF and CR line ends.

@@ -46,14 +46,18 @@ public enum TagText {
 }
 
 extension BookMetadata {
-    /// Title, author and narrator made safe for tags (`TagText.singleLine`); an author or narrator left empty
-    /// becomes nil, an empty title `fallbackTitle`.
+    /// Title, author, narrator, publisher and date made safe for tags (`TagText.singleLine`), the description
+    /// sanitized (`TagText.sanitized`); one left empty becomes nil, an empty title `fallbackTitle`.
     func sanitizedForTags(fallbackTitle: String) -> BookMetadata {
         var m = self
         let t = TagText.singleLine(title)
         m.title = t.isEmpty ? fallbackTitle : t
         m.author = author.map(TagText.singleLine).flatMap { $0.isEmpty ? nil : $0 }
         m.narrator = narrator.map(TagText.singleLine).flatMap { $0.isEmpty ? nil : $0 }
+        m.publisher = publisher.map(TagText.singleLine).flatMap { $0.isEmpty ? nil : $0 }
+        m.date = date.map(TagText.singleLine).flatMap { $0.isEmpty ? nil : $0 }
+        m.description = description.map { TagText.sanitized($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+            .flatMap { $0.isEmpty ? nil : $0 }
         return m
     }
 }

@@ -56,6 +56,7 @@ enum ChapterSegmenter {
             segments.append(Segment(chapter: number, index: i + 1, paragraph: piece.paragraph, text: piece.text,
                                     boundary: piece.boundary, sourceLine: piece.line))
         }
+        if let explicit = source.title.map(TagText.singleLine), !explicit.isEmpty { title = explicit }
         sourceParts += source.paragraphs.map(\.text)
         return Chapter(index: number, title: title, segments: segments, sourceText: sourceParts.joined(separator: "\n\n"))
     }

@@ -1,6 +1,6 @@
 // openai-whisper utils.py compression_ratio: len(utf8) / len(zlib.compress(utf8)) with Python's zlib.compress
 // defaults (zlib format, level Z_DEFAULT_COMPRESSION = 6), through the system zlib.
-import CZlib
+import CZlibShim
 import Foundation
 
 public enum CompressionRatio {
