@@ -127,11 +127,8 @@ public struct ChapterExporter: Sendable {
               filesVerify(chapter: chapter, of: chapters.count, extensions: ["timings.json"]) else { return nil }
         let url = store.layout.exportFile(chapter: number, of: chapters.count, ext: "timings.json")
         let timings = try JSONDecoder().decode(ChapterTimings.self, from: Data(contentsOf: url))
-        var audio = ["audio", Self.version, ChapterStitching.version, "roomTone", state.roomTone.description,
-                     "seed", String(book.bookSeed), "anchor", segments.first?.chapterAnchor ?? ""]
-        for s in segments { audio += [s.audioSha256 ?? "", s.boundary] }
         let text = segments.flatMap { [$0.key, $0.sourceText] }
-        return CurrentChapter(timings: timings, audioHash: Hashing.sha256Hex(audio.joined(separator: "\u{1F}")),
+        return CurrentChapter(timings: timings, audioHash: state.masterHash,
                               textHash: Hashing.sha256Hex(text.joined(separator: "\u{1F}")))
     }
 
@@ -220,7 +217,10 @@ public struct ChapterExporter: Sendable {
         let anchor: String
         /// Everything the files depend on (audio, tags, track number).
         let hash: String
-        /// The audio alone: equal for a chapter that only moved or was re-tagged (Export/ExportRelabeling.swift).
+        /// The master audio alone (segment audio and boundaries, chapter anchor, room tone, seed, versions).
+        let masterHash: String
+        /// The master and the MP3 bitrate: equal for a chapter that only moved or was re-tagged
+        /// (Export/ExportRelabeling.swift).
         let audioHash: String
         /// The chapter files it writes: the requested formats and those exported earlier (e.g. a WAV from
         /// `export --format wav`), which are rewritten too, never left stale.
@@ -233,9 +233,10 @@ public struct ChapterExporter: Sendable {
                            artist: TagText.singleLine(Self.artist(book)), track: track, trackCount: chapters.count)
         let roomTone = settings.roomTone ?? book.roomToneLevel ?? .default
         let anchor = segments.first?.chapterAnchor ?? SegmentIdentity.chapterAnchor(title: chapter.title, occurrence: 0)
-        var audio = ["export-audio", Self.version, ChapterStitching.version, "bitrate", String(settings.bitrateKbps),
-                     "roomTone", roomTone.description, "seed", String(book.bookSeed), "anchor", anchor]
-        for s in segments { audio += [s.audioSha256 ?? "", s.boundary] }
+        var master = ["audio", Self.version, ChapterStitching.version, "roomTone", roomTone.description,
+                      "seed", String(book.bookSeed), "anchor", anchor]
+        for s in segments { master += [s.audioSha256 ?? "", s.boundary] }
+        let masterHash = Hashing.sha256Hex(master.joined(separator: "\u{1F}"))
         let layout = store.layout
         let exists = { (ext: String) in
             FileManager.default.fileExists(atPath: layout.exportFile(chapter: chapter.number, of: chapters.count, ext: ext).path)
@@ -244,8 +245,10 @@ public struct ChapterExporter: Sendable {
             .union(ExportFormat.allCases.filter { $0.isChapterFile && exists($0.rawValue) })
         let hash = contentHash(book: book, chapter: chapter, segments: segments, tags: tags, roomTone: roomTone,
                                subtitles: formats.contains { $0.subtitle != nil })
-        return ExportParameters(tags: tags, roomTone: roomTone, anchor: anchor, hash: hash,
-                                audioHash: Hashing.sha256Hex(audio.joined(separator: "\u{1F}")), formats: formats)
+        return ExportParameters(tags: tags, roomTone: roomTone, anchor: anchor, hash: hash, masterHash: masterHash,
+                                audioHash: Hashing.sha256Hex(["export-audio", masterHash, "bitrate", String(settings.bitrateKbps)]
+                                    .joined(separator: "\u{1F}")),
+                                formats: formats)
     }
 
     private func contentHash(book: BookRecord, chapter: ChapterRecord, segments: [SegmentRecord], tags: ID3Tags,

@@ -37,28 +37,27 @@ extension ChapterExporter {
         let chapters = try store.chapters()
         let layout = store.layout
         guard let report = ACXReport.load(layout) else { return [] }
-        var donors: [String: Donor] = [:]
+        // Recorded exports by the hash of their audio; their files are hashed only when a stale chapter wants them.
+        var candidates: [String: (number: Int, orphan: Bool, files: [String: String], acx: ACXChapterEntry)] = [:]
         let records = chapters.map { ($0.number, false, $0.exportHash, $0.exportAudioHash, $0.exportFileHashes) }
-            + (try store.orphanExports()).map { o in
-                (o.number, true, o.exportHash, o.exportAudioHash,
-                 o.exportFiles.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:])
-            }
+            + (try store.orphanExports()).map { ($0.number, true, $0.exportHash, $0.exportAudioHash, $0.exportFileHashes) }
         for (number, orphan, hash, audioHash, files) in records {
-            guard let audioHash, let acx = report.current(chapter: number, exportHash: hash), files["timings.json"] != nil,
-                  let paths = locate(number: number, files: files, count: chapters.count) else { continue }
-            donors[audioHash] = Donor(number: number, orphan: orphan, paths: paths, acx: acx)
+            guard let audioHash, files["timings.json"] != nil, let acx = report.current(chapter: number, exportHash: hash) else { continue }
+            candidates[audioHash] = (number, orphan, files, acx)
         }
-        guard !donors.isEmpty else { return [] }
+        guard !candidates.isEmpty else { return [] }
 
         var moves: [Move] = []
         for ch in chapters {
             let segments = try store.segments(chapter: ch.number)
             guard !segments.isEmpty, segments.allSatisfy({ $0.state.hasAudio && !$0.awaitingRecognition }) else { continue }
             let p = parameters(book: book, chapters: chapters, chapter: ch, segments: segments)
-            guard ch.exportHash != p.hash, let donor = donors[p.audioHash],
-                  Set(p.formats.map(\.rawValue)).isSubset(of: donor.paths.keys) else { continue }
-            donors[p.audioHash] = nil
-            moves.append(Move(donor: donor, chapter: ch, parameters: p, keys: segments.map(\.key),
+            guard ch.exportHash != p.hash, let c = candidates[p.audioHash],
+                  Set(p.formats.map(\.rawValue)).isSubset(of: c.files.keys),
+                  let paths = locate(number: c.number, files: c.files, count: chapters.count) else { continue }
+            candidates[p.audioHash] = nil
+            moves.append(Move(donor: Donor(number: c.number, orphan: c.orphan, paths: paths, acx: c.acx), chapter: ch,
+                              parameters: p, keys: segments.map(\.key),
                               texts: Dictionary(segments.map { ($0.key, $0.sourceText) }, uniquingKeysWith: { a, _ in a })))
         }
         guard !moves.isEmpty else { return [] }

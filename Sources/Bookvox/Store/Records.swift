@@ -122,8 +122,10 @@ public struct ChapterRecord: Codable, Sendable, FetchableRecord, PersistableReco
     }
 
     /// `exportFiles` decoded: extension ("mp3", "timings.json") → sha256.
-    public var exportFileHashes: [String: String] {
-        exportFiles.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
+    public var exportFileHashes: [String: String] { Self.decodeFileHashes(exportFiles) }
+
+    static func decodeFileHashes(_ json: String?) -> [String: String] {
+        json.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
     }
 }
 
@@ -135,6 +137,9 @@ public struct OrphanExportRecord: Codable, Sendable, FetchableRecord, Persistabl
     public var exportHash: String?
     public var exportFiles: String?
     public var exportAudioHash: String?
+
+    /// `exportFiles` decoded, as `ChapterRecord.exportFileHashes`.
+    public var exportFileHashes: [String: String] { ChapterRecord.decodeFileHashes(exportFiles) }
 }
 
 /// One book-level export file (`export/<book>.m4b`, `.srt`, …): its name, sha256 when written, and the hash of
