@@ -62,7 +62,7 @@ public struct WhisperConfig: Decodable, Sendable, Equatable {
             throw WhisperError.config("d_model \(dModel) is not divisible by the attention heads (\(encoderAttentionHeads), \(decoderAttentionHeads))")
         }
         guard activationFunction == "gelu" else {
-            throw WhisperError.config("activation_function '\(activationFunction)' is not implemented; every released Whisper uses 'gelu'")
+            throw WhisperError.config("activation_function is '\(activationFunction)'; the model runs 'gelu', the activation of every released Whisper checkpoint")
         }
         guard medianFilterWidth > 0, medianFilterWidth % 2 == 1 else {
             throw WhisperError.config("median_filter_width must be a positive odd number, found \(medianFilterWidth)")

@@ -4,7 +4,7 @@
 // break, even right under a line of text: in a book, turning a scene's last line into a chapter title by
 // accident would be far worse than missing a setext level-2 heading.
 //
-// Not read (CommonMark / GitHub rules, simplified where a book needs no more):
+// Not read (the block rules of CommonMark and of GitHub's tables, as follows):
 // - fenced code blocks: ``` or ~~~ (3 or more), closed by a fence of the same character at least as long;
 //   an unclosed fence runs to the end of the document (also inside block quotes);
 // - indented code blocks: lines indented 4+ columns that do not continue a paragraph or a list item;
