@@ -33,6 +33,7 @@ let package = Package(
         .systemLibrary(name: "CEspeakNG", path: "Sources/CShims/CEspeakNG", pkgConfig: "espeak-ng"),
         .systemLibrary(name: "CEbur128", path: "Sources/CShims/CEbur128", pkgConfig: "libebur128"),
         .systemLibrary(name: "CSoxr", path: "Sources/CShims/CSoxr", pkgConfig: "soxr"),
+        .systemLibrary(name: "CRubberBand", path: "Sources/CShims/CRubberBand", pkgConfig: "rubberband"),
         // Named apart from ZIPFoundation's own `CZlib` module (both reach Whisper through TextFrontend).
         .systemLibrary(name: "CZlibShim", path: "Sources/CShims/CZlib"),
         .systemLibrary(name: "CLibXML2", path: "Sources/CShims/CLibXML2", pkgConfig: "libxml-2.0"),
@@ -46,7 +47,7 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CKernels", .target(name: "COpenBLAS", condition: linuxOnly)]),
         .target(name: "Neural", dependencies: ["Tensors", .product(name: "Logging", package: "swift-log")]),
         .target(name: "AudioDSP", dependencies: [
-            "Tensors", "Neural", "CFFTW", "CSndfile", "CLame", "CEbur128", "CSoxr", "CFFmpeg",
+            "Tensors", "Neural", "CFFTW", "CSndfile", "CLame", "CEbur128", "CSoxr", "CFFmpeg", "CRubberBand",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "TextFrontend", dependencies: [

@@ -22,8 +22,10 @@ public final class EspeakEngine: SpeechEngine {
     public let seedChangesOutput = false
     /// Its samples start with the first phoneme, without a lead-in.
     public let startsAtFirstSample = true
+    /// The speaking rate scales espeak-ng's words per minute.
+    public let speaksAtRate = true
     public let options: EspeakOptions
-    private let runtime: EspeakRuntime
+    let runtime: EspeakRuntime
     private let logger = Logger(label: "bookvox.espeak")
 
     public var settingsDescription: String {
@@ -91,8 +93,16 @@ public final class EspeakEngine: SpeechEngine {
         let voiceName = codes.metadata["voice"] ?? voice.metadata["voice"] ?? options.voiceName
         let text = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { return AudioBuffer(samples: [], sampleRate: sampleRate) }
-        let pcm = try runtime.synthesize(text: text, voice: voiceName, wordsPerMinute: options.wordsPerMinute)
+        let pcm = try runtime.synthesize(text: text, voice: voiceName, wordsPerMinute: wordsPerMinute(rate: request.rate),
+                                         phonemeInput: text.contains("[["))
         return AudioBuffer(samples: pcm.map { Float($0) / 32_768 }, sampleRate: sampleRate)
+    }
+
+    /// The words per minute for a speaking rate: the voice's rate times `rate`, within espeak-ng's 80…450.
+    func wordsPerMinute(rate: Double) -> Int {
+        guard rate != 1 else { return options.wordsPerMinute }
+        let wpm = Int((Double(options.wordsPerMinute) * rate).rounded())
+        return min(max(wpm, Int(espeakRATE_MINIMUM)), Int(espeakRATE_MAXIMUM))
     }
 
     /// FNV-1a 64 of the UTF-8 text, as 16 hex digits.

@@ -41,10 +41,10 @@ private let writeSamplesToPipe: @convention(c) (UnsafeMutablePointer<Int16>?, In
 
 #if canImport(Darwin)
 /// Swift marks fork() unavailable on Darwin; the C symbol is still there.
-private let forkProcess: @convention(c) () -> pid_t = unsafeBitCast(
+let forkProcess: @convention(c) () -> pid_t = unsafeBitCast(
     dlsym(UnsafeMutableRawPointer(bitPattern: -2), "fork"), to: (@convention(c) () -> pid_t).self)
 #else
-private let forkProcess: () -> pid_t = { fork() }
+let forkProcess: () -> pid_t = { fork() }
 #endif
 
 final class EspeakRuntime: @unchecked Sendable {
@@ -58,7 +58,7 @@ final class EspeakRuntime: @unchecked Sendable {
     let sampleRate: Int
     let version: String
     let dataPath: String
-    private let lock = NSLock()
+    let lock = NSLock()
     private let logger = Logger(label: "bookvox.espeak")
 
     private init() throws {
@@ -93,7 +93,8 @@ final class EspeakRuntime: @unchecked Sendable {
     }
 
     /// Synthesizes `text` with `voice` ("en", "en+f3"…) at `wordsPerMinute`; 16-bit samples at `sampleRate`.
-    func synthesize(text: String, voice: String, wordsPerMinute: Int) throws -> [Int16] {
+    /// `phonemeInput`: text inside `[[ ]]` is espeak-ng phoneme mnemonics (espeakPHONEMES; pronunciation lexicon).
+    func synthesize(text: String, voice: String, wordsPerMinute: Int, phonemeInput: Bool = false) throws -> [Int16] {
         lock.lock()
         defer { lock.unlock() }
         let textC = Array(text.utf8CString)
@@ -101,6 +102,7 @@ final class EspeakRuntime: @unchecked Sendable {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw EspeakError.synthesisFailed("pipe(): \(String(cString: strerror(errno)))") }
         let (readFD, writeFD) = (fds[0], fds[1])
+        let flags = UInt32(espeakCHARS_UTF8) | (phonemeInput ? UInt32(espeakPHONEMES) : 0)
 
         let pid: pid_t = textC.withUnsafeBufferPointer { t in
             voiceC.withUnsafeBufferPointer { v in
@@ -112,7 +114,7 @@ final class EspeakRuntime: @unchecked Sendable {
                         _exit(ChildExit.parameterRejected.rawValue)
                     }
                     srand(Self.noiseSeed)
-                    let rc = espeak_Synth(t.baseAddress, t.count, 0, POS_CHARACTER, 0, UInt32(espeakCHARS_UTF8), nil,
+                    let rc = espeak_Synth(t.baseAddress, t.count, 0, POS_CHARACTER, 0, flags, nil,
                                           UnsafeMutableRawPointer(bitPattern: Int(writeFD) + 1))
                     _exit(rc == EE_OK ? ChildExit.ok.rawValue : ChildExit.synthFailed.rawValue)
                 }

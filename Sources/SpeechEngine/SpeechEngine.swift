@@ -46,13 +46,17 @@ public struct SegmentRequest: Sendable {
     public var language: String
     public var seed: UInt64
     public var take: Int
+    /// Speaking rate (1: the engine's natural pace; 0.8 slower, 1.2 faster). An engine with `speaksAtRate`
+    /// applies it itself; for the others the pipeline time-stretches the rendered audio.
+    public var rate: Double
 
-    public init(key: String, text: String, language: String = "en", seed: UInt64, take: Int = 1) {
+    public init(key: String, text: String, language: String = "en", seed: UInt64, take: Int = 1, rate: Double = 1) {
         self.key = key
         self.text = text
         self.language = language
         self.seed = seed
         self.take = take
+        self.rate = rate
     }
 }
 
@@ -118,12 +122,16 @@ public protocol SpeechEngine: AnyObject, Sendable {
     /// Whether speech may start at the very first sample of a take by design (espeak starts speaking at
     /// once); when false, such a take counts as cut at its start.
     var startsAtFirstSample: Bool { get }
+    /// Whether the engine speaks at `SegmentRequest.rate` itself (espeak-ng's words per minute); when false the
+    /// pipeline time-stretches its audio (AudioDSP.TimeStretch, pitch kept) for a rate other than 1.
+    var speaksAtRate: Bool { get }
 }
 
 extension SpeechEngine {
     public var preferredBatchSize: Int { 1 }
     public var seedChangesOutput: Bool { true }
     public var startsAtFirstSample: Bool { false }
+    public var speaksAtRate: Bool { false }
 
     public func generateBatch(_ requests: [SegmentRequest], voice: VoiceProfile) -> [Result<GeneratedCodes, Error>] {
         requests.map { r in Result { try generate(r, voice: voice) } }

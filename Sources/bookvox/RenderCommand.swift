@@ -32,6 +32,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Render this book into a project that belongs to another book file (its audio is replaced where the text differs).")
     var replaceProject = false
 
+    @OptionGroup var narration: NarrationOptions
     @OptionGroup var reading: ReadingOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup var checks: QAOptions
@@ -47,6 +48,7 @@ struct RenderCommand: ParsableCommand {
         options.replaceProject = replaceProject
         reading.apply(to: &options)
         model.apply(to: &options)
+        try narration.apply(to: &options)
         checks.apply(to: &options)
         options.voiceText = voiceText
         try withRenderRuntime(quiet: output.quiet) { progress, cancel in

@@ -101,6 +101,7 @@ public struct ChapterExporter: Sendable {
         }
         let anchor = segments.first?.chapterAnchor ?? SegmentIdentity.chapterAnchor(title: chapter.title, occurrence: 0)
         let stitchSettings = StitchSettings(roomTone: roomTone.tone(bookSeed: book.bookSeed, chapterAnchor: anchor))
+            .applying(book.storedPace.pauses)
         return (try ChapterStitching.stitch(pieces, settings: stitchSettings), stitchSettings)
     }
 
@@ -235,6 +236,7 @@ public struct ChapterExporter: Sendable {
         let anchor = segments.first?.chapterAnchor ?? SegmentIdentity.chapterAnchor(title: chapter.title, occurrence: 0)
         var master = ["audio", Self.version, ChapterStitching.version, "roomTone", roomTone.description,
                       "seed", String(book.bookSeed), "anchor", anchor]
+        master += StitchSettings().applying(book.storedPace.pauses).pauseHashFields
         for s in segments { master += [s.audioSha256 ?? "", s.boundary] }
         let masterHash = Hashing.sha256Hex(master.joined(separator: "\u{1F}"))
         let layout = store.layout
@@ -257,6 +259,7 @@ public struct ChapterExporter: Sendable {
                      "roomTone", roomTone.description, "seed", String(book.bookSeed),
                      "title", tags.title, "album", tags.album, "artist", tags.artist,
                      "track", "\(tags.track)/\(tags.trackCount)"]
+        parts += StitchSettings().applying(book.storedPace.pauses).pauseHashFields
         // Audio and boundaries only: keys move with edits elsewhere, the audio does not.
         for s in segments { parts += [s.audioSha256 ?? "", s.boundary] }
         // Subtitles show the source text, which can change without the audio changing.

@@ -31,6 +31,26 @@ public struct RenderOptions: Sendable {
         if let imageAltText { r.readsImageAltText = imageAltText }
         return r
     }
+    /// `--lexicon PATH`: the pronunciation lexicon file (made absolute; remembered by the project). nil: the
+    /// project's, else `lexicon.yaml` next to the book.
+    public var lexiconPath: String?
+    /// `--pauses clause=…,sentence=…`: pauses that win over the front matter's `pace:` (remembered).
+    public var pauses: PauseSettings?
+    /// `--rate`: the book's speaking rate, winning over the front matter's `rate:` (remembered).
+    public var rate: Double?
+
+    /// The pace a run uses: the front matter's as planned now, the command line's (else the project's remembered one).
+    func pace(plan: BookPlan?, stored: StoredPace) -> StoredPace {
+        var p = stored
+        if let plan {
+            p.book = plan.pace
+            p.bookRate = plan.rate
+        }
+        if let pauses { p.options = stored.options.map { $0.overridden(by: pauses) } ?? pauses }
+        if let rate { p.optionRate = rate }
+        return p
+    }
+
     /// `--replace-project`: render this book into a project that belongs to another book.
     public var replaceProject = false
     /// Takes tried per segment in one round (a render, or a rerender) before the best is kept (and the segment

@@ -23,10 +23,14 @@ public enum RenderSession {
             ?? ProjectLayout.defaultRoot(forBook: bookURL))
         // What of the book is read: the flags, else what the project read, else the defaults.
         var storedReading: BookReadingOptions?
+        var storedLexicon: String?
         if layout.exists, let record = try? JobStore(layout: layout, readOnly: true).book() {
             storedReading = record.storedReadingOptions
+            storedLexicon = record.lexiconPath
         }
-        let plan = try BookPlanner.plan(bookAt: path, reading: options.reading(over: storedReading))
+        var plan = try BookPlanner.plan(bookAt: path, reading: options.reading(over: storedReading))
+        let lexiconPath = options.lexiconPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? storedLexicon
+        let lexicon = try BookLexicon.load(forBook: path, explicit: lexiconPath, frontMatter: plan.pronunciations)
         // A --chapters selection the book cannot satisfy fails before any engine or voice work.
         _ = try options.chapters?.chapters(of: plan.chapters.map(\.number))
         // Validate the voice before touching the disk.
@@ -46,6 +50,7 @@ public enum RenderSession {
         let inherited = old.flatMap { $0.engine == engineName && options.keepStoredEngineSettings ? $0.storedEngineSettings : nil }
         let settings = options.engineSettings(over: inherited)
         let engine = try options.registry.make(engineName, options: settings.with(language: plan.language))
+        plan.applyLexicon(lexicon, engine: engine.name)
         var options = options
         try options.resolveRecognizer(language: plan.language)
         if lock == nil {
@@ -66,6 +71,8 @@ public enum RenderSession {
             record.roomTone = old?.roomTone
             record.qaProfile = old?.qaProfile
             record.storedReadingOptions = plan.reading
+            record.lexiconPath = lexiconPath
+            record.storedPace = options.pace(plan: plan, stored: old?.storedPace ?? StoredPace())
             let export = options.exportSettings(over: old)
             record.remember(export)
             try store.sync(plan: plan, book: record, engine: EngineIdentity(engine))
@@ -99,8 +106,12 @@ public enum RenderSession {
         }
         let stored = options.keepStoredEngineSettings ? record.storedEngineSettings : nil
         let settings = options.engineSettings(over: stored)
-        let plan = FileManager.default.fileExists(atPath: record.sourcePath)
+        var plan = FileManager.default.fileExists(atPath: record.sourcePath)
             ? try BookPlanner.plan(bookAt: record.sourcePath, reading: record.storedReadingOptions) : nil
+        if let lexiconPath = options.lexiconPath { record.lexiconPath = URL(fileURLWithPath: lexiconPath).standardizedFileURL.path }
+        let lexicon = try plan.flatMap { try BookLexicon.load(forBook: record.sourcePath, explicit: record.lexiconPath,
+                                                              frontMatter: $0.pronunciations) }
+        record.storedPace = options.pace(plan: plan, stored: record.storedPace)
         if let plan {
             record.title = plan.title
             record.author = plan.author
@@ -108,6 +119,7 @@ public enum RenderSession {
             record.language = plan.language
         }
         let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
+        plan?.applyLexicon(lexicon, engine: engine.name)
         var options = options
         try options.resolveRecognizer(language: record.language)
         let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
@@ -258,8 +270,8 @@ public enum RenderSession {
         var todo = pending
         while true {
             let jobs = try todo.map { seg in
-                SegmentJob(request: SegmentRequest(key: seg.key, text: seg.normalizedText, language: seg.language,
-                                                   seed: seg.segmentSeed, take: seg.take),
+                SegmentJob(request: SegmentRequest(key: seg.key, text: seg.textForEngine, language: seg.language,
+                                                   seed: seg.segmentSeed, take: seg.take, rate: seg.speakingRate),
                            segmentID: seg.rowID, contentID: seg.contentID, chapter: seg.chapter,
                            codes: try seg.codes.map(SegmentCommitter.decode), cycleStart: seg.cycleStart)
             }

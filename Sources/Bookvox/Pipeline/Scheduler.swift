@@ -197,9 +197,13 @@ public final class Scheduler: @unchecked Sendable {
     }
 
     private func renderStage(_ job: SegmentJob, codes: GeneratedCodes, done: @escaping @Sendable () -> Void) {
-        let audio: AudioBuffer
+        var audio: AudioBuffer
         do {
             audio = try engine.render(codes, request: job.request, voice: voice)
+            // An engine without a rate control of its own: the rendered take is time-stretched (pitch kept).
+            if job.request.rate != 1, !engine.speaksAtRate {
+                audio = TimeStretch.changeSpeed(audio, rate: job.request.rate)
+            }
         } catch {
             return generateQueue.async { self.retryOrFail(job, error: error, done: done) }
         }

@@ -18,6 +18,11 @@ public struct PlannedSegment: Codable, Sendable, Equatable {
     public var occurrence: Int
     /// Content-stable identity (SegmentIdentity.contentID): the seed and the stored audio follow it.
     public var contentID: String
+    /// What the engine is given when the pronunciation lexicon changes `normalizedText` (nil: the normalized text).
+    /// Part of the cache identity; the content id (and so the seed) stays that of the normalized text.
+    public var engineText: String?
+    /// This segment's own speaking rate (e.g. its voice's); nil: the book's rate.
+    public var rate: Double?
 
     public init(key: String, chapter: Int, index: Int, paragraph: Int, sourceText: String,
                 normalizedText: String, boundary: String, sourceLine: Int, occurrence: Int = 0) {
@@ -32,6 +37,9 @@ public struct PlannedSegment: Codable, Sendable, Equatable {
         self.occurrence = occurrence
         self.contentID = SegmentIdentity.contentID(normalizedText: normalizedText, occurrence: occurrence)
     }
+
+    /// The text the engine is given.
+    public var textForEngine: String { engineText ?? normalizedText }
 }
 
 public struct PlannedChapter: Codable, Sendable, Equatable {
@@ -69,6 +77,11 @@ public struct BookPlan: Codable, Sendable, Equatable {
     public var sourceItems: [SourceItem]
     /// What of the book was read (`--include-front-matter`, `--image-alt-text`); the project remembers it.
     public var reading: BookReadingOptions
+    /// Front matter `pronunciations:` (Plan/BookLexicon.swift merges it over `lexicon.yaml`).
+    public var pronunciations: Lexicon? = nil
+    /// Front matter `pace:` and `rate:`.
+    public var pace: PauseSettings? = nil
+    public var rate: Double? = nil
 
     public init(title: String, author: String?, narrator: String?, language: String, seed: UInt64?,
                 sourcePath: String, chapters: [PlannedChapter], publisher: String? = nil, date: String? = nil,
@@ -90,6 +103,19 @@ public struct BookPlan: Codable, Sendable, Equatable {
     }
 
     public var segments: [PlannedSegment] { chapters.flatMap(\.segments) }
+
+    /// Sets each segment's engine text: the lexicon applied to its normalized text for `engine` (nil where it
+    /// changes nothing, so such a segment keeps the identity it has without a lexicon).
+    public mutating func applyLexicon(_ lexicon: Lexicon?, engine: String) {
+        let compiled = lexicon.map { $0.compiled(forEngine: engine) }
+        for c in chapters.indices {
+            for s in chapters[c].segments.indices {
+                let text = chapters[c].segments[s].normalizedText
+                let applied = compiled?.apply(text) ?? text
+                chapters[c].segments[s].engineText = applied == text ? nil : applied
+            }
+        }
+    }
     public var characterCount: Int { chapters.reduce(0) { $0 + $1.characterCount } }
 
     /// Narration speed used for estimates: about 15 characters per second.

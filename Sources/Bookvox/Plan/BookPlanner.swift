@@ -48,8 +48,12 @@ public enum BookPlanner {
             return PlannedChapter(number: ch.index, title: ch.title, segments: segments, titleOccurrence: titleOccurrence)
         }
         let m = book.metadata
-        return BookPlan(title: m.title, author: m.author, narrator: m.narrator, language: language, seed: m.seed,
-                        sourcePath: book.sourcePath, chapters: chapters, publisher: m.publisher, date: m.date,
-                        description: m.description, cover: m.coverImage, sourceItems: book.sourceItems)
+        var plan = BookPlan(title: m.title, author: m.author, narrator: m.narrator, language: language, seed: m.seed,
+                            sourcePath: book.sourcePath, chapters: chapters, publisher: m.publisher, date: m.date,
+                            description: m.description, cover: m.coverImage, sourceItems: book.sourceItems)
+        plan.pronunciations = m.pronunciations
+        plan.pace = m.pace
+        plan.rate = m.rate
+        return plan
     }
 }

@@ -24,14 +24,17 @@ public struct EngineIdentity: Sendable, Equatable {
 }
 
 public enum CacheIdentity {
-    /// sha256 over the length-prefixed fields, so no two field lists collide.
+    /// sha256 over the length-prefixed fields, so no two field lists collide. `normalizedText` is the text the
+    /// engine is given (the segment's engine text where the lexicon changed it). The speaking rate is a field only
+    /// when it is not 1, so segments at the natural rate keep the identities they had before rates existed.
     public static func of(normalizedText: String, language: String, voiceHash: String?, engine: EngineIdentity,
-                          bookSeed: UInt64) -> String {
-        let fields = [
+                          bookSeed: UInt64, rate: Double = 1) -> String {
+        var fields = [
             "text", normalizedText, "language", language, "voice", voiceHash ?? "none",
             "engine", engine.name, "model", engine.modelHash, "version", engine.version,
             "settings", engine.settings, "seed", String(bookSeed),
         ]
+        if rate != 1 { fields += ["rate", String(rate)] }
         return Hashing.fieldsDigest(fields)
     }
 }

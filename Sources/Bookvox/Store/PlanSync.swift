@@ -66,10 +66,13 @@ extension JobStore {
             // Keys move between rows: park every key first so reassigning never meets a stale one.
             try db.execute(sql: "UPDATE segments SET key = '#' || id")
             var summary = PlanSyncSummary(kept: 0, queued: 0, removed: 0)
+            let bookRate = book.storedPace.rate
             for (i, item) in planned.enumerated() {
                 let seg = item.segment
-                let identity = CacheIdentity.of(normalizedText: seg.normalizedText, language: plan.language,
-                                                voiceHash: book.voiceSha256, engine: engine, bookSeed: book.bookSeed)
+                let rate = seg.rate ?? bookRate
+                let identity = CacheIdentity.of(normalizedText: seg.textForEngine, language: plan.language,
+                                                voiceHash: book.voiceSha256, engine: engine, bookSeed: book.bookSeed,
+                                                rate: rate)
                 var rec: SegmentRecord
                 if let j = matches[i] {
                     rec = stored[j]
@@ -100,6 +103,8 @@ extension JobStore {
                 rec.boundary = seg.boundary
                 rec.language = plan.language
                 rec.chapterAnchor = item.chapter.anchor
+                rec.engineText = seg.engineText
+                rec.rate = rate == 1 ? nil : rate
                 try rec.save(db)
             }
             let kept = Set(matches.compactMap { $0 })

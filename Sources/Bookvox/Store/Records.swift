@@ -45,6 +45,10 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var qaProfile: String? = nil
     /// JSON of the BookReadingOptions the book is planned with (nil: the defaults).
     public var readingOptions: String? = nil
+    /// The lexicon file given with `--lexicon` (absolute; nil: `lexicon.yaml` next to the book, when there is one).
+    public var lexiconPath: String? = nil
+    /// JSON of the StoredPace (pauses and rate from the front matter and the command line; nil: none set).
+    public var pace: String? = nil
 
     public init(title: String, author: String?, narrator: String?, language: String, seed: Int64, sourcePath: String,
                 engine: String, voiceSha256: String?, voicePath: String?, bitrateKbps: Int, engineSettings: EngineOptions? = nil) {
@@ -85,6 +89,16 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
             encoder.outputFormatting = .sortedKeys
             readingOptions = newValue == .init() ? nil
                 : (try? encoder.encode(newValue)).map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
+    /// `pace` decoded (empty when absent or unreadable).
+    public var storedPace: StoredPace {
+        get { pace.flatMap { try? JSONDecoder().decode(StoredPace.self, from: Data($0.utf8)) } ?? StoredPace() }
+        set {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            pace = newValue == StoredPace() ? nil : (try? encoder.encode(newValue)).map { String(decoding: $0, as: UTF8.self) }
         }
     }
 
@@ -204,13 +218,22 @@ public struct SegmentRecord: Codable, Sendable, FetchableRecord, MutablePersista
     /// The kept take passed its signal checks and waits for the word check (speech recognition), which runs
     /// per chapter over several segments at once (QA/RecognitionPass.swift).
     public var awaitingRecognition: Bool = false
+    /// The text the engine is given, where the pronunciation lexicon changed `normalizedText` (nil: that text).
+    public var engineText: String? = nil
+    /// Speaking rate of the segment (nil: 1, the engine's natural pace).
+    public var rate: Double? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, key, chapter, index = "position", paragraph, sourceText, normalizedText, boundary, language, state
         case take, attempts, seed, codes, codesHash, audioPath, audioSha256, sampleCount, sampleRate
         case lastError, flagReason, cacheIdentity, occurrence, contentID, chapterAnchor, cycleStart, qaScore, qaFindings
-        case awaitingRecognition
+        case awaitingRecognition, engineText, rate
     }
+
+    /// The text the engine is given.
+    public var textForEngine: String { engineText ?? normalizedText }
+    /// The speaking rate the segment is rendered at.
+    public var speakingRate: Double { rate ?? 1 }
 
     /// The kept take's findings (empty when it passed or was not checked).
     public var findings: [QAFinding] {

@@ -133,6 +133,18 @@ enum StoreMigrations {
         m.registerMigration("v11-reading-options") { db in
             try db.alter(table: "book") { t in t.add(column: "readingOptions", .text) }
         }
+        // Pronunciation lexicon and pace (issue 16): the text the engine is given where the lexicon changed it and
+        // each segment's speaking rate (NULL: the normalized text, rate 1); the book's lexicon file and pace settings.
+        m.registerMigration("v12-lexicon-pace") { db in
+            try db.alter(table: "segments") { t in
+                t.add(column: "engineText", .text)
+                t.add(column: "rate", .double)
+            }
+            try db.alter(table: "book") { t in
+                t.add(column: "lexiconPath", .text)
+                t.add(column: "pace", .text)
+            }
+        }
         return m
     }
 

@@ -36,6 +36,12 @@ public struct BookMetadata: Codable, Sendable, Equatable {
     public var description: String?
     /// Read images' alt text (Markdown front matter `image-alt-text: read`); images are skipped by default.
     public var readsImageAltText: Bool
+    /// Front matter `pronunciations:` (a lexicon; it overrides entries of `lexicon.yaml`).
+    public var pronunciations: Lexicon?
+    /// Front matter `pace:` (pauses in seconds; unset ones keep the defaults).
+    public var pace: PauseSettings?
+    /// Front matter `rate:` (speaking rate factor; nil: 1).
+    public var rate: Double?
 
     public init(title: String, author: String? = nil, narrator: String? = nil,
                 language: String = "en", seed: UInt64? = nil, cover: String? = nil, readsImageAltText: Bool = false) {

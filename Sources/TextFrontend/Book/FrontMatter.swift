@@ -1,5 +1,5 @@
-// YAML front matter (title, author, narrator, language, seed, cover, publisher, date, description, image-alt-text)
-// at the top of a Markdown book, via Yams.
+// YAML front matter (title, author, narrator, language, seed, cover, publisher, date, description, image-alt-text,
+// pronunciations, pace, rate) at the top of a Markdown book, via Yams.
 import Foundation
 import Logging
 import Yams
@@ -7,7 +7,7 @@ import Yams
 enum FrontMatter {
     private static let logger = Logger(label: "bookvox.text.frontmatter")
     static let knownKeys = ["title", "author", "narrator", "language", "seed", "cover", "publisher", "date", "description",
-                            "image-alt-text"]
+                            "image-alt-text", "pronunciations", "pace", "rate"]
 
     /// Finds a front matter block at the top of `lines` ("---" … "---" or "...").
     /// Returns the YAML lines' index range and the index of the first body line, or nil when absent.
@@ -78,6 +78,38 @@ enum FrontMatter {
                 case let other?:
                     throw BookError.malformedFrontMatter(
                         path: path, line: line, reason: "'image-alt-text' must be 'read' or 'skip' but is '\(other)'")
+                }
+            case "pronunciations":
+                guard value.null == nil else { meta.pronunciations = nil; continue }
+                do {
+                    meta.pronunciations = try LexiconParser.parse(node: value, file: path, firstLine: firstLine)
+                } catch let LexiconError.invalid(_, l, entry, reason) {
+                    let what = entry.map { "pronunciations: entry '\($0)': " } ?? "pronunciations: "
+                    throw BookError.malformedFrontMatter(path: path, line: l, reason: what + reason)
+                }
+            case "pace":
+                guard value.null == nil else { meta.pace = nil; continue }
+                guard let entries = value.mapping else {
+                    throw BookError.malformedFrontMatter(
+                        path: path, line: line,
+                        reason: "'pace' must be a mapping such as 'sentence: 0.6' (names: \(PauseSettings.names.joined(separator: ", ")))")
+                }
+                var pace = PauseSettings()
+                for (k, v) in entries {
+                    let at = firstLine + (v.mark?.line ?? 1) - 1
+                    do {
+                        try pace.set(k.string ?? "", text: v.scalar?.string ?? "")
+                    } catch {
+                        throw BookError.malformedFrontMatter(path: path, line: at, reason: "pace: \(error.description)")
+                    }
+                }
+                meta.pace = pace.isEmpty ? nil : pace
+            case "rate":
+                guard let t = try text() else { meta.rate = nil; continue }
+                do {
+                    meta.rate = try SpeakingRate.parse(t)
+                } catch {
+                    throw BookError.malformedFrontMatter(path: path, line: line, reason: "rate: \(error.description)")
                 }
             default:
                 logger.warning("\(path):\(line): ignoring unknown front matter key '\(key)' (known: \(knownKeys.joined(separator: ", ")))")

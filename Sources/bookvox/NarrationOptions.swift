@@ -1,0 +1,34 @@
+// `--lexicon`, `--pauses` and `--rate` for render and resume (all remembered by the project).
+import ArgumentParser
+import Bookvox
+import Foundation
+import TextFrontend
+
+struct NarrationOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Pronunciation lexicon (YAML; default: lexicon.yaml next to the book). Remembered by the project.",
+                               valueName: "path"))
+    var lexicon: String?
+
+    @Option(help: ArgumentHelp("Pauses in seconds (0-10) after each boundary and around chapters, e.g. "
+        + "sentence=0.6,paragraph=1.2 (names: clause, sentence, paragraph, scene, chapter-head, chapter-tail; defaults "
+        + "0.25, 0.5, 1, 2, 0.75, 1.5). Wins over the front matter's pace:, remembered by the project; changes only the "
+        + "stitching.", valueName: "name=seconds,..."))
+    var pauses: String?
+
+    @Option(help: ArgumentHelp("Speaking rate, 0.5-2 (0.9 slower, 1.1 faster; default: the front matter's rate:, else 1). "
+        + "Remembered by the project.", valueName: "factor"))
+    var rate: String?
+
+    func apply(to options: inout RenderOptions) throws {
+        if let lexicon {
+            options.lexiconPath = URL(fileURLWithPath: lexicon, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                .standardizedFileURL.path
+        }
+        do {
+            if let pauses { options.pauses = try PauseSettings.parse(pauses) }
+        } catch { throw ValidationError("--pauses: \(error.description)") }
+        do {
+            if let rate { options.rate = try SpeakingRate.parse(rate) }
+        } catch { throw ValidationError("--rate: \(error.description)") }
+    }
+}
