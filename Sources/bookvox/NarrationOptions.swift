@@ -19,16 +19,25 @@ struct NarrationOptions: ParsableArguments {
         + "Remembered by the project.", valueName: "factor"))
     var rate: String?
 
+    func validate() throws {
+        _ = try parsedPauses()
+        _ = try parsedRate()
+    }
+
+    private func parsedPauses() throws -> PauseSettings? {
+        do { return try pauses.map(PauseSettings.parse) } catch { throw ValidationError("--pauses: \(error.description)") }
+    }
+
+    private func parsedRate() throws -> Double? {
+        do { return try rate.map(SpeakingRate.parse) } catch { throw ValidationError("--rate: \(error.description)") }
+    }
+
     func apply(to options: inout RenderOptions) throws {
         if let lexicon {
             options.lexiconPath = URL(fileURLWithPath: lexicon, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 .standardizedFileURL.path
         }
-        do {
-            if let pauses { options.pauses = try PauseSettings.parse(pauses) }
-        } catch { throw ValidationError("--pauses: \(error.description)") }
-        do {
-            if let rate { options.rate = try SpeakingRate.parse(rate) }
-        } catch { throw ValidationError("--rate: \(error.description)") }
+        options.pauses = try parsedPauses()
+        options.rate = try parsedRate()
     }
 }

@@ -43,6 +43,8 @@ final class LexiconTests: XCTestCase {
         XCTAssertEqual(lexicon.entries[0].espeak, "[[w'In]]", "brackets are added")
         XCTAssertEqual(lexicon.compiled(forEngine: "espeak").apply("Nguyen"), "[[w'In]]")
         XCTAssertEqual(lexicon.compiled(forEngine: "indextts2").apply("Nguyen"), "ruan3")
+        XCTAssertEqual(try parse("Xu:\n  indextts2: xu4 lei2\n").entries[0].indexTTS2, "XV4 lei2",
+                       "pinyin as IndexTTS2's normalizer leaves it (correct_pinyin)")
         XCTAssertEqual(lexicon.compiled(forEngine: "qwen3-tts").apply("Nguyen"), "win")
         let c = lexicon.compiled(forEngine: "qwen3-tts")
         XCTAssertEqual(c.apply("Lu and lu"), "loo and lu", "case-sensitive entry")

@@ -63,7 +63,7 @@ public final class SegmentCommitter: SchedulerSink, @unchecked Sendable {
 
     public func checkTake(_ job: SegmentJob, audio: AudioBuffer, saved: SavedTake) throws -> TakeOutcome {
         let verdict = qa.map {
-            TakeAssessment.assess(audio, text: job.request.text, language: job.request.language, settings: $0)
+            TakeAssessment.assess(audio, text: job.request.text, language: job.request.language, settings: $0, rate: job.request.rate)
         } ?? TakeAssessment(findings: [], transcript: nil, wordErrorRate: nil, score: 0, passed: true)
         let take = TakeRecord(
             segmentID: job.segmentID, take: job.request.take, seed: Int64(bitPattern: job.request.seed),

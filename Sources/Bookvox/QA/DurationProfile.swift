@@ -23,7 +23,7 @@ public struct DurationProfile: Codable, Sendable, Equatable {
         for s in segments where s.state.hasAudio && s.qaScore == 0 {
             let chars = SignalChecks.speakableCharacters(s.normalizedText)
             guard chars >= settings.learnedMinimumCharacters, let seconds = s.duration else { continue }
-            rates.append(seconds / Double(chars))
+            rates.append(seconds * s.speakingRate / Double(chars))  // as at rate 1
         }
         guard rates.count >= settings.learnedMinimumSegments else { return nil }
         rates.sort()

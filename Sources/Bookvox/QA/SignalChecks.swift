@@ -24,7 +24,8 @@ public enum SignalChecks {
         text.unicodeScalars.reduce(0) { $0 + ($1.properties.isAlphabetic || $1.properties.numericType != nil ? 1 : 0) }
     }
 
-    public static func run(_ audio: AudioBuffer, text: String, language: String, settings: QASettings) -> [QAFinding] {
+    /// `rate`: the speaking rate the take was rendered at (the expected duration is divided by it).
+    public static func run(_ audio: AudioBuffer, text: String, language: String, settings: QASettings, rate: Double = 1) -> [QAFinding] {
         let m = SignalMeasurements.measure(audio, settings: settings)
         var out: [QAFinding] = []
         func fmt(_ v: Double, _ unit: String = "s") -> String { String(format: "%.2f %@", v, unit) }
@@ -45,7 +46,7 @@ public enum SignalChecks {
         }
         let chars = speakableCharacters(text)
         let model = settings.durationModel(language: language)
-        let expected = Double(chars) * model.secondsPerCharacter
+        let expected = Double(chars) * model.secondsPerCharacter / rate
         let runaway = min(settings.runawayCapSeconds, expected * settings.runawayRatio + settings.durationSlackSeconds)
         if m.seconds > runaway {
             out.append(QAFinding(check: "runaway", detail: "\(fmt(m.seconds)) of audio for \(chars) characters "

@@ -13,8 +13,9 @@ public struct TakeAssessment: Sendable, Equatable {
     public var passed: Bool
 
     /// The signal checks of a take (speech recognition, when configured, comes later: RecognitionPass).
-    public static func assess(_ audio: AudioBuffer, text: String, language: String, settings: QASettings) -> TakeAssessment {
-        let findings = SignalChecks.run(audio, text: text, language: language, settings: settings)
+    public static func assess(_ audio: AudioBuffer, text: String, language: String, settings: QASettings,
+                              rate: Double = 1) -> TakeAssessment {
+        let findings = SignalChecks.run(audio, text: text, language: language, settings: settings, rate: rate)
         return TakeAssessment(findings: findings, transcript: nil, wordErrorRate: nil,
                               score: score(findings, wordErrorRate: nil), passed: findings.isEmpty)
     }

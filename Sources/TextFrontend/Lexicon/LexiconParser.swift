@@ -24,7 +24,7 @@ public enum LexiconError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .invalid(file, line, entry, reason):
             let what = entry.map { " entry '\($0)':" } ?? ""
-            return "\(file):\(line):\(what) \(reason). Fix the lexicon (format: see `bookvox lexicon --help` or docs/cli.md)."
+            return "\(file):\(line):\(what) \(reason). Fix the lexicon (its format: `bookvox lexicon --help`)."
         case let .unreadable(file, reason):
             return "cannot read the lexicon \(file): \(reason)"
         }
@@ -202,10 +202,12 @@ public enum LexiconParser {
     }
 
     /// IndexTTS2 input: tone-numbered pinyin syllables (xuan4) or Chinese characters, separated by spaces — what the
-    /// original's text normalizer keeps (its pinyin protection) and its tokenizer has pieces for.
+    /// original's text normalizer keeps (its pinyin protection) and its tokenizer has pieces for. Pinyin is stored as
+    /// that normalizer leaves it (correct_pinyin: j/q/x + u → v, upper-cased), since the engine is given text that
+    /// bookvox normalized already.
     private static func indexTTS2Input(_ s: String, _ word: String, _ file: String, _ line: Int) throws -> String {
-        let tokens = s.split(whereSeparator: \.isWhitespace).map(String.init)
-        for t in tokens {
+        var tokens = s.split(whereSeparator: \.isWhitespace).map(String.init)
+        for (i, t) in tokens.enumerated() {
             let ns = t as NSString
             let whole = IndexTTS2TextNormalizer.pinyinTone.matches(in: t, range: NSRange(location: 0, length: ns.length))
             let pinyin = !whole.isEmpty && whole.reduce(0) { $0 + $1.range.length } == ns.length
@@ -214,6 +216,7 @@ public enum LexiconParser {
                 throw LexiconError.invalid(file: file, line: line, entry: word,
                                            reason: "'indextts2' must be tone-numbered pinyin such as 'xuan4 zhuan3' or Chinese characters, not '\(t)'")
             }
+            if pinyin { tokens[i] = IndexTTS2TextNormalizer.correctPinyin(t) }
         }
         return tokens.joined(separator: " ")
     }
