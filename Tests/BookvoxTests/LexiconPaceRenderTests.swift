@@ -236,4 +236,28 @@ final class LexiconPaceRenderTests: XCTestCase {
             XCTAssertEqual(lengths[0.8]?[key], Int((Double(n) / 0.8).rounded()), key)
         }
     }
+
+    /// Qwen3-TTS (the tiny checkpoint) has no rate control: its takes are time-stretched, so at rate 1.25 every segment
+    /// of chapter 3 is its rate-1 take (same seed, same codes) made exactly 1/1.25 as long.
+    func testQwen3SegmentsAreTimeStretchedToTheRate() throws {
+        let ws = try TestWorkspace()
+        var counts: [Double: [String: Int]] = [:]
+        for rate in [1.0, 1.25] {
+            var o = RenderOptions(projectDir: ws.path("q\(rate)"), engine: "qwen3-tts")
+            o.engineSettings.modelDir = Qwen3PipelineTests.checkpoint
+            o.engineSettings.speaker = "ryan"
+            o.chapters = [3]
+            o.rate = rate
+            o.qa = nil  // keep take 1 everywhere: the random tiny model's takes would pass or fail the checks apart
+            let report = try RenderSession.render(book: Qwen3PipelineTests.sampleBook, options: o, progress: SilentProgress())
+            let segs = try JobStore(layout: report.project).segments(chapter: 3)
+            counts[rate] = Dictionary(uniqueKeysWithValues: segs.map { ($0.key, $0.sampleCount ?? 0) })
+        }
+        let base = try XCTUnwrap(counts[1.0])
+        XCTAssertFalse(base.isEmpty)
+        for (key, n) in base {
+            XCTAssertGreaterThan(n, 0, key)
+            XCTAssertEqual(counts[1.25]?[key], Int((Double(n) / 1.25).rounded()), key)
+        }
+    }
 }
