@@ -144,8 +144,10 @@ final class LexiconPaceRenderTests: XCTestCase {
         XCTAssertFalse(words.contains("the"), "espeak-ng's dictionary has 'the'")
         XCTAssertFalse(words.contains("mara"), "the lexicon handles Mara: \(words)")
         XCTAssertFalse(words.contains("mah"), "respellings are not listed: \(words)")
-        XCTAssertEqual(try LexiconCheck.unknownWords(in: ["Mara saw the fog."], language: "en").map(\.word).contains("mara"), true,
-                       "a name espeak-ng's dictionary lacks")
+        let name = try LexiconCheck.unknownWords(in: ["Mara saw the fog.", "Then Mara left."], language: "en")
+        XCTAssertEqual(name.first { $0.word == "mara" }, .init(word: "mara", count: 2, capitalized: true),
+                       "a name espeak-ng's dictionary lacks: \(name)")
+        XCTAssertEqual(unknown.first { $0.word == "lighthouse" }?.capitalized, false)
         XCTAssertFalse(words.contains("of"), "espeak-ng's dictionary has 'of'")
         XCTAssertEqual(unknown.map(\.count), unknown.map(\.count).sorted(by: >), "most frequent first")
         XCTAssertTrue(check.text.contains("Words espeak-ng's dictionary lacks"), check.text)

@@ -20,6 +20,8 @@ public struct LexiconCheck: Codable, Sendable, Equatable {
     public struct Word: Codable, Sendable, Equatable {
         public var word: String
         public var count: Int
+        /// Every occurrence starts with a capital letter (names, mostly; also words that only begin sentences).
+        public var capitalized: Bool
     }
 
     /// The lexicon file used (nil: none; the front matter may still give entries).
@@ -80,8 +82,14 @@ public struct LexiconCheck: Codable, Sendable, Equatable {
     /// most frequent first (ties alphabetical).
     static func unknownWords(in texts: [String], language: String, excluding: Set<String> = []) throws -> [Word] {
         var counts: [String: Int] = [:]
+        var lowerSeen = Set<String>()
         for text in texts {
-            for w in words(of: text) where !excluding.contains(w) { counts[w, default: 0] += 1 }
+            for raw in words(of: text, lowercased: false) {
+                let w = raw.lowercased()
+                guard !excluding.contains(w) else { continue }
+                counts[w, default: 0] += 1
+                if raw.first.map({ !$0.isUppercase }) ?? true { lowerSeen.insert(w) }
+            }
         }
         let distinct = counts.keys.sorted()
         let engine: EspeakEngine
@@ -91,12 +99,14 @@ public struct LexiconCheck: Codable, Sendable, Equatable {
             throw BookvoxError.badInput("espeak-ng cannot look up words of this book's language '\(language)': \(error)")
         }
         let known = try engine.dictionaryKnows(distinct)
-        return zip(distinct, known).filter { !$0.1 }.map { Word(word: $0.0, count: counts[$0.0]!) }
+        return zip(distinct, known).filter { !$0.1 }
+            .map { Word(word: $0.0, count: counts[$0.0]!, capitalized: !lowerSeen.contains($0.0)) }
             .sorted { a, b in a.count != b.count ? a.count > b.count : a.word < b.word }
     }
 
-    /// Lower-cased words of `text`: runs of letters (with apostrophes inside), phoneme input `[[…]]` skipped.
-    static func words(of text: String) -> [String] {
+    /// Words of `text` (lower-cased unless `lowercased` is false): runs of letters with apostrophes inside, phoneme
+    /// input `[[…]]` skipped.
+    static func words(of text: String, lowercased: Bool = true) -> [String] {
         var out: [String] = []
         var current = ""
         var inPhonemes = false
@@ -104,7 +114,7 @@ public struct LexiconCheck: Codable, Sendable, Equatable {
         var i = 0
         func flush() {
             let w = current.trimmingCharacters(in: CharacterSet(charactersIn: "'’"))
-            if !w.isEmpty { out.append(w.lowercased()) }
+            if !w.isEmpty { out.append(lowercased ? w.lowercased() : w) }
             current = ""
         }
         while i < chars.count {
@@ -138,8 +148,17 @@ public struct LexiconCheck: Codable, Sendable, Equatable {
             if unknownToEspeak.isEmpty {
                 lines.append("espeak-ng's dictionary has every word of the book.")
             } else {
+                let names = unknownToEspeak.filter(\.capitalized)
+                let others = unknownToEspeak.filter { !$0.capitalized }
                 lines.append("Words espeak-ng's dictionary lacks (pronounced by spelling rules), most frequent first:")
-                for w in unknownToEspeak { lines.append(String(format: "%6d  ", w.count) + w.word) }
+                if !names.isEmpty {
+                    lines.append("  always capitalized (names?):")
+                    for w in names { lines.append(String(format: "%6d  ", w.count) + w.word) }
+                }
+                if !others.isEmpty {
+                    lines.append(names.isEmpty ? "  words:" : "  other words:")
+                    for w in others { lines.append(String(format: "%6d  ", w.count) + w.word) }
+                }
             }
         }
         return lines.joined(separator: "\n")
