@@ -19,7 +19,8 @@ public struct PlanReport: Codable, Sendable, Equatable {
         public var paragraph: Int
         /// The text as written in the book (markup removed).
         public var sourceText: String
-        /// What the engine is given.
+        /// The text normalized for speech: what the engine is given, less the pronunciation lexicon's changes
+        /// (`bookvox lexicon check` lists those).
         public var normalizedText: String
         /// Pause class after the segment: clause, sentence, paragraph, scene or chapter.
         public var boundary: String
