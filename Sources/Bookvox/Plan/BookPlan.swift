@@ -18,9 +18,14 @@ public struct PlannedSegment: Codable, Sendable, Equatable {
     public var occurrence: Int
     /// Content-stable identity (SegmentIdentity.contentID): the seed and the stored audio follow it.
     public var contentID: String
+    /// The cast voice that reads it (the cast's default voice included); nil: the voice given on the command line.
+    public var voice: String?
 
+    /// `identityVoice`: the voice when it is not the book's default (part of the content id); nil for the default.
     public init(key: String, chapter: Int, index: Int, paragraph: Int, sourceText: String,
-                normalizedText: String, boundary: String, sourceLine: Int, occurrence: Int = 0) {
+                normalizedText: String, boundary: String, sourceLine: Int, occurrence: Int = 0,
+                voice: String? = nil, identityVoice: String? = nil) {
+        self.voice = voice
         self.key = key
         self.chapter = chapter
         self.index = index
@@ -30,7 +35,7 @@ public struct PlannedSegment: Codable, Sendable, Equatable {
         self.boundary = boundary
         self.sourceLine = sourceLine
         self.occurrence = occurrence
-        self.contentID = SegmentIdentity.contentID(normalizedText: normalizedText, occurrence: occurrence)
+        self.contentID = SegmentIdentity.contentID(normalizedText: normalizedText, occurrence: occurrence, voice: identityVoice)
     }
 }
 
@@ -69,6 +74,8 @@ public struct BookPlan: Codable, Sendable, Equatable {
     public var sourceItems: [SourceItem]
     /// What of the book was read (`--include-front-matter`, `--image-alt-text`); the project remembers it.
     public var reading: BookReadingOptions
+    /// The cast of voices (Markdown front matter), clip paths made absolute; nil: one voice (`--voice`).
+    public var cast: BookCast?
 
     public init(title: String, author: String?, narrator: String?, language: String, seed: UInt64?,
                 sourcePath: String, chapters: [PlannedChapter], publisher: String? = nil, date: String? = nil,
@@ -90,6 +97,12 @@ public struct BookPlan: Codable, Sendable, Equatable {
     }
 
     public var segments: [PlannedSegment] { chapters.flatMap(\.segments) }
+
+    /// The cast voices the segments name (the default voice included).
+    public var usedVoices: Set<String> { Set(segments.compactMap(\.voice)) }
+
+    /// Whether `voice` (a segment's) is read by the book's default voice.
+    public func isDefaultVoice(_ voice: String?) -> Bool { voice == nil || voice == cast?.defaultVoice }
     public var characterCount: Int { chapters.reduce(0) { $0 + $1.characterCount } }
 
     /// Narration speed used for estimates: about 15 characters per second.

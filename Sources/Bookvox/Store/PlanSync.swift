@@ -32,7 +32,11 @@ extension JobStore {
     /// changed (voice, engine, settings) is queued again from take 1; planned segments without a row are new.
     /// Keys are reassigned from the plan, so they always read as the current book's addresses.
     @discardableResult
-    public func sync(plan: BookPlan, book: BookRecord, engine: EngineIdentity) throws -> PlanSyncSummary {
+    ///
+    /// `voices`: the cache identity inputs of the cast's voices other than the default (RenderCast); a segment of the
+    /// default voice has the book's voice and `engine`, exactly as in a book without a cast.
+    public func sync(plan: BookPlan, book: BookRecord, engine: EngineIdentity,
+                     voices: [String: VoiceIdentity] = [:]) throws -> PlanSyncSummary {
         try write { db in
             try book.save(db)
             // A chapter number's export record describes the files under that number, whatever chapter is there
@@ -68,8 +72,10 @@ extension JobStore {
             var summary = PlanSyncSummary(kept: 0, queued: 0, removed: 0)
             for (i, item) in planned.enumerated() {
                 let seg = item.segment
+                let voice = plan.isDefaultVoice(seg.voice) ? nil : seg.voice.flatMap { voices[$0] }
                 let identity = CacheIdentity.of(normalizedText: seg.normalizedText, language: plan.language,
-                                                voiceHash: book.voiceSha256, engine: engine, bookSeed: book.bookSeed)
+                                                voiceHash: voice.map(\.voiceHash) ?? book.voiceSha256, engine: voice?.engine ?? engine,
+                                                bookSeed: book.bookSeed)
                 var rec: SegmentRecord
                 if let j = matches[i] {
                     rec = stored[j]
@@ -100,6 +106,7 @@ extension JobStore {
                 rec.boundary = seg.boundary
                 rec.language = plan.language
                 rec.chapterAnchor = item.chapter.anchor
+                rec.voice = seg.voice
                 try rec.save(db)
             }
             let kept = Set(matches.compactMap { $0 })

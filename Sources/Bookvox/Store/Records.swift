@@ -45,6 +45,8 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var qaProfile: String? = nil
     /// JSON of the BookReadingOptions the book is planned with (nil: the defaults).
     public var readingOptions: String? = nil
+    /// JSON of the book's cast of voices (BookCast; nil: one voice, `--voice`).
+    public var cast: String? = nil
 
     public init(title: String, author: String?, narrator: String?, language: String, seed: Int64, sourcePath: String,
                 engine: String, voiceSha256: String?, voicePath: String?, bitrateKbps: Int, engineSettings: EngineOptions? = nil) {
@@ -85,6 +87,16 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
             encoder.outputFormatting = .sortedKeys
             readingOptions = newValue == .init() ? nil
                 : (try? encoder.encode(newValue)).map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
+    /// `cast` decoded (nil when absent or unreadable).
+    public var storedCast: BookCast? {
+        get { cast.flatMap { try? JSONDecoder().decode(BookCast.self, from: Data($0.utf8)) } }
+        set {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            cast = newValue.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
         }
     }
 
@@ -204,12 +216,14 @@ public struct SegmentRecord: Codable, Sendable, FetchableRecord, MutablePersista
     /// The kept take passed its signal checks and waits for the word check (speech recognition), which runs
     /// per chapter over several segments at once (QA/RecognitionPass.swift).
     public var awaitingRecognition: Bool = false
+    /// The cast voice that reads the segment (the cast's default voice included); nil: the voice of `--voice`.
+    public var voice: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, key, chapter, index = "position", paragraph, sourceText, normalizedText, boundary, language, state
         case take, attempts, seed, codes, codesHash, audioPath, audioSha256, sampleCount, sampleRate
         case lastError, flagReason, cacheIdentity, occurrence, contentID, chapterAnchor, cycleStart, qaScore, qaFindings
-        case awaitingRecognition
+        case awaitingRecognition, voice
     }
 
     /// The kept take's findings (empty when it passed or was not checked).

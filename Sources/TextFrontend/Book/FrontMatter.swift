@@ -7,7 +7,7 @@ import Yams
 enum FrontMatter {
     private static let logger = Logger(label: "bookvox.text.frontmatter")
     static let knownKeys = ["title", "author", "narrator", "language", "seed", "cover", "publisher", "date", "description",
-                            "image-alt-text"]
+                            "image-alt-text", "voices", "cast", "dialogue"]
 
     /// Finds a front matter block at the top of `lines` ("---" … "---" or "...").
     /// Returns the YAML lines' index range and the index of the first body line, or nil when absent.
@@ -40,6 +40,7 @@ enum FrontMatter {
                 path: path, line: firstLine + (root.mark?.line ?? 1) - 1,
                 reason: "expected 'key: value' lines (a YAML mapping) but found a \(kind(root))")
         }
+        var dialogue: (name: String, line: Int)?
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             let line = firstLine + (value.mark?.line ?? keyNode.mark?.line ?? 1) - 1
@@ -79,9 +80,24 @@ enum FrontMatter {
                     throw BookError.malformedFrontMatter(
                         path: path, line: line, reason: "'image-alt-text' must be 'read' or 'skip' but is '\(other)'")
                 }
+            case "voices", "cast":
+                guard meta.cast == nil else {
+                    throw BookError.malformedFrontMatter(path: path, line: line, reason: "the cast is given twice ('voices' and 'cast')")
+                }
+                meta.cast = try CastFrontMatter.parse(value, keyLine: firstLine + (keyNode.mark?.line ?? 1) - 1,
+                                                      firstLine: firstLine, path: path)
+            case "dialogue":
+                if let t = try text() { dialogue = (t, line) }
             default:
                 logger.warning("\(path):\(line): ignoring unknown front matter key '\(key)' (known: \(knownKeys.joined(separator: ", ")))")
             }
+        }
+        if let dialogue {
+            guard let cast = meta.cast, cast.voice(named: dialogue.name) != nil else {
+                throw BookError.malformedFrontMatter(path: path, line: dialogue.line,
+                                                     reason: "'dialogue': " + (meta.cast ?? BookCast()).unknown(dialogue.name))
+            }
+            meta.cast?.dialogueVoice = dialogue.name
         }
         return meta
     }
