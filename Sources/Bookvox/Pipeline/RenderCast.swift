@@ -47,6 +47,11 @@ struct RenderCast {
             }
         }
         func setup(_ voice: CastVoice, fallbackClip: VoiceReference?) throws -> CastVoiceSetup {
+            // A clip the book names must exist, whether or not this engine clones it.
+            if let clip = voice.clip, !FileManager.default.fileExists(atPath: clip) {
+                throw BookvoxError.badInput("voice '\(voice.name)' (front matter line \(voice.line)): its clip \(clip) does not "
+                    + "exist. Fix the `clip:` path (it is relative to the book file) or record the clip there.")
+            }
             let options = try Self.options(for: voice, engine: engine.name, base: settings, progress: progress)
             let speaker = try instance(options, voice)
             var reference: VoiceReference?

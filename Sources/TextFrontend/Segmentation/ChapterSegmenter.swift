@@ -12,7 +12,8 @@
 // Voices: every segment carries the voice that reads it (a passage's, else the chapter's; nil = the book's
 // default). With a dialogue voice (SegmenterOptions.dialogueVoice), a paragraph without a passage voice is cut into
 // runs of narration and quoted speech (DialogueSplitter) that are split into sentences each; speech is read by the
-// dialogue voice. Fragments never merge across a change of voice. Without a cast nothing here changes a segment.
+// dialogue voice. Fragments never merge across a change of voice, nor (from a paragraph cut into runs) into another
+// paragraph. Without a cast nothing here changes a segment.
 // Every step is linear in the chapter's length.
 import Foundation
 
@@ -26,6 +27,8 @@ enum ChapterSegmenter {
         /// Characters in `text`.
         var length: Int
         var voice: String? = nil
+        /// Its paragraph was cut into runs of narration and speech: its fragments never join another paragraph's.
+        var inVoicedRuns = false
     }
 
     static func segment(_ source: SourceChapter, number: Int, bookTitle: String, options: SegmenterOptions) -> Chapter {
@@ -108,6 +111,7 @@ enum ChapterSegmenter {
                 out[out.count - 1].boundary = .clause
             }
         }
+        if runs.count > 1 { for k in out.indices { out[k].inVoicedRuns = true } }
         return out
     }
 
@@ -155,7 +159,8 @@ enum ChapterSegmenter {
     private static func merge(_ a: Piece, _ b: Piece) -> Piece {
         let sep = separator(a, b)
         return Piece(text: a.text + sep + b.text, paragraph: a.paragraph, line: a.line, boundary: b.boundary,
-                     words: a.words + b.words, length: a.length + sep.count + b.length, voice: a.voice)
+                     words: a.words + b.words, length: a.length + sep.count + b.length, voice: a.voice,
+                     inVoicedRuns: a.inVoicedRuns || b.inVoicedRuns)
     }
 
     /// One pass: a fragment joins the previous piece, else (none, a scene break between, or over the limit) the
@@ -163,7 +168,10 @@ enum ChapterSegmenter {
     /// never merge across a scene break (between paragraphs; within one there is none).
     private static func mergeFragments(_ pieces: [Piece], minWords: Int, limit: Int, keepScenes: Bool) -> [Piece] {
         guard pieces.count > 1 else { return pieces }
-        func fits(_ a: Piece, _ b: Piece) -> Bool { a.voice == b.voice && a.length + separator(a, b).count + b.length <= limit }
+        func fits(_ a: Piece, _ b: Piece) -> Bool {
+            guard a.voice == b.voice, a.paragraph == b.paragraph || !(a.inVoicedRuns || b.inVoicedRuns) else { return false }
+            return a.length + separator(a, b).count + b.length <= limit
+        }
         var out: [Piece] = []
         out.reserveCapacity(pieces.count)
         var forward: Piece?
