@@ -160,6 +160,12 @@ final class CastRenderTests: XCTestCase {
             }
         }
 
+        // rerender speaks a segment in its own voice (espeak: the same audio again, the default voice would differ).
+        let maraKey = try XCTUnwrap(after.first { $0.voice == "mara" }?.key)
+        try RenderSession.rerender(project: first.project, keys: [maraKey], take: nil, options: options, progress: SilentProgress())
+        XCTAssertEqual(try store.segment(maraKey)?.take, 2)
+        XCTAssertEqual(try store.segment(maraKey)?.audioSha256, after.first { $0.key == maraKey }?.audioSha256)
+
         try edit(book, "::: {voice=narrator}", "::: {voice=mara}")
         let moved = try RenderSession.render(book: book, options: options, progress: SilentProgress())
         XCTAssertEqual(moved.synthesized, 2, "the passage's two segments")
@@ -182,14 +188,14 @@ final class CastRenderTests: XCTestCase {
 
         try FileManager.default.removeItem(atPath: ws.path("cast/mara.wav"))
         XCTAssertThrowsError(try RenderSession.render(book: book, options: espeak(ws.path("p")), progress: SilentProgress())) { error in
-            XCTAssertTrue("\(error)".contains("voice 'mara' (front matter line 12): its clip"), "\(error)")
+            XCTAssertTrue("\(error)".contains("cast/book.md:12: voice 'mara': its clip"), "\(error)")
             XCTAssertTrue("\(error)".contains("mara.wav does not exist"), "\(error)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: ws.path("p")))
 
         let neural = try ws.write("neural/book.md", "---\nvoices:\n  liz: { speaker: vivian }\n---\n\n# One {voice=liz}\n\nText.\n")
         XCTAssertThrowsError(try RenderSession.render(book: neural, options: espeak(ws.path("n")), progress: SilentProgress())) { error in
-            XCTAssertTrue("\(error)".contains("voice 'liz' (front matter line 3) gives espeak nothing to speak with"), "\(error)")
+            XCTAssertTrue("\(error)".contains("neural/book.md:3: voice 'liz' gives espeak nothing to speak with"), "\(error)")
         }
     }
 

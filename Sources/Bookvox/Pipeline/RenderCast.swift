@@ -31,7 +31,8 @@ struct RenderCast {
 
     /// Resolves `cast` for `engine` (made from `settings`). `defaultClip` is the command line's (or the project's)
     /// clip, already passed through `voiceForEngine`; `used` are the voice names the book's segments use.
-    static func resolve(cast: BookCast?, used: Set<String>, engine: SpeechEngine, settings: EngineOptions,
+    /// `bookPath` names the book in errors.
+    static func resolve(cast: BookCast?, bookPath: String, used: Set<String>, engine: SpeechEngine, settings: EngineOptions,
                         defaultClip: VoiceReference?, explicitClip: Bool, registry: EngineRegistry,
                         progress: RenderProgress) throws -> RenderCast {
         guard let cast else { return RenderCast(defaultVoice: CastVoiceSetup(engine: engine, reference: defaultClip), named: [:]) }
@@ -43,16 +44,17 @@ struct RenderCast {
                 instances.append((options, made))
                 return made
             } catch {
-                throw BookvoxError.badInput("voice '\(voice.name)' (front matter line \(voice.line)): \(error)")
+                throw BookvoxError.badInput("\(bookPath):\(voice.line): voice '\(voice.name)': \(error)")
             }
         }
         func setup(_ voice: CastVoice, fallbackClip: VoiceReference?) throws -> CastVoiceSetup {
             // A clip the book names must exist, whether or not this engine clones it.
             if let clip = voice.clip, !FileManager.default.fileExists(atPath: clip) {
-                throw BookvoxError.badInput("voice '\(voice.name)' (front matter line \(voice.line)): its clip \(clip) does not "
+                throw BookvoxError.badInput("\(bookPath):\(voice.line): voice '\(voice.name)': its clip \(clip) does not "
                     + "exist. Fix the `clip:` path (it is relative to the book file) or record the clip there.")
             }
-            let options = try Self.options(for: voice, engine: engine.name, base: settings, progress: progress)
+            let options = try Self.options(for: voice, at: "\(bookPath):\(voice.line): voice '\(voice.name)'", engine: engine.name,
+                                           base: settings, progress: progress)
             let speaker = try instance(options, voice)
             var reference: VoiceReference?
             if speaker.canCloneVoice {
@@ -60,7 +62,7 @@ struct RenderCast {
                     do {
                         reference = try VoiceClip.load(path: clip, transcript: voice.text)
                     } catch {
-                        throw BookvoxError.badInput("voice '\(voice.name)' (front matter line \(voice.line)): \(error)")
+                        throw BookvoxError.badInput("\(bookPath):\(voice.line): voice '\(voice.name)': \(error)")
                     }
                 } else {
                     reference = fallbackClip
@@ -83,9 +85,10 @@ struct RenderCast {
     }
 
     /// The engine settings that speak `voice`: the book's, with what the voice sets for this engine.
-    static func options(for voice: CastVoice, engine: String, base: EngineOptions, progress: RenderProgress) throws -> EngineOptions {
+    /// `at` names the voice in errors ("book.md:12: voice 'mara'").
+    static func options(for voice: CastVoice, at: String, engine: String, base: EngineOptions,
+                        progress: RenderProgress) throws -> EngineOptions {
         var o = base
-        let at = "voice '\(voice.name)' (front matter line \(voice.line))"
         switch engine {
         case EspeakRegistration.name:
             if let e = voice.espeak {

@@ -50,7 +50,7 @@ public enum RenderSession {
         try options.resolveRecognizer(language: plan.language)
         // The voices (the cast's, else --voice), their clips checked, before the disk is touched.
         let cast = try RenderCast.resolve(
-            cast: plan.cast, used: plan.usedVoices, engine: engine, settings: settings.with(language: plan.language),
+            cast: plan.cast, bookPath: path, used: plan.usedVoices, engine: engine, settings: settings.with(language: plan.language),
             defaultClip: try voiceForEngine(engine, voice: voice ?? reloadVoice(old), explicit: voice != nil, progress: progress),
             explicitClip: voice != nil, registry: options.registry, progress: progress)
         if lock == nil {
@@ -116,7 +116,7 @@ public enum RenderSession {
         try options.resolveRecognizer(language: record.language)
         let castSpec = plan.map(\.cast) ?? record.storedCast
         let cast = try RenderCast.resolve(
-            cast: castSpec, used: try plan?.usedVoices ?? Set(store.segments().compactMap(\.voice)), engine: engine,
+            cast: castSpec, bookPath: record.sourcePath, used: try plan?.usedVoices ?? Set(store.segments().compactMap(\.voice)), engine: engine,
             settings: settings.with(language: record.language),
             defaultClip: try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress),
             explicitClip: false, registry: options.registry, progress: progress)
@@ -175,7 +175,7 @@ public enum RenderSession {
         var options = options
         try options.resolveRecognizer(language: record.language)
         let cast = try RenderCast.resolve(
-            cast: record.storedCast, used: Set(try store.segments().compactMap(\.voice)), engine: engine,
+            cast: record.storedCast, bookPath: record.sourcePath, used: Set(try store.segments().compactMap(\.voice)), engine: engine,
             settings: settings.with(language: record.language),
             defaultClip: try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress),
             explicitClip: false, registry: options.registry, progress: progress)
