@@ -3,6 +3,7 @@
 import AudioDSP
 @testable import Bookvox
 import Foundation
+import IndexTTS2
 import TestSupport
 import TextFrontend
 import XCTest
@@ -95,5 +96,13 @@ final class CastEngineTests: XCTestCase {
         XCTAssertNotEqual(a.samples, b.samples)
         let profiles = try FileManager.default.contentsOfDirectory(atPath: report.project.voicesDir.path).filter { $0.hasSuffix(".safetensors") }
         XCTAssertEqual(profiles.count, 1, "one clip, prepared once: \(profiles)")
+        // A voice's own emotion makes another engine instance over the model already loaded.
+        var settings = EngineOptions(language: "en")
+        settings.modelDir = IndexTTS2RenderTests.checkpoint
+        let first = try XCTUnwrap(try EngineRegistry.shared.make("indextts2", options: settings) as? IndexTTS2Engine)
+        settings.emotion = "calm=0.9"
+        let second = try XCTUnwrap(try EngineRegistry.shared.make("indextts2", options: settings) as? IndexTTS2Engine)
+        XCTAssertTrue(first.models === second.models)
+        XCTAssertNotEqual(first.settingsDescription, second.settingsDescription)
     }
 }

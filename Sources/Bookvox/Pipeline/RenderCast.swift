@@ -7,7 +7,8 @@
 // A voice's settings for other engines are ignored (a book can carry settings for several engines); a voice that
 // gives this engine nothing to speak with is an error naming the voice and its line (espeak and a voice with only a
 // clip: a warning, as for `--voice`, and the engine's own voice). Voices whose engine settings equal the book's share the book's engine
-// instance; each distinct setting makes one instance (a neural model is then loaded once more).
+// instance; each distinct setting makes one instance (IndexTTS2 instances share the loaded model, see
+// IndexTTS2Registration; a Qwen3-TTS instance loads its model once more).
 // The default voice is the cast's `default:` (or `narrator`) voice, else the command line's `--voice` clip.
 import Foundation
 import SpeechEngine
