@@ -105,6 +105,41 @@ final class BookCastTests: XCTestCase {
         ])
     }
 
+    func testFrontMatterChapterVoices() throws {
+        let md = castHeader + """
+
+            chapter-voices:
+              2: darcy
+              "Chapter  Three": liz
+              1: liz
+            ---
+
+            # Chapter One {voice=darcy}
+
+            The attribute wins.
+
+            # Chapter Two
+
+            By number.
+
+            # Chapter  Three
+
+            By title.
+            """
+        XCTAssertEqual(voiced(try load(md)), [
+            "darcy: Chapter One", "darcy: The attribute wins.", "darcy: Chapter Two", "darcy: By number.",
+            "liz: Chapter Three", "liz: By title.",
+        ])
+        XCTAssertThrowsError(try load(castHeader + "\nchapter-voices:\n  4: liz\n---\n\n# One\n\nText.\n")) { error in
+            XCTAssertEqual((error as? BookError)?.line, 16)
+            XCTAssertTrue("\(error)".contains("names chapter '4', which the book does not have (it has 1 chapters"), "\(error)")
+        }
+        XCTAssertThrowsError(try load(castHeader + "\nchapter-voices:\n  1: lydia\n---\n\n# One\n\nText.\n")) { error in
+            XCTAssertEqual((error as? BookError)?.line, 16)
+            XCTAssertTrue("\(error)".contains("no voice 'lydia'"), "\(error)")
+        }
+    }
+
     func testFencedDivsSetAPassageVoice() throws {
         let md = castHeader + """
 

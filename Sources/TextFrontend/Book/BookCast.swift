@@ -5,6 +5,8 @@
 //       elizabeth: { clip: elizabeth.wav, espeak: en+f3 }
 //       default: narrator          # optional; a voice named `narrator` is the default otherwise
 //     dialogue: elizabeth          # optional: quoted speech is read by this voice
+//     chapter-voices:              # optional: chapters by number or title (a heading attribute does the same)
+//       2: elizabeth
 //
 // Each voice names what an engine needs to speak with it: a clip (+ transcript) for cloning engines, a
 // Qwen3-TTS preset `speaker:` or voice-design text (`design:`), IndexTTS2 emotion settings (`emotion:`,
@@ -56,6 +58,8 @@ public struct BookCast: Codable, Sendable, Equatable {
     public var dialogueVoice: String?
     /// 1-based line of the `voices:` key.
     public var line: Int
+    /// Chapters' voices from the front matter (`chapter-voices:`): a chapter number or title, its voice.
+    public var chapterVoices: [ChapterVoice] = []
 
     public init(voices: [CastVoice] = [], defaultVoice: String? = nil, dialogueVoice: String? = nil, line: Int = 1) {
         self.voices = voices
@@ -73,6 +77,14 @@ public struct BookCast: Codable, Sendable, Equatable {
             : "there is no voice '\(name)' in the cast (voices: \(names.joined(separator: ", "))); check the spelling "
             + "or add it under `voices:` in the front matter"
     }
+}
+
+/// One entry of `chapter-voices:`: the chapter (its number, or its title as the heading reads) and its voice.
+public struct ChapterVoice: Codable, Sendable, Equatable {
+    public var chapter: String
+    public var voice: String
+    /// 1-based line of the entry in the book file.
+    public var line: Int
 }
 
 /// Reads the `voices:` (or `cast:`) mapping of the front matter.
@@ -145,6 +157,23 @@ enum CastFrontMatter {
             cast.defaultVoice = "narrator"
         }
         return cast
+    }
+
+    /// The `chapter-voices:` mapping: chapter number or title → voice name.
+    static func chapterVoices(_ node: Node, firstLine: Int, path: String) throws -> [ChapterVoice] {
+        func lineOf(_ n: Node) -> Int { firstLine + (n.mark?.line ?? 1) - 1 }
+        guard let mapping = node.mapping else {
+            throw BookError.malformedFrontMatter(path: path, line: lineOf(node),
+                                                 reason: "'chapter-voices' must map chapters (number or title) to voices (e.g. `2: elizabeth`)")
+        }
+        return try mapping.map { key, value in
+            guard let chapter = key.scalar?.string.trimmingCharacters(in: .whitespaces), !chapter.isEmpty,
+                  let voice = value.scalar?.string.trimmingCharacters(in: .whitespaces), !voice.isEmpty else {
+                throw BookError.malformedFrontMatter(path: path, line: lineOf(key),
+                                                     reason: "each 'chapter-voices' entry is `CHAPTER: VOICE` (e.g. `2: elizabeth`)")
+            }
+            return ChapterVoice(chapter: chapter, voice: voice, line: lineOf(key))
+        }
     }
 
     /// Voice names: letters, digits, '-' and '_' (they are written in Markdown attributes).

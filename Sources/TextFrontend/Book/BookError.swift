@@ -58,7 +58,7 @@ public enum BookError: Error, CustomStringConvertible, Equatable {
                 + ". Convert the book to EPUB, Markdown or plain text, or rename it if it already is one."
         case .malformedFrontMatter(let p, let line, let reason):
             return "\(p):\(line): malformed front matter: \(reason). "
-                + "Fix the YAML block between the '---' lines at the top of the file (keys: title, author, narrator, language, seed, cover, publisher, date, description, image-alt-text)."
+                + "Fix the YAML block between the '---' lines at the top of the file (keys: title, author, narrator, language, seed, cover, publisher, date, description, image-alt-text, voices, dialogue, chapter-voices)."
         case .noSpeakableText(let p):
             return "\(p): the book has no speakable text (no letters or digits outside markup). "
                 + "Check that the file holds the book's text and not only front matter, headings markup or comments."

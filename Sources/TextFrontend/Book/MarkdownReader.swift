@@ -156,7 +156,22 @@ enum MarkdownReader {
             builder.append(line, lineNo)
         }
         builder.flush()
-        return SourceDocument(metadata: meta, chapters: builder.finish())
+        var chapters = builder.finish()
+        try Self.assignChapterVoices(cast.chapterVoices, to: &chapters, path: path)
+        return SourceDocument(metadata: meta, chapters: chapters)
+    }
+
+    /// The front matter's `chapter-voices:` (by number, or by title as the heading reads); a heading attribute wins.
+    private static func assignChapterVoices(_ entries: [ChapterVoice], to chapters: inout [SourceChapter], path: String) throws {
+        for entry in entries {
+            let index = Int(entry.chapter).map { $0 - 1 }
+                ?? chapters.firstIndex { $0.heading.map { $0.text.collapsingWhitespace } == entry.chapter.collapsingWhitespace }
+            guard let i = index, chapters.indices.contains(i) else {
+                throw BookError.malformedFrontMatter(path: path, line: entry.line, reason: "'chapter-voices' names chapter '\(entry.chapter)', "
+                    + "which the book does not have (it has \(chapters.count) chapters; give a number from 1 or a title as its heading reads)")
+            }
+            if chapters[i].voice == nil { chapters[i].voice = entry.voice }
+        }
     }
 
     /// An ATX heading: up to 3 spaces, 1–6 `#`, then a space, a tab or the end of the line; the text without
