@@ -34,10 +34,15 @@ final class FakeEngine: SpeechEngine, @unchecked Sendable {
     var preferredBatchSize = 1
     /// Sizes of the batches handed to `generate` / `generateBatch`, in call order.
     private(set) var batchSizes: [Int] = []
+    /// The voice (profile hash) and the segment keys of each batch, in call order.
+    private(set) var batchVoices: [String] = []
+    private(set) var batchKeys: [[String]] = []
 
     func generateBatch(_ requests: [SegmentRequest], voice: VoiceProfile) -> [Result<GeneratedCodes, Error>] {
         lock.lock()
         batchSizes.append(requests.count)
+        batchVoices.append(voice.voiceHash)
+        batchKeys.append(requests.map(\.key))
         lock.unlock()
         return requests.map { r in Result { try generateOne(r, voice: voice) } }
     }
@@ -60,6 +65,8 @@ final class FakeEngine: SpeechEngine, @unchecked Sendable {
     func generate(_ request: SegmentRequest, voice: VoiceProfile) throws -> GeneratedCodes {
         lock.lock()
         batchSizes.append(1)
+        batchVoices.append(voice.voiceHash)
+        batchKeys.append([request.key])
         lock.unlock()
         return try generateOne(request, voice: voice)
     }

@@ -26,6 +26,19 @@ public struct PlanReport: Codable, Sendable, Equatable {
         public var boundary: String
         /// 1-based line of the book file where the segment starts.
         public var line: Int
+        /// The cast voice that reads it (absent: the voice given with --voice).
+        public var voice: String?
+    }
+
+    /// One voice of the book's cast and how much of the book it reads.
+    public struct VoiceLine: Codable, Sendable, Equatable {
+        public var name: String
+        /// What it speaks with, as the front matter gives it ("clip narrator.wav", "espeak en+f3", …).
+        public var source: String
+        public var isDefault: Bool
+        public var isDialogue: Bool
+        public var segments: Int
+        public var characters: Int
     }
 
     /// The cover image found in the book.
@@ -48,6 +61,8 @@ public struct PlanReport: Codable, Sendable, Equatable {
     public var documents: [SourceItem]
     /// Every segment in reading order.
     public var segmentList: [SegmentLine]
+    /// The cast of voices (absent for a book without one).
+    public var voices: [VoiceLine]?
     public var segments: Int
     public var characters: Int
     public var estimatedSeconds: Double
@@ -67,7 +82,15 @@ public struct PlanReport: Codable, Sendable, Equatable {
         }
         segmentList = plan.segments.map {
             SegmentLine(key: $0.key, chapter: $0.chapter, paragraph: $0.paragraph, sourceText: $0.sourceText,
-                        normalizedText: $0.normalizedText, boundary: $0.boundary, line: $0.sourceLine)
+                        normalizedText: $0.normalizedText, boundary: $0.boundary, line: $0.sourceLine, voice: $0.voice)
+        }
+        voices = plan.cast.map { cast in
+            cast.voices.map { v in
+                let read = plan.segments.filter { $0.voice == v.name }
+                return VoiceLine(name: v.name, source: Self.source(v), isDefault: v.name == cast.defaultVoice,
+                                 isDialogue: v.name == cast.dialogueVoice, segments: read.count,
+                                 characters: read.reduce(0) { $0 + $1.normalizedText.count })
+            }
         }
         segments = plan.segments.count
         characters = plan.characterCount
@@ -96,7 +119,38 @@ public struct PlanReport: Codable, Sendable, Equatable {
         lines.append("\(chapters.count) chapters, \(segments) segments, \(characters) characters, "
             + "estimated \(Self.duration(estimatedSeconds)) of audio (at ~\(Int(BookPlan.charactersPerSecond)) chars/s)")
         if !documents.isEmpty { lines += documentLines }
+        if let voices { lines += voiceLines(voices) }
         return lines.joined(separator: "\n")
+    }
+
+    /// What a voice speaks with, in words.
+    static func source(_ v: CastVoice) -> String {
+        var parts: [String] = []
+        if let c = v.clip { parts.append("clip " + URL(fileURLWithPath: c).lastPathComponent + (v.text == nil ? "" : " + text")) }
+        if let s = v.speaker { parts.append("speaker \(s)") }
+        if let d = v.design { parts.append("design \"\(d)\"") }
+        if let e = v.emotion { parts.append("emotion \(e)") }
+        if let c = v.emotionClip { parts.append("emotion clip " + URL(fileURLWithPath: c).lastPathComponent) }
+        if let a = v.emotionAlpha { parts.append("emotion alpha \(a)") }
+        if let e = v.espeak { parts.append("espeak \(e)") }
+        return parts.joined(separator: ", ")
+    }
+
+    /// The cast, each voice with its share of the book; the --voice default when the cast names none.
+    private func voiceLines(_ voices: [VoiceLine]) -> [String] {
+        var lines = ["Voices:"]
+        let width = max(voices.map(\.name.count).max() ?? 0, 9)
+        let unassigned = segmentList.filter { $0.voice == nil }
+        if !unassigned.isEmpty || !voices.contains(where: \.isDefault) {
+            lines.append("  " + "(default)".padded(width) + String(format: " %5d segments %8d chars  ", unassigned.count,
+                unassigned.reduce(0) { $0 + $1.normalizedText.count }) + "the voice given with --voice")
+        }
+        for v in voices {
+            let role = [v.isDefault ? "default" : nil, v.isDialogue ? "dialogue" : nil].compactMap { $0 }
+            lines.append("  " + v.name.padded(width) + String(format: " %5d segments %8d chars  ", v.segments, v.characters)
+                + v.source + (role.isEmpty ? "" : " (" + role.joined(separator: ", ") + ")"))
+        }
+        return lines
     }
 
     /// The EPUB's spine documents: chapters, or why skipped; `*` marks what `--include-front-matter` reads.

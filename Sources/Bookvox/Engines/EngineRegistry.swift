@@ -19,6 +19,9 @@ public struct EngineOptions: Sendable, Codable, Equatable {
     public var emotionAlpha: Double?
     public var diffusionSteps: Int?
     public var cfgRate: Double?
+    /// An espeak-ng voice name ("en-us", "en+f3") instead of the book's language: set for a cast voice's engine
+    /// instance (front matter `espeak:`), never from the command line or the project's stored settings.
+    public var espeakVoice: String?
 
     public init(language: String = "en", modelDir: String? = nil, speaker: String? = nil, voiceDesign: String? = nil) {
         self.language = language

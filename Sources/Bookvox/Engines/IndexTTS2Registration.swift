@@ -41,7 +41,26 @@ enum IndexTTS2Registration {
         return o
     }
 
+    /// Engines made while another one over the same model directory is alive share its loaded model (a cast's voices
+    /// with emotion settings of their own are engine instances over one model); held weakly, so nothing outlives use.
     static func makeEngine(_ options: EngineOptions) throws -> SpeechEngine {
-        try IndexTTS2Engine(options: try engineOptions(options))
+        let o = try engineOptions(options)
+        let key = URL(fileURLWithPath: o.modelDir).standardizedFileURL.path
+        lock.lock()
+        let shared = loaded[key]?.models
+        lock.unlock()
+        let engine = try IndexTTS2Engine(options: o, models: shared)
+        lock.lock()
+        loaded[key] = LoadedModels(engine.models)
+        lock.unlock()
+        return engine
     }
+
+    private final class LoadedModels {
+        weak var models: IndexTTS2Models?
+        init(_ models: IndexTTS2Models) { self.models = models }
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var loaded: [String: LoadedModels] = [:]
 }

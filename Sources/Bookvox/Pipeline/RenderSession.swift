@@ -53,6 +53,11 @@ public enum RenderSession {
         plan.applyLexicon(lexicon, engine: engine.name)
         var options = options
         try options.resolveRecognizer(language: plan.language)
+        // The voices (the cast's, else --voice), their clips checked, before the disk is touched.
+        let cast = try RenderCast.resolve(
+            cast: plan.cast, bookPath: path, used: plan.usedVoices, engine: engine, settings: settings.with(language: plan.language),
+            defaultClip: try voiceForEngine(engine, voice: voice ?? reloadVoice(old), explicit: voice != nil, progress: progress),
+            explicitClip: voice != nil, registry: options.registry, progress: progress)
         if lock == nil {
             try layout.create()
             lock = try ProjectLock(layout: layout)
@@ -60,8 +65,7 @@ public enum RenderSession {
         do {
             let store = try JobStore(layout: layout)
             let seed = options.seed ?? plan.seed ?? old?.bookSeed ?? BookPlan.defaultSeed
-            let usedVoice = try voiceForEngine(engine, voice: voice ?? reloadVoice(old), explicit: voice != nil,
-                                               progress: progress)
+            let usedVoice = cast.defaultVoice.reference
             var record = BookRecord(title: plan.title, author: plan.author, narrator: plan.narrator, language: plan.language,
                                     seed: Int64(bitPattern: seed), sourcePath: bookURL.path, engine: engine.name,
                                     voiceSha256: usedVoice?.sha256, voicePath: usedVoice?.path ?? voice?.path,
@@ -73,13 +77,13 @@ public enum RenderSession {
             record.storedReadingOptions = plan.reading
             record.lexiconPath = lexiconPath
             record.storedPace = options.pace(plan: plan, stored: old?.storedPace ?? StoredPace())
+            record.storedCast = plan.cast
             let export = options.exportSettings(over: old)
             record.remember(export)
-            try store.sync(plan: plan, book: record, engine: EngineIdentity(engine))
+            try store.sync(plan: plan, book: record, engine: EngineIdentity(cast.defaultVoice.engine), voices: cast.identities)
             var opts = options
             opts.export = export
-            return try run(store: store, engine: engine, voice: usedVoice, keys: nil, options: opts,
-                           progress: progress, cancel: cancel)
+            return try run(store: store, cast: cast, keys: nil, options: opts, progress: progress, cancel: cancel)
         } catch {
             if !rootExisted { removeIfNothingSaved(layout) }
             throw error
@@ -122,10 +126,16 @@ public enum RenderSession {
         plan?.applyLexicon(lexicon, engine: engine.name)
         var options = options
         try options.resolveRecognizer(language: record.language)
-        let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
+        let castSpec = plan.map(\.cast) ?? record.storedCast
+        let cast = try RenderCast.resolve(
+            cast: castSpec, bookPath: record.sourcePath, used: try plan?.usedVoices ?? Set(store.segments().compactMap(\.voice)), engine: engine,
+            settings: settings.with(language: record.language),
+            defaultClip: try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress),
+            explicitClip: false, registry: options.registry, progress: progress)
         record.storedEngineSettings = settings
+        record.storedCast = castSpec
         if let plan {
-            try store.sync(plan: plan, book: record, engine: EngineIdentity(engine))
+            try store.sync(plan: plan, book: record, engine: EngineIdentity(cast.defaultVoice.engine), voices: cast.identities)
         } else {
             progress.warning("the book file \(record.sourcePath) is gone; resuming with the text recorded in the project.")
             try store.saveBook(record)
@@ -137,8 +147,7 @@ public enum RenderSession {
             record.remember(opts.export)
             try store.saveBook(record)
         }
-        return try run(store: store, engine: engine, voice: voice, keys: nil, options: opts, progress: progress,
-                       cancel: cancel)
+        return try run(store: store, cast: cast, keys: nil, options: opts, progress: progress, cancel: cancel)
     }
 
     /// `bookvox rerender KEY... [--take N]`: re-synthesizes exactly these segments with a new take
@@ -177,7 +186,11 @@ public enum RenderSession {
         let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
         var options = options
         try options.resolveRecognizer(language: record.language)
-        let voice = try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress)
+        let cast = try RenderCast.resolve(
+            cast: record.storedCast, bookPath: record.sourcePath, used: Set(try store.segments().compactMap(\.voice)), engine: engine,
+            settings: settings.with(language: record.language),
+            defaultClip: try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress),
+            explicitClip: false, registry: options.registry, progress: progress)
         for seg in segs {
             let newTake = take ?? seg.take + 1
             let seed = SegmentIdentity.seed(bookSeed: record.bookSeed, contentID: seg.contentID, take: newTake)
@@ -185,15 +198,15 @@ public enum RenderSession {
         }
         var opts = options
         opts.export = record.storedExportSettings
-        return try run(store: store, engine: engine, voice: voice, keys: Set(keys), options: opts, progress: progress,
-                       cancel: cancel)
+        return try run(store: store, cast: cast, keys: Set(keys), options: opts, progress: progress, cancel: cancel)
     }
 
     // MARK: shared run
 
-    private static func run(store: JobStore, engine: SpeechEngine, voice: VoiceReference?, keys: Set<String>?,
+    private static func run(store: JobStore, cast: RenderCast, keys: Set<String>?,
                             options: RenderOptions, progress: RenderProgress, cancel: CancellationFlag) throws -> RenderReport {
         guard let book = try store.book() else { throw BookvoxError.failure("the project has no book record") }
+        let engine = cast.defaultVoice.engine
         // The chapters this run covers (nil: all); a selection naming chapters the book lacks is an error.
         let selected = try options.chapters?.chapters(of: try store.chapters().map(\.number))
         let verified = try store.verify()
@@ -201,7 +214,8 @@ public enum RenderSession {
             progress.note("re-queued \(verified.requeued.count) segment(s) whose saved audio did not verify: "
                 + verified.requeued.prefix(10).joined(separator: ", "))
         }
-        let profile = try prepareVoice(engine: engine, voice: voice, store: store, writer: options.writer)
+        let profile = try prepareVoice(engine: engine, voice: cast.defaultVoice.reference, store: store, writer: options.writer)
+        let castVoices = try prepareCast(cast, store: store, writer: options.writer)
         let all = try store.segments().filter { selected?.contains($0.chapter) ?? true }
         let pending = try store.pendingSegments().filter {
             (keys?.contains($0.key) ?? true) && (selected?.contains($0.chapter) ?? true)
@@ -269,13 +283,15 @@ public enum RenderSession {
         var round = 0
         var todo = pending
         while true {
-            let jobs = try todo.map { seg in
+            let jobs = try castOrder(todo, castVoices).map { seg in
                 SegmentJob(request: SegmentRequest(key: seg.key, text: seg.textForEngine, language: seg.language,
                                                    seed: seg.segmentSeed, take: seg.take, rate: seg.speakingRate),
                            segmentID: seg.rowID, contentID: seg.contentID, chapter: seg.chapter,
-                           codes: try seg.codes.map(SegmentCommitter.decode), cycleStart: seg.cycleStart)
+                           codes: try seg.codes.map(SegmentCommitter.decode), cycleStart: seg.cycleStart,
+                           voice: seg.voice.flatMap { castVoices[$0] == nil ? nil : $0 })
             }
-            let scheduler = Scheduler(engine: engine, voice: profile, sink: committer, limits: options.limits, cancel: cancel)
+            let scheduler = Scheduler(engine: engine, voice: profile, sink: committer, limits: options.limits, cancel: cancel,
+                                      castVoices: castVoices)
             let r = scheduler.run(jobs)
             result.rendered += r.rendered
             result.failed.merge(r.failed) { _, new in new }

@@ -24,11 +24,38 @@ extension RenderSession {
         return nil
     }
 
+    /// Prepares each named voice of the cast once (cached like the default voice, per clip, engine and model).
+    static func prepareCast(_ cast: RenderCast, store: JobStore, writer: FileWriting) throws -> [String: CastVoiceEngine] {
+        var out: [String: CastVoiceEngine] = [:]
+        for name in cast.named.keys.sorted() {
+            let setup = cast.named[name]!
+            do {
+                let profile = try prepareVoice(engine: setup.engine, voice: setup.reference, store: store, writer: writer,
+                                               useRecorded: false)
+                out[name] = CastVoiceEngine(engine: setup.engine, profile: profile)
+            } catch {
+                throw BookvoxError.badInput("voice '\(name)': \(error)")
+            }
+        }
+        return out
+    }
+
+    /// The segments in synthesis order: by chapter (so chapters complete and export in turn), within a chapter the
+    /// default voice's first, then each cast voice's (so the scheduler can batch segments of one voice together).
+    static func castOrder(_ segments: [SegmentRecord], _ voices: [String: CastVoiceEngine]) -> [SegmentRecord] {
+        guard !voices.isEmpty else { return segments }
+        let names = voices.keys.sorted()
+        func rank(_ s: SegmentRecord) -> Int { s.voice.flatMap { names.firstIndex(of: $0) }.map { $0 + 1 } ?? 0 }
+        return segments.enumerated().sorted { a, b in
+            (a.element.chapter, rank(a.element), a.offset) < (b.element.chapter, rank(b.element), b.offset)
+        }.map(\.element)
+    }
+
     static func prepareVoice(engine: SpeechEngine, voice: VoiceReference?, store: JobStore,
-                                     writer: FileWriting) throws -> VoiceProfile {
+                                     writer: FileWriting, useRecorded: Bool = true) throws -> VoiceProfile {
         let recorded = try store.book()?.voiceSha256
         guard let voice else {
-            guard engine.canCloneVoice, let recorded else { return try engine.prepareVoice(nil) }
+            guard useRecorded, engine.canCloneVoice, let recorded else { return try engine.prepareVoice(nil) }
             // The clip is gone or changed since the project was rendered: only its cached profile can be used.
             let url = store.layout.voiceProfile(sha256: recorded, engine: engine.name, modelHash: engine.modelHash)
             if let cached = VoiceProfileCache.load(from: url, engine: engine.name, modelHash: engine.modelHash,

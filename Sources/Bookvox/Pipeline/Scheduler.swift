@@ -4,7 +4,8 @@
 // (admitted, not yet final). Every segment is computed from its own request and seed only, and every
 // verdict from its own audio, so results never depend on scheduling. Results are committed through the
 // sink as they complete; a take that fails (engine error or checks) is followed by the next take until
-// the sink keeps one.
+// the sink keeps one. A book with a cast has several voices, each with its engine instance and prepared profile
+// (`CastVoiceEngine`); a batch only ever holds segments of one voice.
 import AudioDSP
 import Dispatch
 import Foundation
@@ -23,9 +24,12 @@ public struct SegmentJob: Sendable {
     public var codes: GeneratedCodes?
     /// First take of the segment's current round of takes (the take budget counts from here).
     public var cycleStart: Int
+    /// The cast voice that reads it; nil: the book's default voice.
+    public var voice: String?
 
     public init(request: SegmentRequest, segmentID: Int64, contentID: String, chapter: Int, codes: GeneratedCodes? = nil,
-                cycleStart: Int? = nil) {
+                cycleStart: Int? = nil, voice: String? = nil) {
+        self.voice = voice
         self.request = request
         self.segmentID = segmentID
         self.contentID = contentID
@@ -78,9 +82,22 @@ public struct SchedulerResult: Sendable {
     public var fatal: Error?
 }
 
+/// A cast voice as the scheduler uses it: the engine instance that speaks it and its prepared profile.
+public struct CastVoiceEngine: @unchecked Sendable {
+    public var engine: SpeechEngine
+    public var profile: VoiceProfile
+
+    public init(engine: SpeechEngine, profile: VoiceProfile) {
+        self.engine = engine
+        self.profile = profile
+    }
+}
+
 public final class Scheduler: @unchecked Sendable {
     private let engine: SpeechEngine
     private let voice: VoiceProfile
+    /// The cast's other voices by name (jobs whose `voice` is nil or not here use `engine` and `voice`).
+    private let castVoices: [String: CastVoiceEngine]
     private let sink: SchedulerSink
     private let limits: SchedulerLimits
     private let cancel: CancellationFlag
@@ -99,9 +116,10 @@ public final class Scheduler: @unchecked Sendable {
     private let log = Logger(label: "bookvox.scheduler")
 
     public init(engine: SpeechEngine, voice: VoiceProfile, sink: SchedulerSink, limits: SchedulerLimits,
-                cancel: CancellationFlag) {
+                cancel: CancellationFlag, castVoices: [String: CastVoiceEngine] = [:]) {
         self.engine = engine
         self.voice = voice
+        self.castVoices = castVoices
         self.sink = sink
         self.limits = limits
         self.cancel = cancel
@@ -145,8 +163,15 @@ public final class Scheduler: @unchecked Sendable {
         return fatal != nil
     }
 
-    /// Segments decoded together (the engine's preferred batch; 1 = one `generate` call per segment).
-    private var batchSize: Int { Swift.max(1, engine.preferredBatchSize) }
+    /// Segments decoded together (the largest preferred batch of the voices' engines; 1 = one `generate` call per segment).
+    private var batchSize: Int {
+        Swift.max(1, ([engine] + castVoices.values.map(\.engine)).map(\.preferredBatchSize).max() ?? 1)
+    }
+
+    /// The engine and profile that speak `job`.
+    private func voiceEngine(_ job: SegmentJob) -> CastVoiceEngine {
+        job.voice.flatMap { castVoices[$0] } ?? CastVoiceEngine(engine: engine, profile: voice)
+    }
 
     /// Runs the generate stage on admitted jobs, in admission order, `batchSize` at a time. A partial batch waits
     /// while more jobs are still to be admitted: a batch's decode step costs about the same for 1 row as for 8
@@ -159,9 +184,18 @@ public final class Scheduler: @unchecked Sendable {
             let stop = stopRequested
             pendingLock.lock()
             let ready = pending.count >= batchSize || admissionFinished || stop
-            let n = ready ? Swift.min(batchSize, pending.count) : 0
-            let batch = Array(pending.prefix(n))
-            pending.removeFirst(n)
+            var batch: [(job: SegmentJob, done: @Sendable () -> Void)] = []
+            if ready, let first = pending.first {
+                // The first pending job's voice, and up to a batch of the pending jobs of that voice, in order.
+                let size = Swift.max(1, voiceEngine(first.job).engine.preferredBatchSize)
+                var taken: [Int] = []
+                for (k, item) in pending.enumerated() where item.job.voice == first.job.voice {
+                    taken.append(k)
+                    if taken.count == size { break }
+                }
+                batch = taken.map { pending[$0] }
+                for k in taken.reversed() { pending.remove(at: k) }
+            }
             pendingLock.unlock()
             if batch.isEmpty { return }
             generateStage(batch)
@@ -182,9 +216,10 @@ public final class Scheduler: @unchecked Sendable {
             }
         }
         guard !work.isEmpty else { return }
+        let speaker = voiceEngine(work[0].job)
         let results = work.count == 1
-            ? [Result { try engine.generate(work[0].job.request, voice: voice) }]
-            : engine.generateBatch(work.map(\.job.request), voice: voice)
+            ? [Result { try speaker.engine.generate(work[0].job.request, voice: speaker.profile) }]
+            : speaker.engine.generateBatch(work.map(\.job.request), voice: speaker.profile)
         for (item, result) in zip(work, results) {
             do {
                 let codes = try result.get()
@@ -199,9 +234,10 @@ public final class Scheduler: @unchecked Sendable {
     private func renderStage(_ job: SegmentJob, codes: GeneratedCodes, done: @escaping @Sendable () -> Void) {
         var audio: AudioBuffer
         do {
-            audio = try engine.render(codes, request: job.request, voice: voice)
+            let speaker = voiceEngine(job)
+            audio = try speaker.engine.render(codes, request: job.request, voice: speaker.profile)
             // An engine without a rate control of its own: the rendered take is time-stretched (pitch kept).
-            if job.request.rate != 1, !engine.speaksAtRate {
+            if job.request.rate != 1, !speaker.engine.speaksAtRate {
                 audio = TimeStretch.changeSpeed(audio, rate: job.request.rate)
             }
         } catch {

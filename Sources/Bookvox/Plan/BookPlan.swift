@@ -23,9 +23,14 @@ public struct PlannedSegment: Codable, Sendable, Equatable {
     public var engineText: String?
     /// This segment's own speaking rate (e.g. its voice's); nil: the book's rate.
     public var rate: Double?
+    /// The cast voice that reads it (the cast's default voice included); nil: the voice given on the command line.
+    public var voice: String?
 
+    /// `identityVoice`: the voice when it is not the book's default (part of the content id); nil for the default.
     public init(key: String, chapter: Int, index: Int, paragraph: Int, sourceText: String,
-                normalizedText: String, boundary: String, sourceLine: Int, occurrence: Int = 0) {
+                normalizedText: String, boundary: String, sourceLine: Int, occurrence: Int = 0,
+                voice: String? = nil, identityVoice: String? = nil) {
+        self.voice = voice
         self.key = key
         self.chapter = chapter
         self.index = index
@@ -35,7 +40,7 @@ public struct PlannedSegment: Codable, Sendable, Equatable {
         self.boundary = boundary
         self.sourceLine = sourceLine
         self.occurrence = occurrence
-        self.contentID = SegmentIdentity.contentID(normalizedText: normalizedText, occurrence: occurrence)
+        self.contentID = SegmentIdentity.contentID(normalizedText: normalizedText, occurrence: occurrence, voice: identityVoice)
     }
 
     /// The text the engine is given.
@@ -82,6 +87,8 @@ public struct BookPlan: Codable, Sendable, Equatable {
     /// Front matter `pace:` and `rate:`.
     public var pace: PauseSettings? = nil
     public var rate: Double? = nil
+    /// The cast of voices (Markdown front matter), clip paths made absolute; nil: one voice (`--voice`).
+    public var cast: BookCast?
 
     public init(title: String, author: String?, narrator: String?, language: String, seed: UInt64?,
                 sourcePath: String, chapters: [PlannedChapter], publisher: String? = nil, date: String? = nil,
@@ -115,6 +122,17 @@ public struct BookPlan: Codable, Sendable, Equatable {
                 chapters[c].segments[s].engineText = applied == text ? nil : applied
             }
         }
+    }
+    /// The cast voices the segments name (the default voice included).
+    public var usedVoices: Set<String> { Set(segments.compactMap(\.voice)) }
+
+    /// Whether `voice` (a segment's) is read by the book's default voice.
+    public func isDefaultVoice(_ voice: String?) -> Bool { voice == nil || voice == cast?.defaultVoice }
+
+    /// The cast voice's own speaking rate (`rate:` in its entry; it multiplies the book's rate); nil: none given.
+    public func voiceRate(_ voice: String?) -> Double? {
+        guard let voice else { return nil }
+        return cast?.voices.first { $0.name == voice }?.rate
     }
     public var characterCount: Int { chapters.reduce(0) { $0 + $1.characterCount } }
 

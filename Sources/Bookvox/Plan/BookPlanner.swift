@@ -18,6 +18,18 @@ public enum BookPlanner {
         }
         var result = plan(book)
         result.reading = reading
+        // Clip paths are relative to the book file; the project records them absolute (resume runs from anywhere).
+        let dir = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+        func absolute(_ p: String?) -> String? {
+            p.map { ($0 as NSString).isAbsolutePath ? $0 : dir.appendingPathComponent($0).standardizedFileURL.path }
+        }
+        if var cast = result.cast {
+            for i in cast.voices.indices {
+                cast.voices[i].clip = absolute(cast.voices[i].clip)
+                cast.voices[i].emotionClip = absolute(cast.voices[i].emotionClip)
+            }
+            result.cast = cast
+        }
         return result
     }
 
@@ -36,14 +48,20 @@ public enum BookPlanner {
     public static func plan(_ book: Book) -> BookPlan {
         let language = book.metadata.language
         let titleOccurrences = SegmentIdentity.occurrences(of: book.chapters.map(\.title))
+        let defaultVoice = book.metadata.cast?.defaultVoice
         let chapters = zip(book.chapters, titleOccurrences).map { ch, titleOccurrence in
             let normalized = ch.segments.map { TextNormalizer.normalize($0.text, language: language) }
-            let occurrences = SegmentIdentity.occurrences(of: normalized)
+            // Occurrences count per voice (SegmentIdentity): the default voice's texts alone, as without a cast.
+            let identityVoices = ch.segments.map { s in s.voice == defaultVoice ? nil : s.voice }
+            let occurrences = SegmentIdentity.occurrences(of: zip(normalized, identityVoices).map { text, voice in
+                voice.map { "\($0)\u{1F}\(text)" } ?? text
+            })
             let segments = ch.segments.indices.map { i in
                 let s = ch.segments[i]
                 return PlannedSegment(key: s.key, chapter: s.chapter, index: s.index, paragraph: s.paragraph,
                                       sourceText: s.text, normalizedText: normalized[i], boundary: s.boundary.rawValue,
-                                      sourceLine: s.sourceLine, occurrence: occurrences[i])
+                                      sourceLine: s.sourceLine, occurrence: occurrences[i],
+                                      voice: s.voice ?? defaultVoice, identityVoice: identityVoices[i])
             }
             return PlannedChapter(number: ch.index, title: ch.title, segments: segments, titleOccurrence: titleOccurrence)
         }
@@ -54,6 +72,7 @@ public enum BookPlanner {
         plan.pronunciations = m.pronunciations
         plan.pace = m.pace
         plan.rate = m.rate
+        plan.cast = m.cast
         return plan
     }
 }

@@ -11,13 +11,18 @@
 // chapters) that only guides which stored row a planned segment takes over (its take, flag, audio):
 // rows of the same chapter first, then rows of any chapter with the same content id. The anchor is
 // not part of the seed, so renumbering or renaming a chapter re-synthesizes nothing.
+//
+// A segment read by a cast voice other than the book's default has that voice's name in its content id (and
+// so in its seed), and counts occurrences among the segments of that voice: moving a line to another voice is a
+// new segment, while the default voice's segments keep exactly the identity they have in a book without a cast.
 import Foundation
 import Neural
 
 public enum SegmentIdentity {
     /// sha256 over the length-prefixed fields (normalized text, occurrence index).
-    public static func contentID(normalizedText: String, occurrence: Int) -> String {
-        Hashing.fieldsDigest(["segment-content", normalizedText, String(occurrence)])
+    public static func contentID(normalizedText: String, occurrence: Int, voice: String? = nil) -> String {
+        guard let voice else { return Hashing.fieldsDigest(["segment-content", normalizedText, String(occurrence)]) }
+        return Hashing.fieldsDigest(["segment-content", normalizedText, String(occurrence), "voice", voice])
     }
 
     /// Identifies a chapter by its heading, not its number.

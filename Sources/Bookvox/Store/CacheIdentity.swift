@@ -23,6 +23,18 @@ public struct EngineIdentity: Sendable, Equatable {
     }
 }
 
+/// What a cast voice adds to its segments' cache identity: its clip (sha256 with the transcript) and the identity of
+/// the engine instance that speaks it (its settings hold a preset speaker, design text, emotion or espeak voice).
+public struct VoiceIdentity: Sendable, Equatable {
+    public var voiceHash: String?
+    public var engine: EngineIdentity
+
+    public init(voiceHash: String?, engine: EngineIdentity) {
+        self.voiceHash = voiceHash
+        self.engine = engine
+    }
+}
+
 public enum CacheIdentity {
     /// sha256 over the length-prefixed fields, so no two field lists collide. `normalizedText` is the text the
     /// engine is given (the segment's engine text where the lexicon changed it). The speaking rate is a field only

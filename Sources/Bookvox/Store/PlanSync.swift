@@ -32,7 +32,11 @@ extension JobStore {
     /// changed (voice, engine, settings) is queued again from take 1; planned segments without a row are new.
     /// Keys are reassigned from the plan, so they always read as the current book's addresses.
     @discardableResult
-    public func sync(plan: BookPlan, book: BookRecord, engine: EngineIdentity) throws -> PlanSyncSummary {
+    ///
+    /// `voices`: the cache identity inputs of the cast's voices other than the default (RenderCast); a segment of the
+    /// default voice has the book's voice and `engine`, exactly as in a book without a cast.
+    public func sync(plan: BookPlan, book: BookRecord, engine: EngineIdentity,
+                     voices: [String: VoiceIdentity] = [:]) throws -> PlanSyncSummary {
         try write { db in
             try book.save(db)
             // A chapter number's export record describes the files under that number, whatever chapter is there
@@ -69,10 +73,12 @@ extension JobStore {
             let bookRate = book.storedPace.rate
             for (i, item) in planned.enumerated() {
                 let seg = item.segment
-                let rate = seg.rate ?? bookRate
+                let voice = plan.isDefaultVoice(seg.voice) ? nil : seg.voice.flatMap { voices[$0] }
+                // The book's rate times the segment's voice's own rate (a cast voice's `rate:`).
+                let rate = seg.rate ?? bookRate * (plan.voiceRate(seg.voice) ?? 1)
                 let identity = CacheIdentity.of(normalizedText: seg.textForEngine, language: plan.language,
-                                                voiceHash: book.voiceSha256, engine: engine, bookSeed: book.bookSeed,
-                                                rate: rate)
+                                                voiceHash: voice.map(\.voiceHash) ?? book.voiceSha256, engine: voice?.engine ?? engine,
+                                                bookSeed: book.bookSeed, rate: rate)
                 var rec: SegmentRecord
                 if let j = matches[i] {
                     rec = stored[j]
@@ -105,6 +111,7 @@ extension JobStore {
                 rec.chapterAnchor = item.chapter.anchor
                 rec.engineText = seg.engineText
                 rec.rate = rate == 1 ? nil : rate
+                rec.voice = seg.voice
                 try rec.save(db)
             }
             let kept = Set(matches.compactMap { $0 })

@@ -49,6 +49,8 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var lexiconPath: String? = nil
     /// JSON of the StoredPace (pauses and rate from the front matter and the command line; nil: none set).
     public var pace: String? = nil
+    /// JSON of the book's cast of voices (BookCast; nil: one voice, `--voice`).
+    public var cast: String? = nil
 
     public init(title: String, author: String?, narrator: String?, language: String, seed: Int64, sourcePath: String,
                 engine: String, voiceSha256: String?, voicePath: String?, bitrateKbps: Int, engineSettings: EngineOptions? = nil) {
@@ -99,6 +101,16 @@ public struct BookRecord: Codable, Sendable, FetchableRecord, PersistableRecord 
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
             pace = newValue == StoredPace() ? nil : (try? encoder.encode(newValue)).map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
+    /// `cast` decoded (nil when absent or unreadable).
+    public var storedCast: BookCast? {
+        get { cast.flatMap { try? JSONDecoder().decode(BookCast.self, from: Data($0.utf8)) } }
+        set {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            cast = newValue.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
         }
     }
 
@@ -222,12 +234,14 @@ public struct SegmentRecord: Codable, Sendable, FetchableRecord, MutablePersista
     public var engineText: String? = nil
     /// Speaking rate of the segment (nil: 1, the engine's natural pace).
     public var rate: Double? = nil
+    /// The cast voice that reads the segment (the cast's default voice included); nil: the voice of `--voice`.
+    public var voice: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, key, chapter, index = "position", paragraph, sourceText, normalizedText, boundary, language, state
         case take, attempts, seed, codes, codesHash, audioPath, audioSha256, sampleCount, sampleRate
         case lastError, flagReason, cacheIdentity, occurrence, contentID, chapterAnchor, cycleStart, qaScore, qaFindings
-        case awaitingRecognition, engineText, rate
+        case awaitingRecognition, engineText, rate, voice
     }
 
     /// The text the engine is given.

@@ -145,6 +145,12 @@ enum StoreMigrations {
                 t.add(column: "pace", .text)
             }
         }
+        // A cast of voices: each segment records the voice that reads it (NULL: the voice given on the command
+        // line), and the book its cast (JSON of BookCast, clip paths absolute) so `resume`/`rerender` need no book file.
+        m.registerMigration("v13-segment-voice") { db in
+            try db.alter(table: "segments") { t in t.add(column: "voice", .text) }
+            try db.alter(table: "book") { t in t.add(column: "cast", .text) }
+        }
         return m
     }
 

@@ -16,6 +16,8 @@ public enum BookError: Error, CustomStringConvertible, Equatable {
     case drmProtected(path: String, entry: String)
     /// The cover image the book names is missing or unreadable; `cover` is its path as resolved.
     case coverUnreadable(path: String, cover: String, reason: String)
+    /// A voice assignment (heading attribute, fenced div) names a voice the cast does not have.
+    case unknownVoice(path: String, line: Int, reason: String)
 
     /// File extensions `BookLoader.load` accepts, lower-cased, without the dot.
     public static let supportedExtensions = ["md", "markdown", "txt", "epub"]
@@ -24,7 +26,8 @@ public enum BookError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .fileNotFound(let p), .unreadable(let p, _), .emptyFile(let p), .binaryFile(let p, _, _),
              .unsupportedExtension(let p, _), .malformedFrontMatter(let p, _, _), .noSpeakableText(let p),
-             .invalidEPUB(let p, _, _), .drmProtected(let p, _), .coverUnreadable(let p, _, _):
+             .invalidEPUB(let p, _, _), .drmProtected(let p, _), .coverUnreadable(let p, _, _),
+             .unknownVoice(let p, _, _):
             return p
         }
     }
@@ -32,7 +35,7 @@ public enum BookError: Error, CustomStringConvertible, Equatable {
     /// 1-based line the error refers to, when it refers to one.
     public var line: Int? {
         switch self {
-        case .binaryFile(_, let l, _), .malformedFrontMatter(_, let l, _): return l
+        case .binaryFile(_, let l, _), .malformedFrontMatter(_, let l, _), .unknownVoice(_, let l, _): return l
         default: return nil
         }
     }
@@ -55,7 +58,7 @@ public enum BookError: Error, CustomStringConvertible, Equatable {
                 + ". Convert the book to EPUB, Markdown or plain text, or rename it if it already is one."
         case .malformedFrontMatter(let p, let line, let reason):
             return "\(p):\(line): malformed front matter: \(reason). "
-                + "Fix the YAML block between the '---' lines at the top of the file (keys: title, author, narrator, language, seed, cover, publisher, date, description, image-alt-text)."
+                + "Fix the YAML block between the '---' lines at the top of the file (keys: title, author, narrator, language, seed, cover, publisher, date, description, image-alt-text, voices, dialogue, chapter-voices)."
         case .noSpeakableText(let p):
             return "\(p): the book has no speakable text (no letters or digits outside markup). "
                 + "Check that the file holds the book's text and not only front matter, headings markup or comments."
@@ -68,6 +71,8 @@ public enum BookError: Error, CustomStringConvertible, Equatable {
         case .coverUnreadable(let p, let cover, let reason):
             return "\(p): the cover image \(cover) could not be read (\(reason)). "
                 + "Fix the `cover:` path in the front matter (it is relative to the book file) or remove the line."
+        case .unknownVoice(let p, let line, let reason):
+            return "\(p):\(line): \(reason)."
         }
     }
 }

@@ -86,6 +86,8 @@ public enum BookLoader {
     /// Segments a reader's chapters into the book.
     private static func build(_ document: SourceDocument, sourcePath: String, options: SegmenterOptions) throws -> Book {
         let metadata = document.metadata.sanitizedForTags(fallbackTitle: defaultTitle(sourcePath))
+        var options = options
+        if options.dialogueVoice == nil { options.dialogueVoice = metadata.cast?.dialogueVoice }
         let chapters = document.chapters.enumerated().map { i, source in
             ChapterSegmenter.segment(source, number: i + 1, bookTitle: metadata.title, options: options)
         }

@@ -42,6 +42,8 @@ public struct BookMetadata: Codable, Sendable, Equatable {
     public var pace: PauseSettings?
     /// Front matter `rate:` (speaking rate factor; nil: 1).
     public var rate: Double?
+    /// The cast of voices (Markdown front matter `voices:` / `dialogue:`); nil: one voice, as given on the command line.
+    public var cast: BookCast?
 
     public init(title: String, author: String? = nil, narrator: String? = nil,
                 language: String = "en", seed: UInt64? = nil, cover: String? = nil, readsImageAltText: Bool = false) {
@@ -75,8 +77,12 @@ public struct Segment: Codable, Sendable, Equatable {
     public var boundary: Boundary
     /// 1-based line in the book file where the segment starts.
     public var sourceLine: Int
+    /// The cast voice that reads it (a chapter's, a passage's or the dialogue voice); nil: the book's default voice.
+    public var voice: String?
 
-    public init(chapter: Int, index: Int, paragraph: Int, text: String, boundary: Boundary, sourceLine: Int) {
+    public init(chapter: Int, index: Int, paragraph: Int, text: String, boundary: Boundary, sourceLine: Int,
+                voice: String? = nil) {
+        self.voice = voice
         self.key = "\(chapter).\(index)"
         self.chapter = chapter
         self.index = index
@@ -184,6 +190,9 @@ public struct SegmenterOptions: Sendable {
     public var maxCharacters: Int = SegmenterOptions.defaultMaxCharacters
     /// Fragments with fewer words than this are merged into a neighbouring segment (0 disables merging).
     public var mergeWordsBelow: Int = 3
+    /// The voice of quoted speech: when set, quotations become segments of their own in this voice. Set from the
+    /// book's cast (`dialogue:`) when nil.
+    public var dialogueVoice: String? = nil
 
     public init(maxCharacters: Int = SegmenterOptions.defaultMaxCharacters, mergeWordsBelow: Int = 3) {
         self.maxCharacters = maxCharacters

@@ -7,7 +7,8 @@ import Yams
 enum FrontMatter {
     private static let logger = Logger(label: "bookvox.text.frontmatter")
     static let knownKeys = ["title", "author", "narrator", "language", "seed", "cover", "publisher", "date", "description",
-                            "image-alt-text", "pronunciations", "pace", "rate"]
+                            "image-alt-text", "pronunciations", "pace", "rate", "voices", "cast", "dialogue",
+                            "chapter-voices"]
 
     /// Finds a front matter block at the top of `lines` ("---" … "---" or "...").
     /// Returns the YAML lines' index range and the index of the first body line, or nil when absent.
@@ -40,6 +41,8 @@ enum FrontMatter {
                 path: path, line: firstLine + (root.mark?.line ?? 1) - 1,
                 reason: "expected 'key: value' lines (a YAML mapping) but found a \(kind(root))")
         }
+        var dialogue: (name: String, line: Int)?
+        var chapterVoices: [ChapterVoice] = []
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             let line = firstLine + (value.mark?.line ?? keyNode.mark?.line ?? 1) - 1
@@ -111,9 +114,33 @@ enum FrontMatter {
                 } catch {
                     throw BookError.malformedFrontMatter(path: path, line: line, reason: "rate: \(error.description)")
                 }
+            case "voices", "cast":
+                guard meta.cast == nil else {
+                    throw BookError.malformedFrontMatter(path: path, line: line, reason: "the cast is given twice ('voices' and 'cast')")
+                }
+                meta.cast = try CastFrontMatter.parse(value, keyLine: firstLine + (keyNode.mark?.line ?? 1) - 1,
+                                                      firstLine: firstLine, path: path)
+            case "dialogue":
+                if let t = try text() { dialogue = (t, line) }
+            case "chapter-voices":
+                chapterVoices = try CastFrontMatter.chapterVoices(value, firstLine: firstLine, path: path)
             default:
                 logger.warning("\(path):\(line): ignoring unknown front matter key '\(key)' (known: \(knownKeys.joined(separator: ", ")))")
             }
+        }
+        if let dialogue {
+            guard let cast = meta.cast, cast.voice(named: dialogue.name) != nil else {
+                throw BookError.malformedFrontMatter(path: path, line: dialogue.line,
+                                                     reason: "'dialogue': " + (meta.cast ?? BookCast()).unknown(dialogue.name))
+            }
+            meta.cast?.dialogueVoice = dialogue.name
+        }
+        for entry in chapterVoices {
+            guard let cast = meta.cast, cast.voice(named: entry.voice) != nil else {
+                throw BookError.malformedFrontMatter(path: path, line: entry.line,
+                                                     reason: "'chapter-voices': " + (meta.cast ?? BookCast()).unknown(entry.voice))
+            }
+            meta.cast?.chapterVoices.append(entry)
         }
         return meta
     }

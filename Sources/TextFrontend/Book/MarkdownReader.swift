@@ -14,6 +14,9 @@
 //   blocks of <script>, <style>, <pre> and <textarea> up to their closing tag, and HTML tags elsewhere (their
 //   text is read);
 // - images: not read unless the front matter says `image-alt-text: read`, which reads their alt text.
+// Voices (the front matter's cast): a heading attribute `{voice=NAME}` sets a chapter's voice, a fenced div
+// `::: {voice=NAME}` … `:::` a passage's (VoiceAttributes.swift); a name the cast lacks is an error with its line.
+// Without a voice, `:::` lines are read as before (scene breaks), so books without a cast read as they did.
 // Every line is looked at once, so reading is linear in the file's length.
 import Foundation
 import Logging
@@ -44,6 +47,11 @@ enum MarkdownReader {
             bodyStart = fm.bodyStart
         }
         var builder = Builder(imageAltText: meta.readsImageAltText)
+        let cast = meta.cast ?? BookCast()
+        func checkVoice(_ name: String, _ line: Int) throws -> String {
+            guard cast.voice(named: name) != nil else { throw BookError.unknownVoice(path: path, line: line, reason: cast.unknown(name)) }
+            return name
+        }
         var fence: Fence?
         var rawHTMLEnd: String?
         var inTable = false
@@ -75,6 +83,19 @@ enum MarkdownReader {
                 fence = Fence(marker: f.marker, length: f.length, quoteDepth: depth)
                 continue
             }
+            if depth == 0, let div = VoiceAttributes.divFence(line), div.voice != nil || !builder.divVoices.isEmpty {
+                builder.flush()
+                inTable = false
+                inList = false
+                if let v = div.voice {
+                    builder.divVoices.append(try checkVoice(v, lineNo))
+                } else if div.isBare {
+                    builder.divVoices.removeLast()
+                } else {
+                    builder.divVoices.append(builder.divVoices[builder.divVoices.count - 1])  // a nested div without a voice
+                }
+                continue
+            }
             if let g = rawHTMLStart.firstMatch(line), let tag = g[1] {
                 builder.flush()
                 inTable = false
@@ -94,8 +115,11 @@ enum MarkdownReader {
                 builder.flush()
                 inTable = false
                 inList = false
-                let heading = SourceParagraph(text: builder.reduce(h.text), line: lineNo)
-                if h.level <= 2 { builder.startChapter(heading) } else { builder.addParagraph(heading) }
+                let attributed = VoiceAttributes.heading(h.text)
+                let voice = try attributed.voice.map { try checkVoice($0, lineNo) }
+                let heading = SourceParagraph(text: builder.reduce(attributed.text), line: lineNo,
+                                              voice: voice ?? builder.divVoices.last)
+                if h.level <= 2 { builder.startChapter(heading, voice: voice) } else { builder.addParagraph(heading) }
                 continue
             }
             if MarkdownTable.isDelimiterRow(line), let header = builder.pending.last, builder.pendingQuoted == (depth > 0),
@@ -106,8 +130,9 @@ enum MarkdownReader {
                 tableDepth = depth
                 continue
             }
-            if depth == 0, setextH1.matches(line), let p = builder.pendingSingleLine() {
+            if depth == 0, setextH1.matches(line), var p = builder.pendingSingleLine() {
                 builder.discardPending()
+                p.voice = builder.divVoices.last
                 builder.startChapter(p)
                 continue
             }
@@ -131,7 +156,22 @@ enum MarkdownReader {
             builder.append(line, lineNo)
         }
         builder.flush()
-        return SourceDocument(metadata: meta, chapters: builder.finish())
+        var chapters = builder.finish()
+        try Self.assignChapterVoices(cast.chapterVoices, to: &chapters, path: path)
+        return SourceDocument(metadata: meta, chapters: chapters)
+    }
+
+    /// The front matter's `chapter-voices:` (by number, or by title as the heading reads); a heading attribute wins.
+    private static func assignChapterVoices(_ entries: [ChapterVoice], to chapters: inout [SourceChapter], path: String) throws {
+        for entry in entries {
+            let index = Int(entry.chapter).map { $0 - 1 }
+                ?? chapters.firstIndex { $0.heading.map { $0.text.collapsingWhitespace } == entry.chapter.collapsingWhitespace }
+            guard let i = index, chapters.indices.contains(i) else {
+                throw BookError.malformedFrontMatter(path: path, line: entry.line, reason: "'chapter-voices' names chapter '\(entry.chapter)', "
+                    + "which the book does not have (it has \(chapters.count) chapters; give a number from 1 or a title as its heading reads)")
+            }
+            if chapters[i].voice == nil { chapters[i].voice = entry.voice }
+        }
     }
 
     /// An ATX heading: up to 3 spaces, 1–6 `#`, then a space, a tab or the end of the line; the text without
@@ -199,6 +239,8 @@ enum MarkdownReader {
         var chapters: [SourceChapter] = [SourceChapter(heading: nil)]
         var pending: [(text: String, line: Int)] = []
         var pendingQuoted = false
+        /// Voices of the open fenced divs, innermost last.
+        var divVoices: [String] = []
 
         init(imageAltText: Bool) { self.imageAltText = imageAltText }
 
@@ -217,7 +259,7 @@ enum MarkdownReader {
             defer { pending = []; pendingQuoted = false }
             guard let first = pending.first else { return }
             let raw = pending.map(\.text).joined(separator: "\n")
-            addParagraph(SourceParagraph(text: reduce(raw), line: first.line))
+            addParagraph(SourceParagraph(text: reduce(raw), line: first.line, voice: divVoices.last))
         }
 
         /// Adds a paragraph; one with no letters or digits (a decorative separator) is a scene break.
@@ -231,8 +273,8 @@ enum MarkdownReader {
 
         mutating func sceneBreak() { chapters[chapters.count - 1].markSceneBreak() }
 
-        mutating func startChapter(_ heading: SourceParagraph) {
-            chapters.append(SourceChapter(heading: heading))
+        mutating func startChapter(_ heading: SourceParagraph, voice: String? = nil) {
+            chapters.append(SourceChapter(heading: heading, voice: voice))
         }
 
         /// Drops the implicit leading chapter when it has nothing to say.

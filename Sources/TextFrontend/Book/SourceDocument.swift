@@ -9,6 +9,8 @@ struct SourceParagraph: Equatable {
     var line: Int
     /// A scene break (thematic break, decorative separator) follows this paragraph.
     var sceneBreakAfter = false
+    /// The voice a fenced div (or a heading attribute) assigns; nil: the chapter's.
+    var voice: String? = nil
 }
 
 struct SourceChapter: Equatable {
@@ -19,6 +21,8 @@ struct SourceChapter: Equatable {
     /// The chapter's title when the book gives one apart from the heading (an EPUB's table of contents); nil: the
     /// heading's text (or the book title for an implicit chapter).
     var title: String? = nil
+    /// The chapter's voice (heading attribute `{voice=NAME}`); nil: the book's default voice.
+    var voice: String? = nil
 
     var hasSpeakableBody: Bool { paragraphs.contains { $0.text.hasSpeakableText } }
 
