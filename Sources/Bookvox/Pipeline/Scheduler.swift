@@ -232,14 +232,13 @@ public final class Scheduler: @unchecked Sendable {
     }
 
     private func renderStage(_ job: SegmentJob, codes: GeneratedCodes, done: @escaping @Sendable () -> Void) {
-        var audio: AudioBuffer
+        let audio: AudioBuffer
         do {
             let speaker = voiceEngine(job)
-            audio = try speaker.engine.render(codes, request: job.request, voice: speaker.profile)
+            let rendered = try speaker.engine.render(codes, request: job.request, voice: speaker.profile)
             // An engine without a rate control of its own: the rendered take is time-stretched (pitch kept).
-            if job.request.rate != 1, !speaker.engine.speaksAtRate {
-                audio = TimeStretch.changeSpeed(audio, rate: job.request.rate)
-            }
+            audio = job.request.rate != 1 && !speaker.engine.speaksAtRate
+                ? TimeStretch.changeSpeed(rendered, rate: job.request.rate) : rendered
         } catch {
             return generateQueue.async { self.retryOrFail(job, error: error, done: done) }
         }
