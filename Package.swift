@@ -91,6 +91,7 @@ let package = Package(
         .testTarget(name: "WhisperTests", dependencies: ["Whisper", "TestSupport"]),
         .testTarget(name: "BookvoxTests", dependencies: [
             "Bookvox", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
     ]
 )
