@@ -20,7 +20,7 @@ final class XHTMLSentenceMarkerTests: XCTestCase {
     }
 
     func testWrapsAcrossInlineMarkup() throws {
-        let input = doc(#"<h1>Chapter&#160;One</h1><p>He said <em>no</em>. <em>Then <b>left</b>.</em> A note<a epub:type="noteref" href="#n">1</a> here.</p><p id="s1-4">Last one</p>"#)
+        let input = doc(##"<h1>Chapter&#160;One</h1><p>He said <em>no</em>. <em>Then <b>left</b>.</em> A note<a epub:type="noteref" href="#n">1</a> here.</p><p id="s1-4">Last one</p>"##)
         let r = XHTMLSentenceMarker.mark(documents: [("a.xhtml", input)], sentences: [
             SentenceText(key: "1.0", id: "s1-0", text: "Chapter One"),
             SentenceText(key: "1.1", id: "s1-1", text: "He said no."),
@@ -29,7 +29,7 @@ final class XHTMLSentenceMarkerTests: XCTestCase {
             SentenceText(key: "1.4", id: "s1-4", text: "Last one"),
         ], css: ".x { color: red; }")
         XCTAssertEqual(r.unlocated, [])
-        XCTAssertEqual(r.documents[0].marked.map(\.id), ["s1-0", "s1-1", "s1-2", "s1-3", "s1-4-2"])
+        XCTAssertEqual(r.documents[0].marked.map { $0.id }, ["s1-0", "s1-1", "s1-2", "s1-3", "s1-4-2"])
         XCTAssertEqual(try body(r.documents[0].data), "<h1><span id=\"s1-0\">Chapter\u{A0}One</span></h1><p><span id=\"s1-1\">He said <em>no</em>.</span> "
             + "<em><span id=\"s1-2\">Then <b>left</b>.</span></em> <span id=\"s1-3\">A note<a epub:type=\"noteref\" href=\"#n\">1</a> here.</span></p>"
             + "<p id=\"s1-4\"><span id=\"s1-4-2\">Last one</span></p>")

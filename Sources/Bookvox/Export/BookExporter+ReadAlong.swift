@@ -64,9 +64,11 @@ extension BookExporter {
         if !built.unlocated.isEmpty {
             let total = chapters.reduce(0) { $0 + $1.sentences.count }
             let shown = built.unlocated.prefix(5).joined(separator: ", ")
-            log.warning("the read-along EPUB: \(built.unlocated.count) of \(total) sentences could not be located in the book's "
-                + "XHTML (segments \(shown)\(built.unlocated.count > 5 ? ", …" : "")); they are not highlighted and the "
-                + "read-along skips their audio (the chapter MP3s still have it)")
+            let more = built.unlocated.count > 5 ? ", …" : ""
+            let message = "the read-along EPUB: \(built.unlocated.count) of \(total) sentences could not be located in the book's "
+                + "XHTML (segments \(shown)\(more)); they are not highlighted and the read-along skips their audio (the chapter "
+                + "MP3s still have it)"
+            log.warning("\(message)")
         }
         return try writer.writeFile(at: path) { temp in try EPUBZipWriter.write(built.files, to: temp) }
     }

@@ -1,4 +1,4 @@
-// EPUB 3 Media Overlay documents (SMIL 3.0): one per content document, a `<seq>` of `<par>`s in reading order,
+// EPUB 3 Media Overlay documents (SMIL 3.0): one per content document, its `<par>`s in reading order,
 // each pointing a sentence's span (`doc.xhtml#s3-17`) at its clip of the chapter audio. Clock values are full
 // SMIL clock values with milliseconds ("0:01:02.345"); a clip's times are the milliseconds the subtitles use
 // (BookTimeline.milliseconds of the segment's first and end sample in the chapter master).
@@ -20,15 +20,14 @@ enum MediaOverlaySMIL {
         <?xml version="1.0" encoding="UTF-8"?>
         <smil xmlns="http://www.w3.org/ns/SMIL" xmlns:epub="http://www.idpf.org/2007/ops" version="3.0">
           <body>
-            <seq id="seq1" epub:textref="\(XMLText.attribute(textHref))">
 
         """
         for c in clips {
-            out += "      <par id=\"par-\(XMLText.attribute(c.textID))\">"
+            out += "    <par id=\"par-\(XMLText.attribute(c.textID))\">"
             out += "<text src=\"\(XMLText.attribute(textHref))#\(XMLText.attribute(c.textID))\"/>"
             out += "<audio src=\"\(XMLText.attribute(c.audioHref))\" clipBegin=\"\(clock(c.beginMs))\" clipEnd=\"\(clock(c.endMs))\"/></par>\n"
         }
-        out += "    </seq>\n  </body>\n</smil>\n"
+        out += "  </body>\n</smil>\n"
         return Data(out.utf8)
     }
 

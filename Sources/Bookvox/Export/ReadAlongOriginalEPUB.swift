@@ -62,12 +62,15 @@ enum ReadAlongOriginalEPUB {
             let docDir = ReadAlongEPUB.directory(of: d.path)
             var clips: [OverlayClip] = []
             for m in d.marked {
-                guard let (s, c) = byKey[m.key] else { continue }
-                let audio = audioPaths[c.number] ?? {
-                    let p = freshPath(inPackageDir("bookvox-audio/\(c.baseName).mp3"))
-                    audioPaths[c.number] = p
-                    return p
-                }()
+                guard let entry = byKey[m.key] else { continue }
+                let s = entry.sentence, c = entry.chapter
+                let audio: String
+                if let known = audioPaths[c.number] {
+                    audio = known
+                } else {
+                    audio = freshPath(inPackageDir("bookvox-audio/\(c.baseName).mp3"))
+                    audioPaths[c.number] = audio
+                }
                 clips.append(OverlayClip(textID: m.id, audioHref: ReadAlongEPUB.relative(audio, from: docDir),
                                          beginMs: s.beginMs, endMs: s.endMs))
             }

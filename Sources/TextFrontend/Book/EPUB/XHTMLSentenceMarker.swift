@@ -7,7 +7,9 @@
 // numbers, ruby annotations, tables… are passed over) and compared letters and digits only, case-folded, so
 // whitespace, punctuation, soft hyphens and markup between words do not matter. Sentences are searched in reading
 // order, each from where the previous one was found (across documents in spine order; a match never spans two
-// documents); one not found leaves the position where it was.
+// documents); one not found leaves the position where it was. The span then takes in the punctuation the sentence
+// starts and ends with (an opening quote, the full stop and closing quote) where the text has the same characters
+// right before and after the match.
 // Wrapping: a sentence inside one text node is wrapped there. One that spans several nodes is wrapped at the
 // level of their lowest common ancestor: the nodes on the way up must hold nothing but whitespace before the
 // sentence (at its start) and after it (at its end), and what is wrapped must be phrasing content (no block
@@ -56,7 +58,7 @@ public enum XHTMLSentenceMarker {
                 let doc = try LibXMLDocument(data: document.data, name: document.path)
                 parsed.append(doc)
                 results.append(MarkedXHTML(path: document.path, data: nil, marked: [], problem: nil))
-                if let root = doc.root, let body = root.pointee.name.map({ String(cString: $0) }) == "body" ? root
+                if let root = doc.root, let body = LibXMLTree.name(root) == "body" ? Optional(root)
                     : LibXMLTree.children(root).first(where: { LibXMLTree.isElement($0) && LibXMLTree.name($0) == "body" }) {
                     stream.collect(body, document: d, insideSup: false)
                 }
@@ -81,7 +83,17 @@ public enum XHTMLSentenceMarker {
                 continue
             }
             let end = at + pattern.count - 1
-            found[stream.locations[at].document].append((i, at, end))
+            let (lead, trail) = edgePunctuation(s.text)
+            var first = stream.fullIndex[at], last = stream.fullIndex[end]
+            for c in lead.reversed() {
+                guard first > 0, stream.chars[first - 1] == c else { break }
+                first -= 1
+            }
+            for c in trail {
+                guard last + 1 < stream.chars.count, stream.chars[last + 1] == c else { break }
+                last += 1
+            }
+            found[stream.locations[at].document].append((i, first, last))
             cursor = end + 1
         }
 
@@ -91,7 +103,7 @@ public enum XHTMLSentenceMarker {
             var marked: [(key: String, id: String)] = []
             // Last first: a split keeps the part before it in the node, so earlier matches' positions stay valid.
             for m in matches.reversed() {
-                let a = stream.locations[m.start], b = stream.locations[m.end]
+                let a = stream.charLocations[m.start], b = stream.charLocations[m.end]
                 var id = sentences[m.sentence].id
                 var n = 2
                 while ids.contains(id) { id = sentences[m.sentence].id + "-\(n)"; n += 1 }
@@ -104,11 +116,22 @@ public enum XHTMLSentenceMarker {
             }
             guard !marked.isEmpty else { continue }
             if let css { addStyle(doc, css: css) }
-            results[d].marked = marked.reversed()
+            results[d].marked = Array(marked.reversed())
             results[d].data = doc.serialized()
         }
         let order = Dictionary(sentences.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
         return (results, unlocated.sorted { (order[$0] ?? 0) < (order[$1] ?? 0) })
+    }
+
+    /// The characters before the first letter or digit and after the last one, without surrounding whitespace.
+    static func edgePunctuation(_ text: String) -> (lead: [UInt32], trail: [UInt32]) {
+        let scalars = Array(text.unicodeScalars)
+        func isWord(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || s.properties.numericType != nil }
+        guard let f = scalars.firstIndex(where: isWord), let l = scalars.lastIndex(where: isWord) else { return ([], []) }
+        let lead = scalars[..<f].drop { $0.properties.isWhitespace }.map(\.value)
+        var trail = Array(scalars[(l + 1)...].map(\.value))
+        while let t = trail.last, Unicode.Scalar(t)?.properties.isWhitespace == true { trail.removeLast() }
+        return (lead, trail)
     }
 
     /// Letters and digits of `text`, lower-cased (what sentences and documents are compared on).
@@ -137,14 +160,23 @@ public enum XHTMLSentenceMarker {
             var startByte: Int
             var endByte: Int
         }
+        /// Folded letters and digits, each with where it is and which character of `chars` it came from.
         var scalars: [UInt32] = []
         var locations: [Location] = []
+        var fullIndex: [Int] = []
+        /// Every character of the text, as it is, with where it is.
+        var chars: [UInt32] = []
+        var charLocations: [Location] = []
         var nodes: [xmlNodePtr] = []
 
-        /// A value no folded text has: matches never span two documents.
+        /// A value no text has: matches never span two documents.
         mutating func separate() {
+            let none = Location(document: -1, node: -1, startByte: 0, endByte: 0)
             scalars.append(0)
-            locations.append(Location(document: -1, node: -1, startByte: 0, endByte: 0))
+            locations.append(none)
+            fullIndex.append(chars.count)
+            chars.append(0)
+            charLocations.append(none)
         }
 
         mutating func collect(_ element: xmlNodePtr, document: Int, insideSup: Bool) {
@@ -161,10 +193,14 @@ public enum XHTMLSentenceMarker {
                         let width = UTF8.width(s)
                         folded.removeAll(keepingCapacity: true)
                         XHTMLSentenceMarker.appendFolded(s, to: &folded)
+                        let location = Location(document: document, node: node, startByte: offset, endByte: offset + width)
                         for f in folded {
                             scalars.append(f)
-                            locations.append(Location(document: document, node: node, startByte: offset, endByte: offset + width))
+                            locations.append(location)
+                            fullIndex.append(chars.count)
                         }
+                        chars.append(s.value)
+                        charLocations.append(location)
                         offset += width
                     }
                 } else if LibXMLTree.isElement(c) {
