@@ -5,6 +5,8 @@
 //   - per edited document an overlay `<document>.smil` next to it, the chapter MP3s under `bookvox-audio/` next
 //     to the package document, and the package document (EPUBPackageOverlayEditor) listing them, with
 //     `media-overlay` on the documents and the Media Overlays metadata.
+// A sentence over several paragraphs (short dialogue lines the reader joined) has a span in each, its clip shared
+// out among them by their characters (as subtitles share a long sentence's time among its cues).
 // A sentence that cannot be located in the original XHTML keeps its place in the audio but gets no overlay entry
 // (the reading system plays the chapter's clips in order and skips its audio); how many is reported as a warning.
 import Foundation
@@ -71,8 +73,16 @@ enum ReadAlongOriginalEPUB {
                     audio = freshPath(inPackageDir("bookvox-audio/\(c.baseName).mp3"))
                     audioPaths[c.number] = audio
                 }
-                clips.append(OverlayClip(textID: m.id, audioHref: ReadAlongEPUB.relative(audio, from: docDir),
-                                         beginMs: s.beginMs, endMs: s.endMs))
+                // A sentence over several blocks: its clip shared out among its spans by their characters.
+                let total = Int64(max(m.weights.reduce(0, +), 1))
+                var before: Int64 = 0
+                var begin = s.beginMs
+                for (i, id) in m.ids.enumerated() {
+                    before += Int64(m.weights[i])
+                    let end = i == m.ids.count - 1 ? s.endMs : s.beginMs + ((s.endMs - s.beginMs) * before + total / 2) / total
+                    clips.append(OverlayClip(textID: id, audioHref: ReadAlongEPUB.relative(audio, from: docDir), beginMs: begin, endMs: end))
+                    begin = end
+                }
             }
             let smilPath = freshPath((d.path as NSString).deletingPathExtension + ".smil")
             let smilID = freshID("bookvox-smil-" + item.id)

@@ -1,7 +1,9 @@
 // Adds Media Overlays to an EPUB 3 package document (OPF) by libxml2 tree edits: manifest items for the added
 // files (SMIL overlays, audio), `media-overlay` on the content documents that have an overlay, and the metadata
 // the EPUB 3 Media Overlays specification asks for — `media:duration` per overlay (refining its item) and for
-// the whole publication, `media:active-class`, `media:narrator`. Everything else of the package stays as it was.
+// the whole publication, `media:active-class`, `media:narrator`. Overlays the book had already are replaced: its
+// `media:` metadata and `media-overlay` attributes go (their SMIL files stay, unused). Everything else of the
+// package stays as it was.
 import CLibXML2
 import Foundation
 
@@ -61,6 +63,12 @@ public enum EPUBPackageOverlayEditor {
         guard let manifest = top.first(where: { LibXMLTree.name($0) == "manifest" }) else { throw EditError.missing("<manifest>") }
 
         let items = LibXMLTree.children(manifest).filter { LibXMLTree.isElement($0) && LibXMLTree.name($0) == "item" }
+        for item in items { xmlUnsetProp(item, "media-overlay") }
+        for m in LibXMLTree.children(metadata) where LibXMLTree.isElement(m) && LibXMLTree.name(m) == "meta"
+            && (LibXMLTree.attribute(m, "property") ?? "").hasPrefix("media:") {
+            xmlUnlinkNode(m)
+            xmlFreeNode(m)
+        }
         for o in overlays {
             guard let item = items.first(where: { LibXMLTree.attribute($0, "id") == o.documentID }) else {
                 throw EditError.missing("manifest item '\(o.documentID)'")

@@ -13,7 +13,10 @@
 // Wrapping: a sentence inside one text node is wrapped there. One that spans several nodes is wrapped at the
 // level of their lowest common ancestor: the nodes on the way up must hold nothing but whitespace before the
 // sentence (at its start) and after it (at its end), and what is wrapped must be phrasing content (no block
-// element: a span may not hold a paragraph). A sentence that cannot be wrapped counts as not located.
+// element: a span may not hold a paragraph). A sentence whose text runs over several blocks (two short dialogue
+// paragraphs the reader joined into one segment) gets one span per block: the first has the sentence's id, the
+// others "-p2", "-p3"…; the caller shares the sentence's clip out among them by their characters. A sentence
+// (or a part of one) that cannot be wrapped counts as not located.
 import CLibXML2
 import Foundation
 
@@ -31,12 +34,20 @@ public struct SentenceText: Sendable, Equatable {
     }
 }
 
+public struct MarkedSentence: Sendable, Equatable {
+    public var key: String
+    /// The ids of its spans in document order: one, or one per block the sentence runs over.
+    public var ids: [String]
+    /// Characters of each span's text (for sharing out the sentence's clip).
+    public var weights: [Int]
+}
+
 public struct MarkedXHTML: Sendable {
     public var path: String
     /// The edited document; nil when nothing was marked in it (it stays as it was).
     public var data: Data?
-    /// The sentences marked in this document, in document order: key and the id of its span.
-    public var marked: [(key: String, id: String)]
+    /// The sentences marked in this document, in document order.
+    public var marked: [MarkedSentence]
     /// Set when the document is not well-formed XML (it is not edited).
     public var problem: String?
 }
@@ -100,16 +111,26 @@ public enum XHTMLSentenceMarker {
         for (d, matches) in found.enumerated() where !matches.isEmpty {
             guard let doc = parsed[d] else { continue }
             var ids = existingIDs(doc)
-            var marked: [(key: String, id: String)] = []
+            var marked: [MarkedSentence] = []
             // Last first: a split keeps the part before it in the node, so earlier matches' positions stay valid.
             for m in matches.reversed() {
-                let a = stream.charLocations[m.start], b = stream.charLocations[m.end]
-                var id = sentences[m.sentence].id
-                var n = 2
-                while ids.contains(id) { id = sentences[m.sentence].id + "-\(n)"; n += 1 }
-                if wrap(doc, start: (stream.nodes[a.node], a.startByte), end: (stream.nodes[b.node], b.endByte), id: id) {
-                    ids.insert(id)
-                    marked.append((sentences[m.sentence].key, id))
+                let parts = stream.blockParts(m.start, m.end)
+                func fresh(_ base: String) -> String {
+                    var id = base
+                    var n = 2
+                    while ids.contains(id) { id = base + "-\(n)"; n += 1 }
+                    return id
+                }
+                let base = fresh(sentences[m.sentence].id)
+                let partIDs = parts.indices.map { $0 == 0 ? base : fresh(base + "-p\($0 + 1)") }
+                var ok = true
+                for (part, id) in zip(parts, partIDs).reversed() where ok {
+                    let a = stream.charLocations[part.lowerBound], b = stream.charLocations[part.upperBound]
+                    ok = wrap(doc, start: (stream.nodes[a.node], a.startByte), end: (stream.nodes[b.node], b.endByte), id: id)
+                }
+                if ok, !parts.isEmpty {
+                    ids.formUnion(partIDs)
+                    marked.append(MarkedSentence(key: sentences[m.sentence].key, ids: partIDs, weights: parts.map(\.count)))
                 } else {
                     unlocated.append(sentences[m.sentence].key)
                 }
@@ -210,6 +231,40 @@ public enum XHTMLSentenceMarker {
                     collect(c, document: document, insideSup: sup)
                 }
             }
+        }
+
+        /// The characters first...last split where their block (nearest block-level ancestor) changes, each part
+        /// without the whitespace at its ends.
+        mutating func blockParts(_ first: Int, _ last: Int) -> [ClosedRange<Int>] {
+            var parts: [ClosedRange<Int>] = []
+            var start = first
+            func block(_ i: Int) -> UnsafeMutableRawPointer? {
+                var p = nodes[charLocations[i].node].pointee.parent
+                while let x = p, x.pointee.type == XML_ELEMENT_NODE {
+                    if XHTMLSentenceMarker.blockElements.contains(LibXMLTree.name(x)) { return UnsafeMutableRawPointer(x) }
+                    p = x.pointee.parent
+                }
+                return nil
+            }
+            func add(_ a: Int, _ b: Int) {
+                var a = a, b = b
+                while a <= b, Unicode.Scalar(chars[a])?.properties.isWhitespace == true { a += 1 }
+                while b >= a, Unicode.Scalar(chars[b])?.properties.isWhitespace == true { b -= 1 }
+                if a <= b { parts.append(a...b) }
+            }
+            var current = block(first)
+            var i = first + 1
+            while i <= last {
+                let b = block(i)
+                if b != current {
+                    add(start, i - 1)
+                    start = i
+                    current = b
+                }
+                i += 1
+            }
+            add(start, last)
+            return parts
         }
 
         /// The first index at or after `from` where `pattern` occurs.
