@@ -349,4 +349,22 @@ final class ReadAlongEPUBTests: XCTestCase {
                        try store.segments().filter { $0.chapter <= 6 }.count)
         XCTAssertEqual(files["OEBPS/text/words.xhtml"], try entries(book)["OEBPS/text/words.xhtml"])
     }
+
+    /// An EPUB 2 cannot carry Media Overlays: the read-along EPUB is a generated book of its chapters (with a warning).
+    func testEPUB2InputGivesAGeneratedBook() throws {
+        let ws = try TestWorkspace()
+        let book = ws.root.appendingPathComponent("old.epub")
+        try SampleEPUBs.epub2().write(to: book)
+        let engine = FakeEngine()
+        var options = RenderOptions(projectDir: ws.path("p"), engine: "fake", registry: engine.registry())
+        // Only the EPUB (and the MP3s it carries): the book's cover is a stub JPEG the M4B would refuse.
+        options.exportChanges = ExportChanges(formats: [.epub3])
+        let layout = try RenderSession.render(book: book.path, options: options, progress: SilentProgress()).project
+        let store = try JobStore(layout: layout, readOnly: true)
+        let count = try store.chapters().count
+        let epub = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: layout.exportDir.path).first { $0.hasSuffix(".epub") })
+        let files = try entries(layout.exportDir.appendingPathComponent(epub))
+        XCTAssertNotNil(files["EPUB/package.opf"], "a generated book")
+        XCTAssertEqual(try checkClips(files, layout: layout, chapters: Array(1...count), of: count), try store.segments().count)
+    }
 }
