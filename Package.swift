@@ -74,6 +74,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             "Yams",
         ]),
         .executableTarget(name: "bookvox", dependencies: [
@@ -91,6 +92,7 @@ let package = Package(
         .testTarget(name: "WhisperTests", dependencies: ["Whisper", "TestSupport"]),
         .testTarget(name: "BookvoxTests", dependencies: [
             "Bookvox", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
     ]
 )

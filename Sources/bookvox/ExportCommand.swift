@@ -10,7 +10,7 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "Project directory (default: the current directory's project, or its single *.bookvox directory).")
     var projectDir: String?
 
-    @Option(help: "Export these formats from now on: mp3, flac, wav, m4b, srt, vtt or lrc (repeatable; remembered by the project).")
+    @Option(help: "Export these formats from now on: mp3, flac, wav, m4b, srt, vtt, lrc or epub3 (read-along EPUB 3) (repeatable; remembered by the project).")
     var format: [ExportFormat] = []
 
     @Flag(help: "Rewrite every chapter's files even when they are up to date.")

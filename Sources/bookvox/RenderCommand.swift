@@ -29,6 +29,9 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Also write a WAV per chapter (remembered by the project).")
     var wav = false
 
+    @Flag(help: "Also write the read-along EPUB 3, the text with Media Overlays (remembered by the project).")
+    var epub3 = false
+
     @Flag(help: "Render this book into a project that belongs to another book file (its audio is replaced where the text differs).")
     var replaceProject = false
 
@@ -41,7 +44,7 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let export = ExportChanges(bitrateKbps: try bitrate.validated(), addFormats: wav ? [.wav] : [],
+        let export = ExportChanges(bitrateKbps: try bitrate.validated(), addFormats: Set((wav ? [ExportFormat.wav] : []) + (epub3 ? [.epub3] : [])),
                                    roomTone: try roomTone.validated())
         var options = RenderOptions(projectDir: project, engine: engine, voicePath: voice, seed: seed,
                                     chapters: try chapters.map(ChapterSelection.parse), exportChanges: export)

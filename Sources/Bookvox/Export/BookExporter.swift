@@ -1,5 +1,6 @@
 // Book-level exports: `export/<book>.m4b` (AAC-LC mono 44.1 kHz with chapter marks, tags and cover; AudioDSP's
-// M4BWriter) and the book's subtitles `<book>.srt|.vtt|.lrc` on the same timeline (BookTimeline). They cover
+// M4BWriter), the book's subtitles `<book>.srt|.vtt|.lrc` on the same timeline (BookTimeline), and the
+// read-along `<book>.epub` (EPUB 3 with Media Overlays over the chapters' MP3s; Export/ReadAlongEPUB). They cover
 // the chapters whose chapter exports are current (fully rendered and exported), in book order, so a book
 // rendered with `--chapters 1-3` gets a three-chapter M4B that grows as more chapters are rendered.
 // The M4B's audio is each chapter's master stitched again from its segments (the stitch is deterministic,
@@ -61,8 +62,11 @@ public struct BookExporter: Sendable {
             (number: $0.chapter.number, title: TagText.singleLine($0.chapter.title),
              masterSamples: Int64($0.current.timings.totalSamples), masterRate: $0.current.timings.sampleRate)
         })
-        let tags = Self.tags(book)
-        let cover = formats.contains(.m4b) ? try BookCover.load(sourcePath: book.sourcePath, reading: book.storedReadingOptions) : nil
+        // The book file as it reads now: the M4B's cover, year and description, the EPUB's metadata and original text.
+        let source = formats.contains(.m4b) || formats.contains(.epub3)
+            ? try BookCover.loadBook(sourcePath: book.sourcePath, reading: book.storedReadingOptions) : nil
+        let tags = Self.tags(book, metadata: source?.metadata)
+        let cover = formats.contains(.m4b) ? try BookCover.m4bCover(source) : nil
         let base = Self.fileBase(title: book.title)
 
         // Each file's hash: what it depends on. The M4B: the chapters' titles and audio, the tags, the cover; the
@@ -74,11 +78,13 @@ public struct BookExporter: Sendable {
             m4bParts += [String(c.chapter.number), TagText.singleLine(c.chapter.title), c.current.audioHash]
             subtitleParts += [String(c.chapter.number), c.current.audioHash, c.current.textHash]
         }
+        let epubParts = formats.contains(.epub3) ? try Self.readAlongHashParts(book: book, source: source, included: included) : []
         func hash(_ f: ExportFormat) -> String {
-            Hashing.sha256Hex((f == .m4b ? m4bParts : [f.rawValue] + subtitleParts).joined(separator: "\u{1F}"))
+            let parts = f == .m4b ? m4bParts : f == .epub3 ? epubParts : [f.rawValue] + subtitleParts
+            return Hashing.sha256Hex(parts.joined(separator: "\u{1F}"))
         }
 
-        let files = formats.map { (format: $0, name: base + "." + $0.rawValue, hash: hash($0)) }
+        let files = formats.map { (format: $0, name: base + "." + $0.fileExtension, hash: hash($0)) }
         let layoutDir = layout.exportDir
         let current = files.filter { f in
             !force && recorded.contains { r in
@@ -112,6 +118,13 @@ public struct BookExporter: Sendable {
             let sha = try writeM4B(to: layout.exportDir.appendingPathComponent(name).path, timeline: timeline, tags: tags,
                                    cover: cover, chapters: chapterExporter)
             records.append(BookExportRecord(format: ExportFormat.m4b.rawValue, fileName: name, sha256: sha, exportHash: hash(.m4b)))
+            written.append(name)
+        }
+        if todo.contains(where: { $0.format == .epub3 }) {
+            let name = base + ".epub"
+            let sha = try writeReadAlongEPUB(to: layout.exportDir.appendingPathComponent(name).path, book: book, source: source,
+                                             included: included, chapterCount: all.count)
+            records.append(BookExportRecord(format: ExportFormat.epub3.rawValue, fileName: name, sha256: sha, exportHash: hash(.epub3)))
             written.append(name)
         }
         // Files of an earlier title (a renamed book) go.
@@ -159,13 +172,25 @@ public struct BookExporter: Sendable {
         }
     }
 
-    /// Audiobookshelf conventions: author as artist and album artist, narrator as composer, album = title.
-    static func tags(_ book: BookRecord) -> M4BTags {
+    /// Audiobookshelf conventions: author as artist and album artist, narrator as composer, album = title; the year
+    /// of the book's date (front matter `date`, the EPUB's dc:date) and its description (front matter
+    /// `description`, dc:description) when it has them.
+    static func tags(_ book: BookRecord, metadata: BookMetadata? = nil) -> M4BTags {
         let title = TagText.singleLine(book.title)
         let author = book.author.map(TagText.singleLine)
         let narrator = book.narrator.map(TagText.singleLine)
+        let description = metadata?.description.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         return M4BTags(title: title, artist: author ?? narrator, albumArtist: author, album: title, composer: narrator,
-                       genre: "Audiobook", comment: narrator.map { "Read by \($0)" })
+                       date: year(metadata?.date), genre: "Audiobook", comment: narrator.map { "Read by \($0)" },
+                       description: description.map(TagText.singleLine))
+    }
+
+    /// The year a date starts with ("1813", "2021-03-04" → "2021"); nil when it does not start with four digits.
+    static func year(_ date: String?) -> String? {
+        guard let d = date?.trimmingCharacters(in: .whitespaces), d.count >= 4 else { return nil }
+        let y = String(d.prefix(4))
+        guard y.allSatisfy(\.isASCII), y.allSatisfy(\.isNumber), d.count == 4 || !d.dropFirst(4).first!.isNumber else { return nil }
+        return y
     }
 
     /// A safe file name (without extension) for the book's files: the title without path separators, characters

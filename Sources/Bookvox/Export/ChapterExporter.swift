@@ -243,7 +243,9 @@ public struct ChapterExporter: Sendable {
         let exists = { (ext: String) in
             FileManager.default.fileExists(atPath: layout.exportFile(chapter: chapter.number, of: chapters.count, ext: ext).path)
         }
-        let formats = settings.formats.filter(\.isChapterFile)
+        // The read-along EPUB carries the chapters' MP3s.
+        let requested = settings.formats.contains(.epub3) ? settings.formats.union([.mp3]) : settings.formats
+        let formats = requested.filter(\.isChapterFile)
             .union(ExportFormat.allCases.filter { $0.isChapterFile && exists($0.rawValue) })
         let hash = contentHash(book: book, chapter: chapter, segments: segments, tags: tags, roomTone: roomTone,
                                subtitles: formats.contains { $0.subtitle != nil })

@@ -3,12 +3,17 @@ import Foundation
 
 public enum ExportFormat: String, CaseIterable, Codable, Sendable {
     case mp3, flac, wav, m4b, srt, vtt, lrc
+    /// The read-along EPUB 3 (`<book>.epub`, Export/ReadAlongEPUB.swift); it holds the chapters' MP3s, so asking
+    /// for it writes them too.
+    case epub3
 
-    /// Written per chapter as `chapter-NN.<ext>` (every format but m4b).
-    public var isChapterFile: Bool { self != .m4b }
-    /// Written for the whole book as `<book>.<ext>` (m4b and the subtitle formats).
-    public var isBookFile: Bool { self == .m4b || subtitle != nil }
+    /// Written per chapter as `chapter-NN.<ext>` (every format but m4b and epub3).
+    public var isChapterFile: Bool { self != .m4b && self != .epub3 }
+    /// Written for the whole book as `<book>.<ext>` (m4b, epub3 and the subtitle formats).
+    public var isBookFile: Bool { self == .m4b || self == .epub3 || subtitle != nil }
     public var subtitle: SubtitleFormat? { SubtitleFormat(rawValue: rawValue) }
+    /// The file name extension ("epub" for epub3).
+    public var fileExtension: String { self == .epub3 ? "epub" : rawValue }
 }
 
 public struct ExportSettings: Sendable, Equatable {

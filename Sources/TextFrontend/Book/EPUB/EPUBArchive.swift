@@ -29,6 +29,8 @@ final class EPUBArchive {
     /// file systems); a lower-cased path two entries share is left out.
     private let caseFolded: [String: String]
     private(set) var bytesRead = 0
+    /// File paths (normalized) in the order the archive stores them.
+    let storedOrder: [String]
 
     init(url: URL, bookPath: String, limits: EPUBLimits) throws {
         self.bookPath = bookPath
@@ -47,10 +49,12 @@ final class EPUBArchive {
             throw BookError.invalidEPUB(path: bookPath, entry: nil, reason: "it is not a ZIP archive (\(error))")
         }
         var byPath: [String: Entry] = [:]
+        var order: [String] = []
         for entry in archive where entry.type == .file {
             let key = Self.normalizedEntryName(entry.path)
-            if byPath[key] == nil { byPath[key] = entry }
+            if byPath[key] == nil { byPath[key] = entry; order.append(key) }
         }
+        storedOrder = order
         entries = byPath
         var folded: [String: String?] = [:]
         for key in byPath.keys {

@@ -14,6 +14,8 @@ enum MarkupParser {
         return true
     }()
 
+    static func ensureInitialized() { _ = initialized }
+
     /// Parses an XML file. Recovers from well-formedness errors where libxml2 can (then `problem` is the parser's
     /// first message, with its line); throws that message when there is no document element.
     static func parseXML(_ data: Data, name: String) throws -> (root: MarkupElement, problem: String?) {
@@ -75,6 +77,11 @@ enum MarkupParser {
 
     private static func string(_ p: UnsafePointer<xmlChar>?) -> String {
         p.map { String(cString: $0) } ?? ""
+    }
+
+    /// The element `node` as a MarkupElement: with its subtree (`deep`), or only its name and attributes.
+    static func element(_ node: xmlNodePtr, deep: Bool) -> MarkupElement {
+        convert(node, depth: deep ? 0 : maxDepth)
     }
 
     private static func convert(_ node: xmlNodePtr, depth: Int) -> MarkupElement {
