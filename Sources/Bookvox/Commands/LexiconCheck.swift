@@ -83,12 +83,19 @@ public struct LexiconCheck: Codable, Sendable, Equatable {
     static func unknownWords(in texts: [String], language: String, excluding: Set<String> = []) throws -> [Word] {
         var counts: [String: Int] = [:]
         var lowerSeen = Set<String>()
+        // Capitalized somewhere other than at the start of a segment (a heading's or sentence's first word is
+        // capitalized whatever it is), so "Inside" opening a sentence is not taken for a name.
+        var capitalizedInside = Set<String>()
         for text in texts {
-            for raw in words(of: text, lowercased: false) {
+            for (i, raw) in words(of: text, lowercased: false).enumerated() {
                 let w = raw.lowercased()
                 guard !excluding.contains(w) else { continue }
                 counts[w, default: 0] += 1
-                if raw.first.map({ !$0.isUppercase }) ?? true { lowerSeen.insert(w) }
+                if raw.first.map({ !$0.isUppercase }) ?? true {
+                    lowerSeen.insert(w)
+                } else if i > 0 {
+                    capitalizedInside.insert(w)
+                }
             }
         }
         let distinct = counts.keys.sorted()
@@ -100,7 +107,7 @@ public struct LexiconCheck: Codable, Sendable, Equatable {
         }
         let known = try engine.dictionaryKnows(distinct)
         return zip(distinct, known).filter { !$0.1 }
-            .map { Word(word: $0.0, count: counts[$0.0]!, capitalized: !lowerSeen.contains($0.0)) }
+            .map { Word(word: $0.0, count: counts[$0.0]!, capitalized: !lowerSeen.contains($0.0) && capitalizedInside.contains($0.0)) }
             .sorted { a, b in a.count != b.count ? a.count > b.count : a.word < b.word }
     }
 
