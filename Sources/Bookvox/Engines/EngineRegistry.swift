@@ -19,6 +19,8 @@ public struct EngineOptions: Sendable, Codable, Equatable {
     public var emotionAlpha: Double?
     public var diffusionSteps: Int?
     public var cfgRate: Double?
+    /// `--precision exact|fast` (nil = exact). Qwen3-TTS only for now; other neural engines refuse fast.
+    public var precision: String?
 
     public init(language: String = "en", modelDir: String? = nil, speaker: String? = nil, voiceDesign: String? = nil) {
         self.language = language
@@ -55,6 +57,7 @@ public struct EngineOptions: Sendable, Codable, Equatable {
         o.emotionAlpha = emotionAlpha ?? stored.emotionAlpha
         o.diffusionSteps = diffusionSteps ?? stored.diffusionSteps
         o.cfgRate = cfgRate ?? stored.cfgRate
+        o.precision = precision ?? stored.precision
         return o
     }
 
@@ -77,6 +80,7 @@ public struct EngineOptions: Sendable, Codable, Equatable {
         add("emotion-alpha", emotionAlpha.map { "\($0)" })
         add("diffusion-steps", diffusionSteps.map { "\($0)" })
         add("cfg-rate", cfgRate.map { "\($0)" })
+        add("precision", precision)
         return parts.isEmpty ? "the defaults" : parts.joined(separator: " ")
     }
 }

@@ -8,5 +8,8 @@ enum EspeakRegistration {
     static let registration = EngineRegistration(
         name: name, summary: "espeak-ng draft voice (no model weights; cannot clone voices)", isNeural: false,
         isInstalled: { true },
-        make: { options in try EspeakEngine(options: EspeakOptions(language: options.language)) })
+        make: { options in
+            try EnginePrecision.requireExact(options, engine: name)
+            return try EspeakEngine(options: EspeakOptions(language: options.language))
+        })
 }
