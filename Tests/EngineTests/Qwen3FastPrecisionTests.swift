@@ -178,3 +178,36 @@ final class Qwen3FastPrecisionDeviationTests: XCTestCase {
         print(printed.joined(separator: "\n"))
     }
 }
+
+final class Qwen3PrecisionBenchTests: XCTestCase {
+    /// `bench --precision fast` at the tiny checkpoint's sizes: both modes run on the same weights, the fast one with
+    /// the standard plan and fewer weight bytes per frame; the deviation and the kernel table are filled in.
+    func testFastBenchRunsBothModesAtTinySize() throws {
+        let dir = Qwen3E2E.checkpoint
+        var o = Qwen3EngineBenchOptions(size: .small)
+        o.model = try Qwen3TTSConfig.load(path: dir.appendingPathComponent("config.json").path)
+        o.frames = 4
+        o.promptLength = 6
+        o.batch = 2
+        o.includeDecoder = false
+        o.measureStream = false
+        let r = try Qwen3PrecisionBench.run(o, precision: .fast, deviationFrames: 3)
+        let fast = try XCTUnwrap(r.fast)
+        XCTAssertEqual(r.exact.precision, "exact")
+        XCTAssertNil(r.exact.fastKernels)
+        XCTAssertEqual(fast.precision, "fast")
+        XCTAssertEqual(fast.fastKernels, Qwen3FastPlan.standard.description)
+        XCTAssertLessThan(try XCTUnwrap(fast.decodeWeightMBPerFrame), try XCTUnwrap(r.exact.decodeWeightMBPerFrame) / 3)
+        XCTAssertGreaterThan(fast.frameMs, 0)
+        let d = try XCTUnwrap(r.deviation)
+        XCTAssertEqual(d.talkerHidden.steps, 3)
+        XCTAssertGreaterThan(d.talkerHidden.minCosine, 0.99)
+        let kernels = try XCTUnwrap(r.kernels)
+        XCTAssertEqual(Set(kernels.map(\.kernel)), Set(["fp32-\(Qwen3RowKernel.best)"] + ReducedKernel.allCases.filter(\.isSupported).map(\.rawValue)))
+        XCTAssertTrue(r.cpuFeatures.contains("avx512_vnni="))
+        // exact alone: no fast figures.
+        let exactOnly = try Qwen3PrecisionBench.run(o, precision: .exact)
+        XCTAssertNil(exactOnly.fast)
+        XCTAssertNil(exactOnly.deviation)
+    }
+}

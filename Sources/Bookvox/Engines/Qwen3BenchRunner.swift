@@ -34,6 +34,13 @@ public enum Qwen3BenchRunner {
                 + "\(ratio(e.frameMsBatch, fast.frameMsBatch)); RTF single \(ratio(e.rtfSingle, fast.rtfSingle)), batch aggregate "
                 + "\(ratio(e.rtfBatchAggregate, fast.rtfBatchAggregate))")
         }
+        if let timings = report.kernels {
+            lines.append("decode-step projections by kernel (median ms per call, rel. error vs fp32):")
+            for t in timings {
+                lines.append(String(format: "  %-24@ %-12@ rows %d  %-14@ %8.3f ms  rel. error %.2e", t.projection as NSString,
+                                    "\(t.shape[0])x\(t.shape[1])" as NSString, t.rows, t.kernel as NSString, t.milliseconds, t.relativeError))
+            }
+        }
         if let d = report.deviation {
             lines.append("deviation of fast from exact over \(report.deviationFrames ?? 0) teacher-forced frames:")
             for (name, s) in [("talker hidden", d.talkerHidden), ("talker logits", d.talkerLogits),
