@@ -19,7 +19,8 @@ static inline void bv_q8_store(float *o, const float *bias, ptrdiff_t j, int acc
     *o = base + dot;
 }
 
-/// Portable dequant kernel: one fmaf chain per output in k order, times the row scale.
+/// Portable dequant kernel: one multiply-then-add chain per output in k order (two statements, so the compiler
+/// cannot contract them into an fma that a CPU without FMA would emulate in software), times the row scale.
 void bv_rowdot_q8_portable(const int8_t *q, const float *scale, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows,
                            float *out, ptrdiff_t ldo, const float *bias, int accumulate) {
     for (ptrdiff_t j = 0; j < n; j++)
@@ -27,7 +28,10 @@ void bv_rowdot_q8_portable(const int8_t *q, const float *scale, ptrdiff_t k, ptr
             const int8_t *w = q + j * k;
             const float *xa = x + r * k;
             float s = 0;
-            for (ptrdiff_t i = 0; i < k; i++) s = fmaf((float)w[i], xa[i], s);
+            for (ptrdiff_t i = 0; i < k; i++) {
+                float p = (float)w[i] * xa[i];
+                s += p;
+            }
             bv_q8_store(out + r * ldo + j, bias, j, accumulate, s * scale[j]);
         }
 }

@@ -154,11 +154,46 @@ final class Qwen3FastPrecisionTests: XCTestCase {
 final class Qwen3FastPrecisionDeviationTests: XCTestCase {
     static let cases = ["qwen3tts/talker_tiny", "qwen3tts/talker_tiny_instruct", "qwen3tts/e2e_tiny"]
 
+    /// Bounds of docs/precision.md ("Bounds"): errors per mode about 1.6× the largest value measured over these cases
+    /// with any kernel (int8-vnni is the least accurate; bf16's errors are 3–5× smaller); the argmax / top-k fractions
+    /// over all steps of all cases (a mode has 2–19 steps, too few for a fraction of its own), a little under the
+    /// smallest measured. They hold for every supported kernel.
+    struct Bounds {
+        var maxRelative: Double, meanRelative: Double, minCosine: Double
+        var argmax: Double? = nil, topK: Double? = nil
+    }
+    static let hiddenBounds = Bounds(maxRelative: 1.2e-2, meanRelative: 7e-3, minCosine: 0.99995)
+    static let talkerLogitBounds = Bounds(maxRelative: 1.8e-2, meanRelative: 1.4e-2, minCosine: 0.9999, argmax: 0.9, topK: 0.4)
+    static let predictorLogitBounds = Bounds(maxRelative: 9e-2, meanRelative: 3.2e-2, minCosine: 0.997, argmax: 0.95, topK: 0.7)
+
+    static func assertBounds(_ s: Qwen3StageDeviation, _ b: Bounds, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertLessThanOrEqual(s.maxRelativeError, b.maxRelative, what, file: file, line: line)
+        XCTAssertLessThanOrEqual(s.meanRelativeError, b.meanRelative, what, file: file, line: line)
+        XCTAssertGreaterThanOrEqual(s.minCosine, b.minCosine, what, file: file, line: line)
+        XCTAssertGreaterThan(s.maxRelativeError, 0, "\(what): fast must differ from exact (else the reduced path did not run)", file: file, line: line)
+    }
+
+    /// Pooled fractions: steps with the argmax / top-k set unchanged over all steps of `stages`.
+    static func assertPooled(_ stages: [Qwen3StageDeviation], _ b: Bounds, _ what: String) {
+        let steps = stages.reduce(0) { $0 + $1.steps }
+        let argmax = stages.reduce(0.0) { $0 + ($1.argmaxUnchanged ?? 0) * Double($1.steps) } / Double(max(steps, 1))
+        let topK = stages.reduce(0.0) { $0 + ($1.topKUnchanged ?? 0) * Double($1.steps) } / Double(max(steps, 1))
+        print(String(format: "%@: %d steps, argmax unchanged %.3f, top-50 unchanged %.3f", what as NSString, steps, argmax, topK))
+        XCTAssertGreaterThan(steps, 0, what)
+        if let a = b.argmax { XCTAssertGreaterThanOrEqual(argmax, a, what + " argmax unchanged (pooled)") }
+        if let t = b.topK { XCTAssertGreaterThanOrEqual(topK, t, what + " top-50 unchanged (pooled)") }
+    }
+
     func testDeviationOnEveryQwen3Case() throws {
         var printed: [String] = []
-        let plans = [Qwen3FastPlan.standard] + ReducedKernel.allCases.filter { $0.isSupported && $0 != Qwen3FastPlan.standard.talker }
+        // The standard plan of this CPU, the portable int8 kernel (what any CPU can fall back to) and bf16 where the CPU
+        // has it (int8-avx512 / int8-avx2 give the portable kernel's figures to float rounding; the doc lists all).
+        let others: [ReducedKernel] = [.int8Portable, .bf16AVX512]
+        let plans = [Qwen3FastPlan.standard] + others.filter { $0.isSupported && $0 != Qwen3FastPlan.standard.talker }
             .map { Qwen3FastPlan(talker: $0, codePredictor: $0) }
-        for plan in plans { for name in Self.cases {
+        for plan in plans {
+        var talker: [Qwen3StageDeviation] = [], predictor: [Qwen3StageDeviation] = []
+        for name in Self.cases {
             let c = try ParityCase(directory: Fixtures.caseDir(name))
             let reports = try Qwen3PrecisionParity.measure(c, plan: plan)
             printed.append("\(plan)")
@@ -173,8 +208,18 @@ final class Qwen3FastPrecisionDeviationTests: XCTestCase {
                                       d.codePredictorLogits.topKUnchanged ?? -1, d.codePredictorLogits.argmaxUnchanged ?? -1,
                                       r.sameLeadingFrames, r.exactFrames, r.fastFrames, r.waveformSNR.map { String(format: "%.1f", $0) } ?? "-"))
                 XCTAssertGreaterThan(d.talkerHidden.steps, 0)
+                XCTAssertEqual(d.codePredictorLogits.steps, d.talkerHidden.steps * 15, "15 code-predictor heads per frame")
+                let what = "\(plan) \(name) \(r.mode)"
+                Self.assertBounds(d.talkerHidden, Self.hiddenBounds, what + " talker hidden")
+                Self.assertBounds(d.talkerLogits, Self.talkerLogitBounds, what + " talker logits")
+                Self.assertBounds(d.codePredictorLogits, Self.predictorLogitBounds, what + " code-predictor logits")
+                talker.append(d.talkerLogits)
+                predictor.append(d.codePredictorLogits)
             }
-        } }
+        }
+        Self.assertPooled(talker, Self.talkerLogitBounds, "\(plan) talker logits")
+        Self.assertPooled(predictor, Self.predictorLogitBounds, "\(plan) code-predictor logits")
+        }
         print(printed.joined(separator: "\n"))
     }
 }
@@ -209,5 +254,20 @@ final class Qwen3PrecisionBenchTests: XCTestCase {
         let exactOnly = try Qwen3PrecisionBench.run(o, precision: .exact)
         XCTAssertNil(exactOnly.fast)
         XCTAssertNil(exactOnly.deviation)
+    }
+}
+
+final class Qwen3FastEngineTests: XCTestCase {
+    /// The engine's settings string (part of every segment's cache identity) is unchanged in exact mode and names
+    /// the fast kernels in fast mode; the fast engine converts its talker once at load.
+    func testSettingsNamePrecisionOnlyWhenFast() throws {
+        let exact = try Qwen3TTSEngine(directory: Qwen3E2E.checkpoint)
+        let fast = try Qwen3TTSEngine(directory: Qwen3E2E.checkpoint, options: Qwen3EngineOptions(precision: .fast))
+        XCTAssertFalse(exact.settingsDescription.contains("precision"))
+        XCTAssertNil(exact.talker.fastPlan)
+        let plan = Qwen3FastPlan.standard
+        XCTAssertEqual(fast.talker.fastPlan, plan)
+        XCTAssertEqual(fast.settingsDescription,
+                       exact.settingsDescription + " precision=fast(\(plan.talker.rawValue)/\(plan.codePredictor.rawValue))")
     }
 }

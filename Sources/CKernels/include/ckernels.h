@@ -75,7 +75,7 @@ void bv_rowdot_q8_avx512(const int8_t *q, const float *scale, ptrdiff_t k, ptrdi
 /// The same with bv_rowdot_avx2's order (8 fused lanes). Requires bv_has_avx2_fma().
 void bv_rowdot_q8_avx2(const int8_t *q, const float *scale, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows,
                        float *out, ptrdiff_t ldo, const float *bias, int accumulate);
-/// The same as one fmaf chain in k order (any CPU).
+/// The same as one multiply-then-add chain in k order, unfused (any CPU).
 void bv_rowdot_q8_portable(const int8_t *q, const float *scale, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows,
                            float *out, ptrdiff_t ldo, const float *bias, int accumulate);
 /// dot = float(Σ xq[r, i] · q[j, i] − 128 · wsum[j]) · (xscale[r] · scale[j]) with exact int32 sums (vpdpbusd);

@@ -11,7 +11,7 @@ public enum ReducedKernel: String, CaseIterable, Sendable, Codable {
     case int8AVX512 = "int8-avx512"
     /// The same with 8-lane AVX2 FMA.
     case int8AVX2 = "int8-avx2"
-    /// The same as one scalar fmaf chain per output (any CPU).
+    /// The same as one scalar multiply-then-add chain per output (any CPU; unvectorized, for CPUs without AVX2).
     case int8Portable = "int8-portable"
     /// bf16 weights and bf16-rounded activations, AVX-512 BF16 vdpbf16ps.
     case bf16DP = "bf16-dpbf16"
