@@ -28,8 +28,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "IndexTTS2: classifier-free guidance rate (default 0.7).")
     var cfgRate: Double?
 
-    @Option(help: ArgumentHelp("Qwen3-TTS decode precision: exact (default, fp32 like the original) or fast (int8 / bf16 "
-        + "weights in the talker and code predictor; about twice as fast, slightly different audio; see docs/precision.md).",
+    @Option(help: ArgumentHelp("Qwen3-TTS decode precision: exact (default, float32 like the original) or fast (int8 "
+        + "weights in the talker's and code predictor's decode steps: a 2–3× faster decode loop, slightly different audio).",
         valueName: "exact|fast"))
     var precision: String?
 
