@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "CEspeakSilentOutput", path: "Sources/CEspeakSilentOutput"),
 
         .target(name: "Tensors", dependencies: ["CKernels", .target(name: "COpenBLAS", condition: linuxOnly)]),
-        .target(name: "Neural", dependencies: ["Tensors", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Neural", dependencies: ["Tensors", "CKernels", .product(name: "Logging", package: "swift-log")]),
         .target(name: "AudioDSP", dependencies: [
             "Tensors", "Neural", "CFFTW", "CSndfile", "CLame", "CEbur128", "CSoxr", "CFFmpeg", "CRubberBand",
             .product(name: "Logging", package: "swift-log"),

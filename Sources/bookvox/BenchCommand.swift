@@ -36,6 +36,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Frames generated per timed loop.")
     var frames = 30
 
+    @Option(help: ArgumentHelp("With --engine qwen3-tts: exact, or fast (runs exact and fast back to back on the same weights and "
+        + "reports both, the speed-up and fast's deviation from exact).", valueName: "exact|fast"))
+    var precision = "exact"
+
     @Flag(help: "Skip the codec decoder stage of an engine benchmark.")
     var noDecoder = false
 
@@ -94,11 +98,19 @@ struct BenchCommand: ParsableCommand {
             print(json ? String(decoding: report.json, as: UTF8.self) : report.lines.joined(separator: "\n"))
             return
         }
+        guard precision == "exact" || precision == "fast" else {
+            throw ValidationError("--precision must be exact or fast (got '\(precision)').")
+        }
         if let engine {
-            if engine == "indextts2" { return try runIndexTTS2() }
+            if engine == "indextts2" {
+                guard precision == "exact" else {
+                    throw ValidationError("--precision fast is available for --engine qwen3-tts only (IndexTTS2 has no fast path yet).")
+                }
+                return try runIndexTTS2()
+            }
             guard engine == "qwen3-tts" else { throw ValidationError("--engine supports indextts2 and qwen3-tts (got '\(engine)').") }
             let report = try Qwen3BenchRunner.run(variant: variant, batch: batch, frames: frames, decoder: !noDecoder,
-                                                      generation: !decoderOnly)
+                                                  generation: !decoderOnly, precision: precision)
             print(json ? String(decoding: report.json, as: UTF8.self) : report.lines.joined(separator: "\n"))
             return
         }

@@ -28,6 +28,11 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "IndexTTS2: classifier-free guidance rate (default 0.7).")
     var cfgRate: Double?
 
+    @Option(help: ArgumentHelp("Qwen3-TTS decode precision: exact (default, float32 like the original) or fast (int8 "
+        + "weights in the talker's and code predictor's decode steps: a 2–3× faster decode loop, slightly different audio).",
+        valueName: "exact|fast"))
+    var precision: String?
+
     @Flag(help: "Forget the engine settings stored in the project and use only the ones given now (render, resume).")
     var resetSettings = false
 
@@ -35,6 +40,9 @@ struct ModelOptions: ParsableArguments {
         if let a = emotionAlpha, !(a >= 0) { throw ValidationError("--emotion-alpha must be ≥ 0 (got \(a)).") }
         if let s = diffusionSteps, s < 1 { throw ValidationError("--diffusion-steps must be ≥ 1 (got \(s)).") }
         if let c = cfgRate, !(c >= 0) { throw ValidationError("--cfg-rate must be ≥ 0 (got \(c)).") }
+        if let p = precision, EnginePrecision(rawValue: p) == nil {
+            throw ValidationError("--precision must be exact or fast (got \(p)).")
+        }
     }
 
     /// Copies the options into `options`.
@@ -47,6 +55,7 @@ struct ModelOptions: ParsableArguments {
         options.engineSettings.emotionAlpha = emotionAlpha
         options.engineSettings.diffusionSteps = diffusionSteps
         options.engineSettings.cfgRate = cfgRate
+        options.engineSettings.precision = precision
         options.keepStoredEngineSettings = !resetSettings
     }
 }

@@ -22,6 +22,8 @@ public struct EngineOptions: Sendable, Codable, Equatable {
     /// An espeak-ng voice name ("en-us", "en+f3") instead of the book's language: set for a cast voice's engine
     /// instance (front matter `espeak:`), never from the command line or the project's stored settings.
     public var espeakVoice: String?
+    /// `--precision exact|fast` (nil = exact). Qwen3-TTS only for now; other neural engines refuse fast.
+    public var precision: String?
 
     public init(language: String = "en", modelDir: String? = nil, speaker: String? = nil, voiceDesign: String? = nil) {
         self.language = language
@@ -58,6 +60,7 @@ public struct EngineOptions: Sendable, Codable, Equatable {
         o.emotionAlpha = emotionAlpha ?? stored.emotionAlpha
         o.diffusionSteps = diffusionSteps ?? stored.diffusionSteps
         o.cfgRate = cfgRate ?? stored.cfgRate
+        o.precision = precision ?? stored.precision
         return o
     }
 
@@ -80,6 +83,7 @@ public struct EngineOptions: Sendable, Codable, Equatable {
         add("emotion-alpha", emotionAlpha.map { "\($0)" })
         add("diffusion-steps", diffusionSteps.map { "\($0)" })
         add("cfg-rate", cfgRate.map { "\($0)" })
+        add("precision", precision)
         return parts.isEmpty ? "the defaults" : parts.joined(separator: " ")
     }
 }

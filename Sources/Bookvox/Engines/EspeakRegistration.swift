@@ -8,7 +8,10 @@ enum EspeakRegistration {
     static let registration = EngineRegistration(
         name: name, summary: "espeak-ng draft voice (no model weights; cannot clone voices)", isNeural: false,
         isInstalled: { true },
-        make: { options in try EspeakEngine(options: espeakOptions(options)) })
+        make: { options in
+            try EnginePrecision.requireExact(options, engine: name)
+            return try EspeakEngine(options: espeakOptions(options))
+        })
 
     /// The book's language, or a cast voice's espeak-ng voice: "en-us" (a language) or "en+f3" (language + variant).
     static func espeakOptions(_ options: EngineOptions) -> EspeakOptions {

@@ -22,6 +22,7 @@ enum IndexTTS2Registration {
     }
 
     static func engineOptions(_ options: EngineOptions) throws -> IndexTTS2EngineOptions {
+        try EnginePrecision.requireExact(options, engine: name)
         guard let dir = options.modelDir ?? installedDirectory() else {
             throw BookvoxError.badInput("IndexTTS2 is not installed. Run `\(IndexTTS2ModelError.fixCommand)` or pass --model-dir DIR.")
         }

@@ -16,8 +16,9 @@ enum Qwen3Registration {
     static func makeEngine(_ options: EngineOptions) throws -> SpeechEngine {
         let dir = try options.modelDir.map { URL(fileURLWithPath: $0) } ?? ModelStore.standard().require(engine: name).directory
         let probe = try Qwen3ModelDirectory(url: dir)
+        let precision: Qwen3Precision = try EnginePrecision(settings: options) == .fast ? .fast : .exact
         let opts = Qwen3EngineOptions(speaker: options.speaker, voiceDesign: options.voiceDesign,
-                                      modelHash: try modelHash(probe))
+                                      modelHash: try modelHash(probe), precision: precision)
         return try Qwen3TTSEngine(directory: dir, options: opts)
     }
 

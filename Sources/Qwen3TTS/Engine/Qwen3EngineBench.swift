@@ -29,11 +29,21 @@ public struct Qwen3EngineBenchOptions: Sendable {
     /// Configs to use instead of the released ones (tests run the bench at tiny size).
     public var model: Qwen3TTSConfig?
     public var speechTokenizer: Qwen3SpeechTokenizerConfig?
+    /// exact, or fast with `fastPlan` (nil: Qwen3FastPlan.standard).
+    public var precision: Qwen3Precision = .exact
+    public var fastPlan: Qwen3FastPlan?
     public init(size: Qwen3Variant.Size) { self.size = size }
 }
 
 public struct Qwen3EngineBenchReport: Codable, Sendable {
     public var variant: String
+    /// exact or fast.
+    public var precision: String = "exact"
+    /// The reduced kernels of the decode loop in fast mode ("talker …, code predictor …"); nil in exact mode.
+    public var fastKernels: String?
+    /// Bytes of weights one batch-1 frame streams through the decode-step projections (talker step + code
+    /// predictor + heads), in MB.
+    public var decodeWeightMBPerFrame: Double?
     public var threads: Int
     /// Which batch-invariant row kernel ran the decode steps (avx512, avx2 or portable).
     public var rowKernel: String
@@ -77,13 +87,23 @@ public struct Qwen3EngineBenchReport: Codable, Sendable {
 public enum Qwen3EngineBench {
     static let log = Logger(label: "bookvox.qwen3tts.engine-bench")
 
-    public static func run(_ o: Qwen3EngineBenchOptions) throws -> Qwen3EngineBenchReport {
-        let stream = o.measureStream ? Bench.streamReadGBps() : 0
+    /// The bench's random-weight talker (exact) and its config.
+    public static func makeTalker(_ o: Qwen3EngineBenchOptions) throws -> (talker: Qwen3Talker, config: Qwen3TTSConfig) {
         var config = try o.model ?? Qwen3ReleasedConfigs.model(o.size)
         config.talkerConfig.textVocabSize = Swift.min(16, config.talkerConfig.textVocabSize)
-        let c = config.talkerConfig
         var rng = SeededRNG(seed: o.seed)
-        let talker = try Qwen3Talker(randomTalkerWeights(c, rng: &rng).scope("talker"), config: c)
+        return (try Qwen3Talker(randomTalkerWeights(config.talkerConfig, rng: &rng).scope("talker"), config: config.talkerConfig), config)
+    }
+
+    /// Runs the bench; `prebuilt` (from makeTalker, exact) saves building the random weights again.
+    public static func run(_ o: Qwen3EngineBenchOptions, prebuilt: (talker: Qwen3Talker, config: Qwen3TTSConfig)? = nil) throws
+        -> Qwen3EngineBenchReport {
+        let stream = o.measureStream ? Bench.streamReadGBps() : 0
+        let built = try prebuilt ?? makeTalker(o)
+        let config = built.config
+        let c = config.talkerConfig
+        var rng = SeededRNG(seed: o.seed &+ 1)
+        let talker = o.precision == .fast ? built.talker.reduced(o.fastPlan ?? .standard) : built.talker
         let tokens = Qwen3TTSTokens(config: config)
         let settings = Qwen3SamplingSettings(generation: .wrapperDefaults, talker: c)
         let generator = Qwen3BatchGenerator(talker: talker, tokens: tokens, settings: settings)
@@ -110,7 +130,7 @@ public enum Qwen3EngineBench {
                         try talker.decoder.forwardBatch(rows.pointer, segments: states.map { Qwen3BatchSegment(state: $0, rows: 1) },
                                                         scratch: scratch, output: ob.baseAddress!)
                         logits.withUnsafeMutableBufferPointer {
-                            Qwen3RowKernel.linear(ob.baseAddress!, rows: b, weight: talker.codecHead, bias: nil, out: $0.baseAddress!)
+                            talker.stepLogits(ob.baseAddress!, rows: b, out: $0.baseAddress!)
                         }
                     }
                 }
@@ -186,7 +206,8 @@ public enum Qwen3EngineBench {
         let batch = o.includeGeneration ? decoderSPS.map { 12.5 * frameB + Double(o.batch) * $0 + many.prefill / 10 } : nil
         let small = o.size == .small
         return Qwen3EngineBenchReport(
-            variant: "\(o.size.rawValue)-Base", threads: Tensors.threadCount, rowKernel: "\(Qwen3RowKernel.best)", blasKernels: BLASCoreSelection.currentCore ?? "?", batch: o.batch, promptLength: o.promptLength,
+            variant: "\(o.size.rawValue)-Base", precision: o.precision.rawValue, fastKernels: talker.fastPlan?.description,
+            decodeWeightMBPerFrame: Double(talker.decodeWeightBytesPerFrame) / 1e6, threads: Tensors.threadCount, rowKernel: "\(Qwen3RowKernel.best)", blasKernels: BLASCoreSelection.currentCore ?? "?", batch: o.batch, promptLength: o.promptLength,
             frames: o.frames, talkerStepMs: one.talker * 1e3, codePredictorFrameMs: one.predictor * 1e3, frameMs: frame1 * 1e3,
             prefillSeconds: one.prefill, talkerStepMsBatch: many.talker * 1e3, codePredictorFrameMsBatch: many.predictor * 1e3,
             frameMsBatch: frameB * 1e3, prefillSecondsBatch: many.prefill, decoderSecondsPerSecond: decoderSPS,

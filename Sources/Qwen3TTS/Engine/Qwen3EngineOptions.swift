@@ -18,10 +18,15 @@ public struct Qwen3EngineOptions: Sendable {
     /// Sampling settings instead of the directory's generation_config.json (e.g. greedy for parity runs).
     public var generation: Qwen3GenerationConfig?
     public var analyzers: Qwen3VoiceAnalyzers
+    /// exact: fp32 throughout; fast: reduced decode-loop weights (Qwen3Precision).
+    public var precision: Qwen3Precision
+    /// The fast mode's kernels; nil = Qwen3FastPlan.standard for this CPU.
+    public var fastPlan: Qwen3FastPlan?
 
     public init(speaker: String? = nil, voiceDesign: String? = nil, layout: Qwen3TextLayout? = nil,
                 frameBudget: Qwen3FrameBudget = Qwen3FrameBudget(), maxBatch: Int = 8, modelHash: String? = nil,
-                generation: Qwen3GenerationConfig? = nil, analyzers: Qwen3VoiceAnalyzers = .standard) {
+                generation: Qwen3GenerationConfig? = nil, analyzers: Qwen3VoiceAnalyzers = .standard,
+                precision: Qwen3Precision = .exact, fastPlan: Qwen3FastPlan? = nil) {
         self.speaker = speaker
         self.voiceDesign = voiceDesign
         self.layout = layout
@@ -30,6 +35,8 @@ public struct Qwen3EngineOptions: Sendable {
         self.modelHash = modelHash
         self.generation = generation
         self.analyzers = analyzers
+        self.precision = precision
+        self.fastPlan = fastPlan
     }
 }
 

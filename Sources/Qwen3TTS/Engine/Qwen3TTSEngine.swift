@@ -47,7 +47,8 @@ public final class Qwen3TTSEngine: SpeechEngine, @unchecked Sendable {
         }
         talker = try Self.file(dir.weightsPath, fix) {
             let store = try WeightStore(path: dir.weightsPath)
-            let t = try Qwen3Talker(store.scope("talker"), config: dir.config.talkerConfig)
+            let t = try Qwen3Talker(store.scope("talker"), config: dir.config.talkerConfig,
+                                    fast: options.precision == .fast ? options.fastPlan ?? Qwen3FastPlan.standard : nil)
             try store.finish(ignoring: dir.variant.kind == .base ? ["speaker_encoder."] : [])
             return t
         }
@@ -99,7 +100,14 @@ public final class Qwen3TTSEngine: SpeechEngine, @unchecked Sendable {
             + "layout=\(options.layout?.rawValue ?? "default") sample=\(g.doSample)/\(g.subtalkerDosample) "
             + "T=\(g.temperature)/\(g.subtalkerTemperature) k=\(g.topK)/\(g.subtalkerTopK) p=\(g.topP)/\(g.subtalkerTopP) "
             + "rep=\(g.repetitionPenalty) max=\(g.maxNewTokens) budget=\(options.frameBudget.minimumFrames)+"
-            + "\(options.frameBudget.framesPerTextToken)/tok"
+            + "\(options.frameBudget.framesPerTextToken)/tok" + precisionDescription
+    }
+
+    /// "" in exact mode (exact projects keep their identities); " precision=fast(<kernels>)" in fast mode: the
+    /// kernels change the codes, so they are part of the cache identity.
+    var precisionDescription: String {
+        guard let plan = talker.fastPlan else { return "" }
+        return " precision=fast(\(plan.talker.rawValue)/\(plan.codePredictor.rawValue))"
     }
 
     // MARK: voice

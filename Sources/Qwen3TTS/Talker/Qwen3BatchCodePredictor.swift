@@ -64,7 +64,7 @@ extension Qwen3CodePredictor {
             let rows = rowsPer * batch
             let x: UnsafePointer<Float>
             if let p = projection {
-                Qwen3RowKernel.linear(raw, rows: rows, weight: p.weight, bias: p.bias, out: proj) // (rows, hidden)
+                Qwen3RowKernel.linear(raw, rows: rows, weight: p.weight, reduced: projectionReduced, bias: p.bias, out: proj) // (rows, hidden)
                 x = UnsafePointer(proj)
             } else {
                 x = UnsafePointer(raw)
@@ -72,7 +72,8 @@ extension Qwen3CodePredictor {
             let segments = (0..<batch).map { Qwen3BatchSegment(state: state.states[$0], rows: rowsPer) }
             try decoder.forwardBatch(x, segments: segments, scratch: state.scratch, output: out) // (rows, hidden)
             for b in 0..<batch { (last + b * h).update(from: out + (b * rowsPer + rowsPer - 1) * h, count: h) }
-            Qwen3RowKernel.linear(last, rows: batch, weight: heads[j], bias: nil, out: logits) // (batch, vocab)
+            Qwen3RowKernel.linear(last, rows: batch, weight: heads[j], reduced: headsReduced.isEmpty ? nil : headsReduced[j], bias: nil,
+                                  out: logits) // (batch, vocab)
             for b in 0..<batch {
                 let row = Array(UnsafeBufferPointer(start: logits + b * vocab, count: vocab))
                 let code = try pick(b, j + 1, row)

@@ -91,7 +91,7 @@ extension Qwen3DecoderLayer {
         let s = shape, d = s.headDim, half = d / 2
         let qkv = scratch.qkv.pointer, w = s.qkvWidth
         Qwen3Kernels.rmsNorm(x, rows: rows, width: s.hidden, weight: inputNorm.pointer, eps: s.eps, out: scratch.normed.pointer)
-        Qwen3RowKernel.linear(scratch.normed.pointer, rows: rows, weight: qkvWeight, bias: qkvBias, out: qkv) // (rows, q|k|v)
+        Qwen3RowKernel.linear(scratch.normed.pointer, rows: rows, weight: qkvWeight, reduced: fastWeights?.qkv, bias: qkvBias, out: qkv) // (rows, q|k|v)
         var r = 0
         for seg in segments {
             for local in 0..<seg.rows {
@@ -117,12 +117,14 @@ extension Qwen3DecoderLayer {
                            scratch: scratch, scores: block)
             }
         }
-        Qwen3RowKernel.linear(scratch.context.pointer, rows: rows, weight: oWeight, bias: oBias, out: x, accumulate: true)
+        Qwen3RowKernel.linear(scratch.context.pointer, rows: rows, weight: oWeight, reduced: fastWeights?.o, bias: oBias, out: x, accumulate: true)
         Qwen3Kernels.rmsNorm(x, rows: rows, width: s.hidden, weight: postNorm.pointer, eps: s.eps, out: scratch.normed.pointer)
-        Qwen3RowKernel.linear(scratch.normed.pointer, rows: rows, weight: gateUpWeight, bias: nil, out: scratch.gateUp.pointer)
+        Qwen3RowKernel.linear(scratch.normed.pointer, rows: rows, weight: gateUpWeight, reduced: fastWeights?.gateUp, bias: nil,
+                              out: scratch.gateUp.pointer)
         Qwen3Kernels.gatedActivation(scratch.gateUp.pointer, rows: rows, intermediate: s.intermediate, activation: s.activation,
                                      out: scratch.activated.pointer)
-        Qwen3RowKernel.linear(scratch.activated.pointer, rows: rows, weight: downWeight, bias: nil, out: x, accumulate: true)
+        Qwen3RowKernel.linear(scratch.activated.pointer, rows: rows, weight: downWeight, reduced: fastWeights?.down, bias: nil, out: x,
+                              accumulate: true)
     }
 
     /// One head of one sequence: context rows firstRow… = softmax(q·kᵀ·scale + causal) · v over its cache

@@ -69,7 +69,7 @@ public struct Qwen3BatchGenerator: Sendable {
                 logits[i] = [Float](repeating: 0, count: vocab)
                 hidden[i].withUnsafeBufferPointer { hb in
                     logits[i].withUnsafeMutableBufferPointer {
-                        Qwen3RowKernel.linear(hb.baseAddress!, rows: 1, weight: talker.codecHead, bias: nil, out: $0.baseAddress!)
+                        talker.stepLogits(hb.baseAddress!, rows: 1, out: $0.baseAddress!)
                     }
                 }
                 states[i] = state
@@ -174,8 +174,7 @@ public struct Qwen3BatchGenerator: Sendable {
                     try talker.decoder.forwardBatch(ib.baseAddress!, segments: next.map { Qwen3BatchSegment(state: states[$0]!, rows: 1) },
                                                     scratch: talkerScratch, output: ob.baseAddress!) // (B, hidden)
                     stepLogits.withUnsafeMutableBufferPointer {
-                        Qwen3RowKernel.linear(ob.baseAddress!, rows: next.count, weight: talker.codecHead, bias: nil,
-                                              out: $0.baseAddress!) // (B, vocab)
+                        talker.stepLogits(ob.baseAddress!, rows: next.count, out: $0.baseAddress!) // (B, vocab)
                     }
                 }
             }

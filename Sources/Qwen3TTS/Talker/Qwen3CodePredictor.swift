@@ -20,7 +20,10 @@ public struct Qwen3CodePredictor: Sendable {
     let projection: Linear?     // small_to_mtp_projection (inputWidth → hidden) or identity
     let embeddings: [Embedding] // groups − 1 tables (vocab, inputWidth)
     let heads: [Tensor]         // groups − 1 weights (vocab, hidden)
-    let decoder: Qwen3Decoder
+    private(set) var decoder: Qwen3Decoder
+    /// lm_heads and small_to_mtp_projection in reduced form (`--precision fast`); empty / nil in exact mode.
+    private(set) var headsReduced: [ReducedMatrix] = []
+    private(set) var projectionReduced: ReducedMatrix?
 
     /// Loads from `scope` = "talker.code_predictor".
     public init(_ scope: WeightScope, config c: Qwen3CodePredictorConfig, talkerHidden: Int) throws {
@@ -39,6 +42,15 @@ public struct Qwen3CodePredictor: Sendable {
         projection = c.hiddenSize == talkerHidden ? nil
             : try Linear(scope.scope("small_to_mtp_projection"), inFeatures: talkerHidden, outFeatures: c.hiddenSize, bias: true)
         decoder = try Qwen3Decoder(model, shape: shape)
+    }
+
+    /// This predictor with its decode projections converted for `kernel` (nil: exact, fp32 only).
+    func reduced(to kernel: ReducedKernel?) -> Qwen3CodePredictor {
+        var p = self
+        p.decoder = decoder.reduced(to: kernel)
+        p.headsReduced = kernel.map { k in heads.map { ReducedMatrix($0, kernel: k) } } ?? []
+        p.projectionReduced = kernel.flatMap { k in projection.map { ReducedMatrix($0.weight, kernel: k) } }
+        return p
     }
 
     /// Embedding row of code `code` in codebook `group` (1…groups−1): (inputWidth).

@@ -7,7 +7,7 @@ import Tensors
 
 public struct Qwen3Decoder: Sendable {
     public let shape: Qwen3DecoderShape
-    public let layers: [Qwen3DecoderLayer]
+    public private(set) var layers: [Qwen3DecoderLayer]
     let norm: Tensor // (hidden)
     let invFreq: [Float]
 
@@ -17,6 +17,13 @@ public struct Qwen3Decoder: Sendable {
         layers = try (0..<shape.layers).map { try Qwen3DecoderLayer(scope.scope("layers.\($0)"), shape: shape) }
         norm = try scope.scope("norm").tensor("weight", shape: [shape.hidden])
         invFreq = RotaryEmbedding(rotaryDim: shape.headDim, base: Float(shape.ropeTheta), layout: .rotateHalf).invFreq
+    }
+
+    /// This decoder with every layer's decode-step projections converted for `kernel` (nil: exact).
+    func reduced(to kernel: ReducedKernel?) -> Qwen3Decoder {
+        var d = self
+        d.layers = layers.map { $0.reduced(to: kernel) }
+        return d
     }
 
     /// A fresh cache + scratch for one sequence of up to `capacity` positions.

@@ -22,6 +22,9 @@ public struct Qwen3DecoderLayer: Sendable {
     let oBias: Tensor?         // (hidden)
     let gateUpWeight: Tensor   // (2·intermediate, hidden)
     let downWeight: Tensor     // (hidden, intermediate)
+    /// The same four projections in reduced form (`--precision fast`), used by the decode step (forwardBatch);
+    /// nil in exact mode.
+    var fastWeights: Qwen3ReducedLayer?
 
     /// Loads `input_layernorm`, `post_attention_layernorm`, `self_attn.{q,k,v,o}_proj`, `self_attn.{q,k}_norm`
     /// and `mlp.{gate,up,down}_proj` from `scope` (e.g. "talker.model.layers.3").
@@ -44,6 +47,16 @@ public struct Qwen3DecoderLayer: Sendable {
         let up = try Linear(mlp.scope("up_proj"), inFeatures: s.hidden, outFeatures: s.intermediate, bias: false)
         gateUpWeight = Tensor.concat([gate.weight, up.weight], axis: 0)
         downWeight = try Linear(mlp.scope("down_proj"), inFeatures: s.intermediate, outFeatures: s.hidden, bias: false).weight
+    }
+
+    /// This layer with its decode-step projections converted for `kernel` (nil: exact, fp32 only).
+    func reduced(to kernel: ReducedKernel?) -> Qwen3DecoderLayer {
+        var l = self
+        l.fastWeights = kernel.map {
+            Qwen3ReducedLayer(qkv: ReducedMatrix(qkvWeight, kernel: $0), o: ReducedMatrix(oWeight, kernel: $0),
+                              gateUp: ReducedMatrix(gateUpWeight, kernel: $0), down: ReducedMatrix(downWeight, kernel: $0))
+        }
+        return l
     }
 
     /// Runs `rows` rows at positions start..<start+rows through layer `index`, updating the residual

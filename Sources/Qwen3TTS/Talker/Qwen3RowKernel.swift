@@ -20,6 +20,7 @@
 // 1.1–1.4 ms with AVX2, whose 4 × 2 blocking re-reads the weights from cache and does not overlap the DRAM stream.
 import CKernels
 import Foundation
+import Neural
 import Tensors
 
 enum Qwen3RowKernel {
@@ -38,6 +39,17 @@ enum Qwen3RowKernel {
 
     /// The path this process uses (decided once): AVX-512F, else AVX2 + FMA, else the Swift loops.
     static let best: Path = Path.avx512.isSupported ? .avx512 : (Path.avx2.isSupported ? .avx2 : .portable)
+
+    /// y (rows, n) = (accumulate ? y : 0) + bias + x (rows, k) · Wᵀ with W's reduced form when there is one
+    /// (`--precision fast`, batch-invariant as well), else the fp32 `weight` through `linear(…path:)`.
+    static func linear(_ x: UnsafePointer<Float>, rows: Int, weight: Tensor, reduced: ReducedMatrix?, bias: Tensor?,
+                       out: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        if let reduced {
+            reduced.apply(x, rows: rows, bias: bias?.pointer, out: out, accumulate: accumulate)
+        } else {
+            linear(x, rows: rows, weight: weight, bias: bias, out: out, accumulate: accumulate)
+        }
+    }
 
     /// y (rows, n) = (accumulate ? y : 0) + bias + x (rows, k) · Wᵀ. `path` other than `best` is for tests.
     static func linear(_ x: UnsafePointer<Float>, rows: Int, weight: Tensor, bias: Tensor?, out: UnsafeMutablePointer<Float>,

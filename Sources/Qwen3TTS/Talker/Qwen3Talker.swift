@@ -14,12 +14,17 @@ public struct Qwen3Talker: Sendable {
     let textEmbedding: Embedding // (text_vocab, text_hidden)
     let textProjection: Qwen3TextProjection
     let codecEmbedding: Embedding // (vocab, hidden)
-    let decoder: Qwen3Decoder
+    private(set) var decoder: Qwen3Decoder
     let codecHead: Tensor // (vocab, hidden)
-    public let codePredictor: Qwen3CodePredictor
+    /// codec_head in reduced form (`--precision fast`), used by every codebook-0 pick; nil in exact mode.
+    private(set) var codecHeadReduced: ReducedMatrix?
+    public private(set) var codePredictor: Qwen3CodePredictor
+    /// The reduced kernels of this model's decode loop; nil in exact mode.
+    public private(set) var fastPlan: Qwen3FastPlan?
 
-    /// Loads from `scope` = "talker" of the model's weights.
-    public init(_ scope: WeightScope, config c: Qwen3TalkerConfig) throws {
+    /// Loads from `scope` = "talker" of the model's weights; with a `fast` plan the decode-step projections are
+    /// converted once to its reduced kernels (the fp32 weights stay for the prefill).
+    public init(_ scope: WeightScope, config c: Qwen3TalkerConfig, fast: Qwen3FastPlan? = nil) throws {
         config = c
         shape = try Qwen3DecoderShape(talker: c)
         guard c.numCodeGroups == c.codePredictorConfig.numCodeGroups else {
@@ -35,6 +40,26 @@ public struct Qwen3Talker: Sendable {
         codecHead = try scope.scope("codec_head").tensor("weight", shape: [c.vocabSize, c.hiddenSize])
         codePredictor = try Qwen3CodePredictor(scope.scope("code_predictor"), config: c.codePredictorConfig,
                                                talkerHidden: c.hiddenSize)
+        if fast != nil { convert(to: fast) }
+    }
+
+    /// This talker with its decode loop converted for `plan` (nil: back to exact, fp32 only).
+    public func reduced(_ plan: Qwen3FastPlan?) -> Qwen3Talker {
+        var t = self
+        t.convert(to: plan)
+        return t
+    }
+
+    private mutating func convert(to plan: Qwen3FastPlan?) {
+        fastPlan = plan
+        decoder = decoder.reduced(to: plan?.talker)
+        codecHeadReduced = plan.map { ReducedMatrix(codecHead, kernel: $0.talker) }
+        codePredictor = codePredictor.reduced(to: plan?.codePredictor)
+    }
+
+    /// codec_head logits (rows, vocab) of decode-step hidden rows (rows, hidden), batch-invariant in both modes.
+    func stepLogits(_ hidden: UnsafePointer<Float>, rows: Int, out: UnsafeMutablePointer<Float>) {
+        Qwen3RowKernel.linear(hidden, rows: rows, weight: codecHead, reduced: codecHeadReduced, bias: nil, out: out) // (rows, vocab)
     }
 
     public var hidden: Int { shape.hidden }
