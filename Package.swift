@@ -96,6 +96,7 @@ let package = Package(
         .testTarget(name: "BookvoxTests", dependencies: [
             "Bookvox", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
     ]
 )

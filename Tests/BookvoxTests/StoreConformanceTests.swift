@@ -3,6 +3,7 @@
 // starts one and .ci/run exports its URL). So far the book-level records (BookRecordStore).
 @testable import Bookvox
 import Foundation
+import PostgresNIO
 import XCTest
 
 final class StoreConformanceTests: XCTestCase {
@@ -115,6 +116,29 @@ final class StoreConformanceTests: XCTestCase {
         XCTAssertEqual(try again.book()?.title, "A")
     }
 
+    /// Workers that start together on a fresh database migrate it once (the advisory lock) and all open it.
+    func testPostgresConcurrentFirstOpenMigratesOnce() throws {
+        let admin = try postgresStore()
+        var url = try PostgresStoreURL(ProcessInfo.processInfo.environment["BOOKVOX_TEST_PG_URL"]!)
+        url.database = "bookvox_fresh_" + UUID().uuidString.prefix(8).lowercased()
+        try admin.db.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE \(url.database)"))
+        defer { try? admin.db.execute(PostgresQuery(unsafeSQL: "DROP DATABASE \(url.database) WITH (FORCE)")) }
+        let ids = LockedList()
+        DispatchQueue.concurrentPerform(iterations: 4) { i in
+            do {
+                let store = try PostgresJobStore(url: url, bookKey: i % 2 == 0 ? "even" : "odd")
+                ids.append("\(store.bookKey)=\(store.bookID)")
+            } catch {
+                ids.append("error: \(error)")
+            }
+        }
+        XCTAssertEqual(Set(ids.items).count, 2, "\(ids.items)")
+        XCTAssertFalse(ids.items.contains { $0.hasPrefix("error") }, "\(ids.items)")
+        let fresh = try PostgresJobStore(url: url, bookKey: "even")
+        XCTAssertEqual(try fresh.db.rows("SELECT name FROM bookvox_migrations").map { try $0.decode(String.self) },
+                       PostgresMigrations.all.map(\.name))
+    }
+
     /// URL, environment and password file, as libpq reads them.
     func testURLAndEnvironment() throws {
         let u = try PostgresStoreURL("postgres://alice:s%3Acret@db.example:6543/books?sslmode=verify-full", environment: [:])
@@ -139,4 +163,11 @@ final class StoreConformanceTests: XCTestCase {
         XCTAssertNil(try PostgresStoreURL("postgres://u@h/d", environment: ["PGPASSFILE": pass]).password,
                      "a password file others may read is ignored, as libpq does")
     }
+}
+
+private final class LockedList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func append(_ s: String) { lock.lock(); list.append(s); lock.unlock() }
+    var items: [String] { lock.lock(); defer { lock.unlock() }; return list }
 }
