@@ -6,6 +6,7 @@
 // operation sequence. While the first pass over a pair of weight rows runs, the next pair is prefetched, so
 // the DRAM stream overlaps the arithmetic (the weights are read from memory once per call).
 #include "ckernels.h"
+#include "rowdot_shared.h"
 #include <math.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -28,14 +29,6 @@ int bv_has_avx512f(void) {
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
 }
 
-BV_AVX512 static inline float bv_reduce16(__m512 v) {
-    __m256 a = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1)); // lanes i + i+8
-    __m128 h = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));     // (0+4, 1+5, 2+6, 3+7)
-    float t[4];
-    _mm_storeu_ps(t, h);
-    return (t[0] + t[2]) + (t[1] + t[3]);
-}
-
 BV_AVX512 static inline float bv_finish16(const float *w, const float *x, ptrdiff_t k, __m512 acc) {
     float s = bv_reduce16(acc);
     for (ptrdiff_t i = k & ~(ptrdiff_t)15; i < k; i++) s = fmaf(w[i], x[i], s);
@@ -43,12 +36,6 @@ BV_AVX512 static inline float bv_finish16(const float *w, const float *x, ptrdif
 }
 
 /// out = (accumulate ? out : 0) + bias[j] + dot, added in that order.
-static inline void bv_store512(float *o, const float *bias, ptrdiff_t j, int accumulate, float dot) {
-    float base = accumulate ? *o : 0.0f;
-    if (bias) base += bias[j];
-    *o = base + dot;
-}
-
 /// Into L2 (T1), not L1: the weights are read once, and the x rows stay in L1. Measured on the Zen 5 VM with 2
 /// threads over the code predictor's matrices: 4–5 % more weight bandwidth at 8 rows and about 2 % at 1 row than
 /// with T0 (no prefetch at all is 25 % slower at 8 rows).
@@ -73,8 +60,8 @@ BV_AVX512 static inline void bv_prefetch_rows(const float *p, ptrdiff_t k, ptrdi
             }                                                                                                \
         }                                                                                                    \
         for (int q = 0; q < R; q++) {                                                                        \
-            bv_store512(out + q * ldo, bias, 0, accumulate, bv_finish16(w0, x + q * k, k, a[q]));            \
-            bv_store512(out + q * ldo + 1, bias, 1, accumulate, bv_finish16(w1, x + q * k, k, b[q]));        \
+            bv_rowdot_store(out + q * ldo, bias, 0, accumulate, bv_finish16(w0, x + q * k, k, a[q]));            \
+            bv_rowdot_store(out + q * ldo + 1, bias, 1, accumulate, bv_finish16(w1, x + q * k, k, b[q]));        \
         }                                                                                                    \
     }
 BV_BLOCK(8)
@@ -94,10 +81,10 @@ BV_AVX512 static void bv_block4x1(const float *w0, const float *x, ptrdiff_t k, 
         a2 = _mm512_fmadd_ps(_mm512_loadu_ps(w2 + i), xv, a2);
         a3 = _mm512_fmadd_ps(_mm512_loadu_ps(w3 + i), xv, a3);
     }
-    bv_store512(out + 0, bias, 0, accumulate, bv_finish16(w0, x, k, a0));
-    bv_store512(out + 1, bias, 1, accumulate, bv_finish16(w1, x, k, a1));
-    bv_store512(out + 2, bias, 2, accumulate, bv_finish16(w2, x, k, a2));
-    bv_store512(out + 3, bias, 3, accumulate, bv_finish16(w3, x, k, a3));
+    bv_rowdot_store(out + 0, bias, 0, accumulate, bv_finish16(w0, x, k, a0));
+    bv_rowdot_store(out + 1, bias, 1, accumulate, bv_finish16(w1, x, k, a1));
+    bv_rowdot_store(out + 2, bias, 2, accumulate, bv_finish16(w2, x, k, a2));
+    bv_rowdot_store(out + 3, bias, 3, accumulate, bv_finish16(w3, x, k, a3));
 }
 
 BV_AVX512
@@ -129,7 +116,7 @@ void bv_rowdot_avx512(const float *w, ptrdiff_t k, ptrdiff_t n, const float *x, 
             const float *xa = x + r * k;
             __m512 a0 = _mm512_setzero_ps();
             for (ptrdiff_t i = 0; i < k16; i += 16) a0 = _mm512_fmadd_ps(_mm512_loadu_ps(w0 + i), _mm512_loadu_ps(xa + i), a0);
-            bv_store512(out + r * ldo + j, bias, j, accumulate, bv_finish16(w0, xa, k, a0));
+            bv_rowdot_store(out + r * ldo + j, bias, j, accumulate, bv_finish16(w0, xa, k, a0));
         }
     }
 }

@@ -8,6 +8,7 @@
 // Every output has one operation sequence whatever `rows` is; blocking (4 weight rows × up to 4 input rows) only
 // interleaves independent accumulators.
 #include "ckernels.h"
+#include "rowdot_shared.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -31,12 +32,6 @@ void bv_to_bf16(const float *src, ptrdiff_t count, uint16_t *dst) {
     for (ptrdiff_t i = 0; i < count; i++) dst[i] = bv_to_bf16_one(src[i]);
 }
 
-static inline void bv_bf_store(float *o, const float *bias, ptrdiff_t j, int accumulate, float dot) {
-    float base = accumulate ? *o : 0.0f;
-    if (bias) base += bias[j];
-    *o = base + dot;
-}
-
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 
@@ -53,18 +48,10 @@ int bv_has_avx512_bf16(void) {
     return bv_has_avx512f() && bv_has_avx512bw_vl() && __builtin_cpu_supports("avx512bf16");
 }
 
-BV_BF_512 static inline float bv_bf_reduce16(__m512 v) {
-    __m256 a = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
-    __m128 h = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    float t[4];
-    _mm_storeu_ps(t, h);
-    return (t[0] + t[2]) + (t[1] + t[3]);
-}
-
 // ---- dpbf16
 
 BV_BF_DP static inline float bv_dp_finish(__m512 acc, const uint16_t *w, const uint16_t *x, ptrdiff_t k) {
-    float s = bv_bf_reduce16(acc);
+    float s = bv_reduce16(acc);
     for (ptrdiff_t i = k & ~(ptrdiff_t)31; i < k; i++) s = fmaf(bv_from_bf16(w[i]), bv_from_bf16(x[i]), s);
     return s;
 }
@@ -94,10 +81,10 @@ BV_BF_DP static inline float bv_dp_finish(__m512 acc, const uint16_t *w, const u
         for (int q = 0; q < R; q++) {                                                                         \
             const uint16_t *xr = x + q * k;                                                                   \
             float *o = out + q * ldo;                                                                         \
-            bv_bf_store(o + 0, bias, 0, accumulate, bv_dp_finish(a0[q], w0, xr, k));                          \
-            bv_bf_store(o + 1, bias, 1, accumulate, bv_dp_finish(a1[q], w1, xr, k));                          \
-            bv_bf_store(o + 2, bias, 2, accumulate, bv_dp_finish(a2[q], w2, xr, k));                          \
-            bv_bf_store(o + 3, bias, 3, accumulate, bv_dp_finish(a3[q], w3, xr, k));                          \
+            bv_rowdot_store(o + 0, bias, 0, accumulate, bv_dp_finish(a0[q], w0, xr, k));                          \
+            bv_rowdot_store(o + 1, bias, 1, accumulate, bv_dp_finish(a1[q], w1, xr, k));                          \
+            bv_rowdot_store(o + 2, bias, 2, accumulate, bv_dp_finish(a2[q], w2, xr, k));                          \
+            bv_rowdot_store(o + 3, bias, 3, accumulate, bv_dp_finish(a3[q], w3, xr, k));                          \
         }                                                                                                     \
     }
 BV_DP_BLOCK(4)
@@ -129,7 +116,7 @@ void bv_rowdot_bf16_dp(const uint16_t *w, ptrdiff_t k, ptrdiff_t n, const uint16
             __m512 a0 = _mm512_setzero_ps();
             for (ptrdiff_t i = 0; i < k32; i += 32)
                 a0 = _mm512_dpbf16_ps(a0, (__m512bh)_mm512_loadu_si512(w0 + i), (__m512bh)_mm512_loadu_si512(xr + i));
-            bv_bf_store(out + r * ldo + j, bias, j, accumulate, bv_dp_finish(a0, w0, xr, k));
+            bv_rowdot_store(out + r * ldo + j, bias, j, accumulate, bv_dp_finish(a0, w0, xr, k));
         }
     }
 }
@@ -141,7 +128,7 @@ BV_BF_512 static inline __m512 bv_bf_load16(const uint16_t *p) {
 }
 
 BV_BF_512 static inline float bv_bf_finish16(__m512 acc, const uint16_t *w, const float *x, ptrdiff_t k) {
-    float s = bv_bf_reduce16(acc);
+    float s = bv_reduce16(acc);
     for (ptrdiff_t i = k & ~(ptrdiff_t)15; i < k; i++) s = fmaf(bv_from_bf16(w[i]), x[i], s);
     return s;
 }
@@ -169,10 +156,10 @@ BV_BF_512 static inline float bv_bf_finish16(__m512 acc, const uint16_t *w, cons
         for (int q = 0; q < R; q++) {                                                                         \
             const float *xr = x + q * k;                                                                      \
             float *o = out + q * ldo;                                                                         \
-            bv_bf_store(o + 0, bias, 0, accumulate, bv_bf_finish16(a0[q], w0, xr, k));                        \
-            bv_bf_store(o + 1, bias, 1, accumulate, bv_bf_finish16(a1[q], w1, xr, k));                        \
-            bv_bf_store(o + 2, bias, 2, accumulate, bv_bf_finish16(a2[q], w2, xr, k));                        \
-            bv_bf_store(o + 3, bias, 3, accumulate, bv_bf_finish16(a3[q], w3, xr, k));                        \
+            bv_rowdot_store(o + 0, bias, 0, accumulate, bv_bf_finish16(a0[q], w0, xr, k));                        \
+            bv_rowdot_store(o + 1, bias, 1, accumulate, bv_bf_finish16(a1[q], w1, xr, k));                        \
+            bv_rowdot_store(o + 2, bias, 2, accumulate, bv_bf_finish16(a2[q], w2, xr, k));                        \
+            bv_rowdot_store(o + 3, bias, 3, accumulate, bv_bf_finish16(a3[q], w3, xr, k));                        \
         }                                                                                                     \
     }
 BV_BFD_BLOCK(4)
@@ -203,7 +190,7 @@ void bv_rowdot_bf16_dequant(const uint16_t *w, ptrdiff_t k, ptrdiff_t n, const f
             const float *xr = x + r * k;
             __m512 a0 = _mm512_setzero_ps();
             for (ptrdiff_t i = 0; i < k16; i += 16) a0 = _mm512_fmadd_ps(bv_bf_load16(w0 + i), _mm512_loadu_ps(xr + i), a0);
-            bv_bf_store(out + r * ldo + j, bias, j, accumulate, bv_bf_finish16(a0, w0, xr, k));
+            bv_rowdot_store(out + r * ldo + j, bias, j, accumulate, bv_bf_finish16(a0, w0, xr, k));
         }
     }
 }
@@ -218,7 +205,7 @@ void bv_rowdot_bf16_dp(const uint16_t *w, ptrdiff_t k, ptrdiff_t n, const uint16
         for (ptrdiff_t r = 0; r < rows; r++) {
             float s = 0;
             for (ptrdiff_t i = 0; i < k; i++) s = fmaf(bv_from_bf16(w[j * k + i]), bv_from_bf16(x[r * k + i]), s);
-            bv_bf_store(out + r * ldo + j, bias, j, accumulate, s);
+            bv_rowdot_store(out + r * ldo + j, bias, j, accumulate, s);
         }
 }
 
@@ -228,7 +215,7 @@ void bv_rowdot_bf16_dequant(const uint16_t *w, ptrdiff_t k, ptrdiff_t n, const f
         for (ptrdiff_t r = 0; r < rows; r++) {
             float s = 0;
             for (ptrdiff_t i = 0; i < k; i++) s = fmaf(bv_from_bf16(w[j * k + i]), x[r * k + i], s);
-            bv_bf_store(out + r * ldo + j, bias, j, accumulate, s);
+            bv_rowdot_store(out + r * ldo + j, bias, j, accumulate, s);
         }
 }
 

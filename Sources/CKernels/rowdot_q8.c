@@ -9,16 +9,11 @@
 // In both, every output has one operation sequence whatever `rows` is and whichever rows share the call; the
 // blocking (4 weight rows × up to 4 input rows per pass) only interleaves independent accumulators.
 #include "ckernels.h"
+#include "rowdot_shared.h"
 #include <math.h>
 #include <stdint.h>
 
 /// out = (accumulate ? out : 0) + bias[j] + dot, added in that order.
-static inline void bv_q8_store(float *o, const float *bias, ptrdiff_t j, int accumulate, float dot) {
-    float base = accumulate ? *o : 0.0f;
-    if (bias) base += bias[j];
-    *o = base + dot;
-}
-
 /// Portable dequant kernel: one multiply-then-add chain per output in k order (two statements, so the compiler
 /// cannot contract them into an fma that a CPU without FMA would emulate in software), times the row scale.
 void bv_rowdot_q8_portable(const int8_t *q, const float *scale, ptrdiff_t k, ptrdiff_t n, const float *x, ptrdiff_t rows,
@@ -32,7 +27,7 @@ void bv_rowdot_q8_portable(const int8_t *q, const float *scale, ptrdiff_t k, ptr
                 float p = (float)w[i] * xa[i];
                 s += p;
             }
-            bv_q8_store(out + r * ldo + j, bias, j, accumulate, s * scale[j]);
+            bv_rowdot_store(out + r * ldo + j, bias, j, accumulate, s * scale[j]);
         }
 }
 
@@ -91,16 +86,8 @@ int bv_has_avx512_vnni(void) {
 
 // ---- dequant, AVX-512: 16 lanes, (0..7)+(8..15), then ((0+4)+(2+6))+((1+5)+(3+7)), fmaf tail for k % 16.
 
-BV_Q8_512 static inline float bv_q8_reduce16(__m512 v) {
-    __m256 a = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
-    __m128 h = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    float t[4];
-    _mm_storeu_ps(t, h);
-    return (t[0] + t[2]) + (t[1] + t[3]);
-}
-
 BV_Q8_512 static inline float bv_q8_finish16(const int8_t *w, const float *x, ptrdiff_t k, __m512 acc) {
-    float s = bv_q8_reduce16(acc);
+    float s = bv_reduce16(acc);
     for (ptrdiff_t i = k & ~(ptrdiff_t)15; i < k; i++) s = fmaf((float)w[i], x[i], s);
     return s;
 }
@@ -132,10 +119,10 @@ BV_Q8_512 static inline __m512 bv_q8_load16(const int8_t *p) {
         for (int q = 0; q < R; q++) {                                                                         \
             const float *xq = x + q * k;                                                                      \
             float *o = out + q * ldo;                                                                         \
-            bv_q8_store(o + 0, bias, 0, accumulate, bv_q8_finish16(w0, xq, k, a0[q]) * sc[0]);                \
-            bv_q8_store(o + 1, bias, 1, accumulate, bv_q8_finish16(w1, xq, k, a1[q]) * sc[1]);                \
-            bv_q8_store(o + 2, bias, 2, accumulate, bv_q8_finish16(w2, xq, k, a2[q]) * sc[2]);                \
-            bv_q8_store(o + 3, bias, 3, accumulate, bv_q8_finish16(w3, xq, k, a3[q]) * sc[3]);                \
+            bv_rowdot_store(o + 0, bias, 0, accumulate, bv_q8_finish16(w0, xq, k, a0[q]) * sc[0]);                \
+            bv_rowdot_store(o + 1, bias, 1, accumulate, bv_q8_finish16(w1, xq, k, a1[q]) * sc[1]);                \
+            bv_rowdot_store(o + 2, bias, 2, accumulate, bv_q8_finish16(w2, xq, k, a2[q]) * sc[2]);                \
+            bv_rowdot_store(o + 3, bias, 3, accumulate, bv_q8_finish16(w3, xq, k, a3[q]) * sc[3]);                \
         }                                                                                                     \
     }
 BV_Q8_BLOCK(4)
@@ -166,7 +153,7 @@ void bv_rowdot_q8_avx512(const int8_t *q, const float *scale, ptrdiff_t k, ptrdi
             const float *xa = x + r * k;
             __m512 a0 = _mm512_setzero_ps();
             for (ptrdiff_t i = 0; i < k16; i += 16) a0 = _mm512_fmadd_ps(bv_q8_load16(w0 + i), _mm512_loadu_ps(xa + i), a0);
-            bv_q8_store(out + r * ldo + j, bias, j, accumulate, bv_q8_finish16(w0, xa, k, a0) * scale[j]);
+            bv_rowdot_store(out + r * ldo + j, bias, j, accumulate, bv_q8_finish16(w0, xa, k, a0) * scale[j]);
         }
     }
 }
@@ -203,13 +190,13 @@ void bv_rowdot_q8_avx2(const int8_t *q, const float *scale, ptrdiff_t k, ptrdiff
             }
             float s;
             s = bv_q8_reduce8(a0); for (ptrdiff_t i = k8; i < k; i++) s = fmaf((float)w0[i], xa[i], s);
-            bv_q8_store(out + r * ldo + j, bias, j, accumulate, s * scale[j]);
+            bv_rowdot_store(out + r * ldo + j, bias, j, accumulate, s * scale[j]);
             s = bv_q8_reduce8(b0); for (ptrdiff_t i = k8; i < k; i++) s = fmaf((float)w0[i], xb[i], s);
-            bv_q8_store(out + (r + 1) * ldo + j, bias, j, accumulate, s * scale[j]);
+            bv_rowdot_store(out + (r + 1) * ldo + j, bias, j, accumulate, s * scale[j]);
             s = bv_q8_reduce8(a1); for (ptrdiff_t i = k8; i < k; i++) s = fmaf((float)w1[i], xa[i], s);
-            bv_q8_store(out + r * ldo + j + 1, bias, j + 1, accumulate, s * scale[j + 1]);
+            bv_rowdot_store(out + r * ldo + j + 1, bias, j + 1, accumulate, s * scale[j + 1]);
             s = bv_q8_reduce8(b1); for (ptrdiff_t i = k8; i < k; i++) s = fmaf((float)w1[i], xb[i], s);
-            bv_q8_store(out + (r + 1) * ldo + j + 1, bias, j + 1, accumulate, s * scale[j + 1]);
+            bv_rowdot_store(out + (r + 1) * ldo + j + 1, bias, j + 1, accumulate, s * scale[j + 1]);
         }
         for (; r < rows; r++) {
             const float *xa = x + r * k;
@@ -221,9 +208,9 @@ void bv_rowdot_q8_avx2(const int8_t *q, const float *scale, ptrdiff_t k, ptrdiff
             }
             float s;
             s = bv_q8_reduce8(a0); for (ptrdiff_t i = k8; i < k; i++) s = fmaf((float)w0[i], xa[i], s);
-            bv_q8_store(out + r * ldo + j, bias, j, accumulate, s * scale[j]);
+            bv_rowdot_store(out + r * ldo + j, bias, j, accumulate, s * scale[j]);
             s = bv_q8_reduce8(a1); for (ptrdiff_t i = k8; i < k; i++) s = fmaf((float)w1[i], xa[i], s);
-            bv_q8_store(out + r * ldo + j + 1, bias, j + 1, accumulate, s * scale[j + 1]);
+            bv_rowdot_store(out + r * ldo + j + 1, bias, j + 1, accumulate, s * scale[j + 1]);
         }
     }
     for (; j < n; j++) {
@@ -234,7 +221,7 @@ void bv_rowdot_q8_avx2(const int8_t *q, const float *scale, ptrdiff_t k, ptrdiff
             for (ptrdiff_t i = 0; i < k8; i += 8) a0 = _mm256_fmadd_ps(bv_q8_load8(w0 + i), _mm256_loadu_ps(xa + i), a0);
             float s = bv_q8_reduce8(a0);
             for (ptrdiff_t i = k8; i < k; i++) s = fmaf((float)w0[i], xa[i], s);
-            bv_q8_store(out + r * ldo + j, bias, j, accumulate, s * scale[j]);
+            bv_rowdot_store(out + r * ldo + j, bias, j, accumulate, s * scale[j]);
         }
     }
 }
@@ -276,10 +263,10 @@ BV_Q8_VNNI static inline float bv_q8_vnni_value(__m512i acc, const uint8_t *xq, 
         for (int q = 0; q < R; q++) {                                                                         \
             const uint8_t *xr = x + q * k;                                                                    \
             float *o = out + q * ldo;                                                                         \
-            bv_q8_store(o + 0, bias, 0, accumulate, bv_q8_vnni_value(a0[q], xr, w0, k, ws[0], sx[q], sc[0])); \
-            bv_q8_store(o + 1, bias, 1, accumulate, bv_q8_vnni_value(a1[q], xr, w1, k, ws[1], sx[q], sc[1])); \
-            bv_q8_store(o + 2, bias, 2, accumulate, bv_q8_vnni_value(a2[q], xr, w2, k, ws[2], sx[q], sc[2])); \
-            bv_q8_store(o + 3, bias, 3, accumulate, bv_q8_vnni_value(a3[q], xr, w3, k, ws[3], sx[q], sc[3])); \
+            bv_rowdot_store(o + 0, bias, 0, accumulate, bv_q8_vnni_value(a0[q], xr, w0, k, ws[0], sx[q], sc[0])); \
+            bv_rowdot_store(o + 1, bias, 1, accumulate, bv_q8_vnni_value(a1[q], xr, w1, k, ws[1], sx[q], sc[1])); \
+            bv_rowdot_store(o + 2, bias, 2, accumulate, bv_q8_vnni_value(a2[q], xr, w2, k, ws[2], sx[q], sc[2])); \
+            bv_rowdot_store(o + 3, bias, 3, accumulate, bv_q8_vnni_value(a3[q], xr, w3, k, ws[3], sx[q], sc[3])); \
         }                                                                                                     \
     }
 BV_VNNI_BLOCK(4)
@@ -311,7 +298,7 @@ void bv_rowdot_q8_vnni(const int8_t *q, const float *scale, const int32_t *wsum,
             const uint8_t *xr = xq + r * k;
             __m512i a0 = _mm512_setzero_si512();
             for (ptrdiff_t i = 0; i < k64; i += 64) a0 = _mm512_dpbusd_epi32(a0, _mm512_loadu_si512(xr + i), _mm512_loadu_si512(w0 + i));
-            bv_q8_store(out + r * ldo + j, bias, j, accumulate, bv_q8_vnni_value(a0, xr, w0, k, wsum[j], xscale[r], scale[j]));
+            bv_rowdot_store(out + r * ldo + j, bias, j, accumulate, bv_q8_vnni_value(a0, xr, w0, k, wsum[j], xscale[r], scale[j]));
         }
     }
 }
@@ -336,7 +323,7 @@ void bv_rowdot_q8_vnni(const int8_t *q, const float *scale, const int32_t *wsum,
         for (ptrdiff_t r = 0; r < rows; r++) {
             int32_t d = 0;
             for (ptrdiff_t i = 0; i < k; i++) d += (int32_t)xq[r * k + i] * (int32_t)q[j * k + i];
-            bv_q8_store(out + r * ldo + j, bias, j, accumulate, (float)(d - 128 * wsum[j]) * (xscale[r] * scale[j]));
+            bv_rowdot_store(out + r * ldo + j, bias, j, accumulate, (float)(d - 128 * wsum[j]) * (xscale[r] * scale[j]));
         }
 }
 

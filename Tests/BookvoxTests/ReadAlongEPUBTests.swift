@@ -205,13 +205,13 @@ final class ReadAlongEPUBTests: XCTestCase {
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// EPUBCheck's verdict: no errors and no warnings. Skips (saying why) only when the epubcheck program is absent.
+    /// EPUBCheck's verdict: no errors and no warnings. The validator is a test dependency (scripts/install-deps.sh
+    /// installs it, and CI runs that), so its absence fails the test rather than letting an unchecked EPUB pass.
     /// Debian's `epubcheck` is the jar itself (run through binfmt where that is set up): a jar is run with `java -jar`.
     private func epubcheck(_ url: URL, file: StaticString = #filePath, line: UInt = #line) throws {
-        guard let program = onPath("epubcheck") else {
-            print("ReadAlongEPUBTests: epubcheck is not installed (scripts/install-deps.sh installs it); EPUBCheck not run")
-            throw XCTSkip("epubcheck is not installed")
-        }
+        let program = try XCTUnwrap(onPath("epubcheck"),
+                                    "epubcheck is not installed: run scripts/install-deps.sh (Debian package epubcheck)",
+                                    file: file, line: line)
         let p = Process()
         let isJar = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: program)).read(upToCount: 2)) == Data("PK".utf8)
         if isJar {

@@ -32,14 +32,14 @@ enum FrontMatter {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            let (line, problem) = describe(error)
+            let (line, problem) = YAMLDiagnostics.describe(error)
             throw BookError.malformedFrontMatter(path: path, line: firstLine + max(line, 1) - 1, reason: problem)
         }
         guard let root else { return meta }
         guard let mapping = root.mapping else {
             throw BookError.malformedFrontMatter(
                 path: path, line: firstLine + (root.mark?.line ?? 1) - 1,
-                reason: "expected 'key: value' lines (a YAML mapping) but found a \(kind(root))")
+                reason: "expected 'key: value' lines (a YAML mapping) but found a \(YAMLDiagnostics.kind(root))")
         }
         var dialogue: (name: String, line: Int)?
         var chapterVoices: [ChapterVoice] = []
@@ -50,7 +50,7 @@ enum FrontMatter {
                 if value.null != nil { return nil }
                 guard let s = value.scalar?.string else {
                     throw BookError.malformedFrontMatter(
-                        path: path, line: line, reason: "'\(key)' must be text but is a \(kind(value))")
+                        path: path, line: line, reason: "'\(key)' must be text but is a \(YAMLDiagnostics.kind(value))")
                 }
                 let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
                 return t.isEmpty ? nil : t
@@ -143,26 +143,5 @@ enum FrontMatter {
             meta.cast?.chapterVoices.append(entry)
         }
         return meta
-    }
-
-    private static func kind(_ node: Node) -> String {
-        if node.scalar != nil { return "single value" }
-        if node.mapping != nil { return "mapping" }
-        if node.sequence != nil { return "list" }
-        return "YAML node"
-    }
-
-    /// (1-based line within the YAML, problem text) for a Yams error.
-    private static func describe(_ error: YamlError) -> (Int, String) {
-        switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
-            let ctx = context.map { "\($0.text) " } ?? ""
-            return (mark.line, "invalid YAML: \(ctx)\(problem)")
-        case let .reader(problem, _, _, _):
-            return (1, "invalid YAML: \(problem)")
-        default:
-            return (1, "invalid YAML: \(error)")
-        }
     }
 }

@@ -53,7 +53,7 @@ public enum LexiconParser {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            let (line, problem) = describe(error)
+            let (line, problem) = YAMLDiagnostics.describe(error)
             throw LexiconError.invalid(file: file, line: line, entry: nil, reason: problem)
         } catch {
             throw LexiconError.invalid(file: file, line: 1, entry: nil, reason: "invalid YAML: \(error)")
@@ -67,14 +67,14 @@ public enum LexiconParser {
         func line(_ n: Node?) -> Int { firstLine + (n?.mark?.line ?? 1) - 1 }
         guard let mapping = node.mapping else {
             throw LexiconError.invalid(file: file, line: line(node), entry: nil,
-                                       reason: "expected a mapping of 'word: respelling' lines but found a \(kind(node))")
+                                       reason: "expected a mapping of 'word: respelling' lines but found a \(YAMLDiagnostics.kind(node))")
         }
         var lexicon = Lexicon()
         var seen: [String: Int] = [:]
         for (keyNode, value) in mapping {
             guard let word = keyNode.scalar?.string else {
                 throw LexiconError.invalid(file: file, line: line(keyNode), entry: nil,
-                                           reason: "a word must be text, not a \(kind(keyNode))")
+                                           reason: "a word must be text, not a \(YAMLDiagnostics.kind(keyNode))")
             }
             let at = line(keyNode)
             if word == "rules" {
@@ -101,7 +101,7 @@ public enum LexiconParser {
         }
         guard let mapping = value.mapping else {
             throw LexiconError.invalid(file: file, line: line(value), entry: word,
-                                       reason: "expected a respelling or a mapping with say/espeak/indextts2 but found a \(kind(value))")
+                                       reason: "expected a respelling or a mapping with say/espeak/indextts2 but found a \(YAMLDiagnostics.kind(value))")
         }
         var e = LexiconEntry(word: word, origin: origin)
         for (k, v) in mapping {
@@ -127,14 +127,14 @@ public enum LexiconParser {
     private static func rules(_ value: Node, file: String, line: (Node?) -> Int) throws -> [LexiconRule] {
         guard let list = value.sequence else {
             throw LexiconError.invalid(file: file, line: line(value), entry: "rules",
-                                       reason: "expected a list of '- pattern: … replace: …' items but found a \(kind(value))")
+                                       reason: "expected a list of '- pattern: … replace: …' items but found a \(YAMLDiagnostics.kind(value))")
         }
         var out: [LexiconRule] = []
         for (i, item) in list.enumerated() {
             let name = "rules[\(i + 1)]"
             guard let mapping = item.mapping else {
                 throw LexiconError.invalid(file: file, line: line(item), entry: name,
-                                           reason: "expected 'pattern:' and 'replace:' but found a \(kind(item))")
+                                           reason: "expected 'pattern:' and 'replace:' but found a \(YAMLDiagnostics.kind(item))")
             }
             var pattern: String?
             var replace: String?
@@ -230,7 +230,7 @@ public enum LexiconParser {
                                 allowEmpty: Bool = false) throws -> String {
         guard let s = v.scalar?.string, v.null == nil || allowEmpty else {
             throw LexiconError.invalid(file: file, line: line(v), entry: entry,
-                                       reason: "'\(key)' must be text but is \(v.null != nil ? "empty" : "a \(kind(v))")")
+                                       reason: "'\(key)' must be text but is \(v.null != nil ? "empty" : "a \(YAMLDiagnostics.kind(v))")")
         }
         if !allowEmpty, s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw LexiconError.invalid(file: file, line: line(v), entry: entry, reason: "'\(key)' is empty")
@@ -244,27 +244,7 @@ public enum LexiconParser {
         case "false", "no", "off": return false
         default:
             throw LexiconError.invalid(file: file, line: line(v), entry: entry,
-                                       reason: "'\(key)' must be true or false but is '\(v.scalar?.string ?? kind(v))'")
-        }
-    }
-
-    static func kind(_ node: Node) -> String {
-        if node.scalar != nil { return "single value" }
-        if node.mapping != nil { return "mapping" }
-        if node.sequence != nil { return "list" }
-        return "YAML node"
-    }
-
-    static func describe(_ error: YamlError) -> (Int, String) {
-        switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
-            let ctx = context.map { "\($0.text) " } ?? ""
-            return (mark.line, "invalid YAML: \(ctx)\(problem)")
-        case let .reader(problem, _, _, _):
-            return (1, "invalid YAML: \(problem)")
-        default:
-            return (1, "invalid YAML: \(error)")
+                                       reason: "'\(key)' must be true or false but is '\(v.scalar?.string ?? YAMLDiagnostics.kind(v))'")
         }
     }
 }
