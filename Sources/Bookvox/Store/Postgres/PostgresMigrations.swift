@@ -87,7 +87,71 @@ enum PostgresMigrations {
               PRIMARY KEY (segment_id, take))
             """,
         ]),
+        // Distributed rendering (docs/distributed.md): the book's planned job as a SQLite snapshot plus its inputs,
+        // the segment queue with leases, results with their audio files, workers, chapter exports. v1's per-row
+        // segments and takes were never used; the queue and its results replace them.
+        ("v2-distributed", [
+            "DROP TABLE takes",
+            "DROP TABLE segments",
+            "CREATE SEQUENCE lease_tokens",
+            """
+            ALTER TABLE books ADD COLUMN title text, ADD COLUMN engine text, ADD COLUMN settings text,
+              ADD COLUMN plan_version integer NOT NULL DEFAULT 0, ADD COLUMN source_name text,
+              ADD COLUMN snapshot bytea, ADD COLUMN snapshot_sha256 text
+            """,
+            """
+            CREATE TABLE book_inputs (
+              book_id bigint NOT NULL REFERENCES books(id) ON DELETE CASCADE,
+              role text NOT NULL, name text NOT NULL, sha256 text NOT NULL, data bytea NOT NULL,
+              PRIMARY KEY (book_id, role))
+            """,
+            """
+            CREATE TABLE segments (
+              book_id bigint NOT NULL REFERENCES books(id) ON DELETE CASCADE,
+              key text NOT NULL, row_id bigint NOT NULL, chapter integer NOT NULL, position integer NOT NULL,
+              plan_version integer NOT NULL, state text NOT NULL, attempts integer NOT NULL DEFAULT 0,
+              lease_owner text, lease_token bigint, lease_expires timestamptz,
+              result text, error text, committed timestamptz,
+              PRIMARY KEY (book_id, key))
+            """,
+            "CREATE INDEX segments_claim ON segments (state, book_id, chapter, position)",
+            """
+            CREATE TABLE segment_files (
+              book_id bigint NOT NULL, key text NOT NULL, path text NOT NULL, sha256 text NOT NULL, data bytea NOT NULL,
+              PRIMARY KEY (book_id, key, path),
+              FOREIGN KEY (book_id, key) REFERENCES segments (book_id, key) ON DELETE CASCADE)
+            """,
+            """
+            CREATE TABLE workers (
+              id text PRIMARY KEY, host text NOT NULL, pid integer NOT NULL, engines text NOT NULL,
+              lease_seconds double precision NOT NULL, started timestamptz NOT NULL, heartbeat timestamptz NOT NULL, state text NOT NULL)
+            """,
+            """
+            CREATE TABLE exports (
+              book_id bigint NOT NULL REFERENCES books(id) ON DELETE CASCADE,
+              chapter integer NOT NULL, plan_version integer NOT NULL, chapter_row text NOT NULL,
+              PRIMARY KEY (book_id, chapter))
+            """,
+            """
+            CREATE TABLE export_files (
+              book_id bigint NOT NULL, chapter integer NOT NULL, name text NOT NULL, sha256 text NOT NULL, data bytea NOT NULL,
+              PRIMARY KEY (book_id, chapter, name),
+              FOREIGN KEY (book_id, chapter) REFERENCES exports (book_id, chapter) ON DELETE CASCADE)
+            """,
+        ]),
     ]
+
+    /// Audio bytes (float WAV, stored exactly) compress with lz4 where the server has it (PostgreSQL 14+ built
+    /// with lz4); otherwise TOAST's default, pglz, applies.
+    static func compressAudio(_ db: PostgresSession) throws {
+        let lz4 = try db.rows("SELECT count(*) FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)")
+            .first?.decode(Int64.self) ?? 0
+        guard lz4 > 0 else { return }
+        for column in ["segment_files.data", "export_files.data", "book_inputs.data", "books.snapshot"] {
+            let parts = column.split(separator: ".")
+            try db.execute(PostgresQuery(unsafeSQL: "ALTER TABLE \(parts[0]) ALTER COLUMN \(parts[1]) SET COMPRESSION lz4"))
+        }
+    }
 
     /// Applies the migrations the database lacks, each in its own transaction.
     static func migrate(_ db: PostgresSession) throws {
@@ -103,6 +167,7 @@ enum PostgresMigrations {
                 try db.execute("SELECT pg_advisory_xact_lock(\(lockKey))")
                 guard try db.rows("SELECT 1 FROM bookvox_migrations WHERE name = \(migration.name)").isEmpty else { return }
                 for statement in migration.sql { try db.execute(PostgresQuery(unsafeSQL: statement)) }
+                if migration.name == "v2-distributed" { try compressAudio(db) }
                 try db.execute("INSERT INTO bookvox_migrations (name, applied) VALUES (\(migration.name), \(Date().timeIntervalSince1970))")
                 db.logger.info("job store: applied migration \(migration.name)")
             }

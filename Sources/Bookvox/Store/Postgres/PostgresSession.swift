@@ -26,6 +26,9 @@ final class PostgresSession: @unchecked Sendable {
 
     deinit { try? connection.close().wait() }
 
+    /// Whether the connection is gone (the server restarted, the network dropped): the caller reconnects.
+    var isClosed: Bool { connection.isClosed }
+
     /// Runs one statement and returns its rows.
     @discardableResult
     func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
