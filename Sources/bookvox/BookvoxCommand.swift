@@ -11,7 +11,7 @@ struct BookvoxCommand: ParsableCommand {
         discussion: "Exit codes: 0 ok, 1 failure, 2 usage, 3 bad input, 4 already rendering, 130 interrupted.",
         version: "bookvox \(BookvoxVersion.string)",
         subcommands: [PlanCommand.self, RenderCommand.self, ResumeCommand.self, StatusCommand.self, FlagCommand.self,
-                      RerenderCommand.self, ReviewCommand.self, ExportCommand.self, LexiconCommand.self, ModelsCommand.self, BenchCommand.self, DevCommand.self])
+                      RerenderCommand.self, ReviewCommand.self, ExportCommand.self, SubmitCommand.self, WorkerCommand.self, LexiconCommand.self, ModelsCommand.self, BenchCommand.self, DevCommand.self])
 }
 
 /// Options every synthesizing command shares.

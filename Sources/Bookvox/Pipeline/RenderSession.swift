@@ -16,8 +16,9 @@ public enum RenderSession {
     /// book is refused unless `options.replaceProject`; a project this call created is removed again when the
     /// call fails before any segment is saved.
     @discardableResult
+    /// `planOnly` (distributed `submit`): plan, validate and store the job, synthesize and export nothing.
     public static func render(book path: String, options: RenderOptions, progress: RenderProgress,
-                              cancel: CancellationFlag = CancellationFlag()) throws -> RenderReport {
+                              cancel: CancellationFlag = CancellationFlag(), planOnly: Bool = false) throws -> RenderReport {
         let bookURL = URL(fileURLWithPath: path).standardizedFileURL
         let layout = ProjectLayout(root: options.projectDir.map { URL(fileURLWithPath: $0) }
             ?? ProjectLayout.defaultRoot(forBook: bookURL))
@@ -83,6 +84,10 @@ public enum RenderSession {
             try store.sync(plan: plan, book: record, engine: EngineIdentity(cast.defaultVoice.engine), voices: cast.identities)
             var opts = options
             opts.export = export
+            if planOnly {
+                return RenderReport(project: layout, synthesized: 0, reused: try store.segments().filter { $0.state.hasAudio }.count,
+                                    exportedChapters: [])
+            }
             return try run(store: store, cast: cast, keys: nil, options: opts, progress: progress, cancel: cancel)
         } catch {
             if !rootExisted { removeIfNothingSaved(layout) }
@@ -201,18 +206,46 @@ public enum RenderSession {
         return try run(store: store, cast: cast, keys: Set(keys), options: opts, progress: progress, cancel: cancel)
     }
 
+    /// A distributed worker's step (Distributed/Worker.swift): synthesizes exactly the pending segments `keys` of a
+    /// checked-out project with the book's stored settings, without re-planning, re-queueing or exporting, and
+    /// without verifying the other segments' audio (a checkout holds only the results it imported).
+    @discardableResult
+    public static func renderClaimed(project: ProjectLayout, keys: Set<String>, options: RenderOptions,
+                                     progress: RenderProgress, cancel: CancellationFlag = CancellationFlag()) throws -> RenderReport {
+        let lock = try ProjectLock(layout: project)
+        defer { lock.release() }
+        let store = try JobStore(layout: project)
+        guard let record = try store.book() else {
+            throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded.")
+        }
+        let settings = options.engineSettings(over: record.storedEngineSettings ?? EngineOptions())
+        let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
+        var options = options
+        try options.resolveRecognizer(language: record.language)
+        let cast = try RenderCast.resolve(
+            cast: record.storedCast, bookPath: record.sourcePath, used: Set(try store.segments().compactMap(\.voice)), engine: engine,
+            settings: settings.with(language: record.language),
+            defaultClip: try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress),
+            explicitClip: false, registry: options.registry, progress: progress)
+        var opts = options
+        opts.export = record.storedExportSettings
+        return try run(store: store, cast: cast, keys: keys, options: opts, progress: progress, cancel: cancel, distributed: true)
+    }
+
     // MARK: shared run
 
+    /// `distributed`: a worker's run (renderClaimed): no verification of other segments, no exports.
     private static func run(store: JobStore, cast: RenderCast, keys: Set<String>?,
-                            options: RenderOptions, progress: RenderProgress, cancel: CancellationFlag) throws -> RenderReport {
+                            options: RenderOptions, progress: RenderProgress, cancel: CancellationFlag,
+                            distributed: Bool = false) throws -> RenderReport {
         guard let book = try store.book() else { throw BookvoxError.failure("the project has no book record") }
         let engine = cast.defaultVoice.engine
         // The chapters this run covers (nil: all); a selection naming chapters the book lacks is an error.
         let selected = try options.chapters?.chapters(of: try store.chapters().map(\.number))
-        let verified = try store.verify()
-        if !verified.requeued.isEmpty {
-            progress.note("re-queued \(verified.requeued.count) segment(s) whose saved audio did not verify: "
-                + verified.requeued.prefix(10).joined(separator: ", "))
+        let requeued = distributed ? [] : try store.verify().requeued
+        if !requeued.isEmpty {
+            progress.note("re-queued \(requeued.count) segment(s) whose saved audio did not verify: "
+                + requeued.prefix(10).joined(separator: ", "))
         }
         let profile = try prepareVoice(engine: engine, voice: cast.defaultVoice.reference, store: store, writer: options.writer)
         let castVoices = try prepareCast(cast, store: store, writer: options.writer)
@@ -228,13 +261,14 @@ public enum RenderSession {
 
         let exporter = ChapterExporter(store: store, settings: options.export, writer: options.writer)
         // Chapters that only moved (an edit elsewhere renumbered them) keep their exports: renamed and re-tagged.
-        let renumbered = try exporter.relabelMovedExports().filter { selected?.contains($0) ?? true }
+        let renumbered = distributed ? [] : try exporter.relabelMovedExports().filter { selected?.contains($0) ?? true }
         if !renumbered.isEmpty {
             progress.note("chapters \(ChapterList.text(renumbered)) kept their audio under new numbers (exports renamed and re-tagged)")
         }
         let exportQueue = DispatchQueue(label: "bookvox.export")
         let exported = ExportLog()
         let exportChapter: @Sendable (Int) -> Void = { chapter in
+            guard !distributed else { return }
             exportQueue.async {
                 // Stopped (Ctrl-C): the chapter being written finishes, no other starts; `resume` exports the rest.
                 guard !cancel.isCancelled else { return }
@@ -314,7 +348,7 @@ public enum RenderSession {
             progress.note("the word check asked for another take of \(todo.count) segment(s)")
         }
         exportQueue.sync {}
-        if !result.cancelled, result.fatal == nil {
+        if !result.cancelled, result.fatal == nil, !distributed {
             var chapters = keys.map { ks in Set(all.filter { ks.contains($0.key) }.map(\.chapter)) }
             if let only = selected { chapters = chapters.map { $0.intersection(only) } ?? only }
             for ch in try store.chapters() where chapters?.contains(ch.number) ?? true {
