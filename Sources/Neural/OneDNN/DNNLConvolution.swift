@@ -121,30 +121,31 @@ public final class DNNLConvolution: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         DNNLRuntime.setThreads()
-        let plan = try self.plan(PlanKey(batch: bsz, length: l, padLeft: padLeft, padRight: padRight))
+        // One item at a time through a batch-1 primitive: each item's result is then the same bytes whether it is
+        // decoded alone or in a batch (oneDNN may block a larger minibatch differently).
+        let plan = try self.plan(PlanKey(batch: 1, length: l, padLeft: padLeft, padRight: padRight))
         var out = Tensor(zeros: [bsz, outChannels, plan.outLength]) // (B, Cout, Lout)
         let engine = try DNNLRuntime.cpuEngine()
-        if stream == nil {
-            var s: dnnl_stream_t?
-            try DNNLRuntime.check(dnnl_stream_create(&s, engine, dnnl_stream_default_flags.rawValue), "dnnl_stream_create")
-            stream = s
-        }
         let xp = UnsafeMutableRawPointer(mutating: x.pointer)
         try out.withUnsafeMutableBufferPointer { ob in
-            var userSrcMD = plan.userSrcMD, userDstMD = plan.userDstMD
-            var userSrc: dnnl_memory_t?, userDst: dnnl_memory_t?
-            try DNNLRuntime.check(dnnl_memory_create(&userSrc, &userSrcMD, engine, xp), "dnnl_memory_create(src)")
-            defer { dnnl_memory_destroy(userSrc) }
-            try DNNLRuntime.check(dnnl_memory_create(&userDst, &userDstMD, engine, ob.baseAddress!), "dnnl_memory_create(dst)")
-            defer { dnnl_memory_destroy(userDst) }
-            if let r = plan.srcReorder { try execute(r, [(bv_dnnl_arg_from, userSrc), (bv_dnnl_arg_to, plan.srcStage)]) }
-            var args: [(Int32, dnnl_memory_t?)] = [(bv_dnnl_arg_src, plan.srcStage ?? userSrc),
-                                                   (bv_dnnl_arg_weights, plan.weights),
-                                                   (bv_dnnl_arg_dst, plan.dstStage ?? userDst)]
-            if let b = biasMemory { args.append((bv_dnnl_arg_bias, b)) }
-            try execute(plan.primitive, args)
-            if let r = plan.dstReorder { try execute(r, [(bv_dnnl_arg_from, plan.dstStage), (bv_dnnl_arg_to, userDst)]) }
-            try DNNLRuntime.check(dnnl_stream_wait(stream), "dnnl_stream_wait")
+            for b in 0..<bsz {
+                var userSrcMD = plan.userSrcMD, userDstMD = plan.userDstMD
+                var userSrc: dnnl_memory_t?, userDst: dnnl_memory_t?
+                let src = xp + b * inChannels * l * MemoryLayout<Float>.stride
+                let dst = ob.baseAddress! + b * outChannels * plan.outLength
+                try DNNLRuntime.check(dnnl_memory_create(&userSrc, &userSrcMD, engine, src), "dnnl_memory_create(src)")
+                defer { dnnl_memory_destroy(userSrc) }
+                try DNNLRuntime.check(dnnl_memory_create(&userDst, &userDstMD, engine, dst), "dnnl_memory_create(dst)")
+                defer { dnnl_memory_destroy(userDst) }
+                if let r = plan.srcReorder { try execute(r, [(bv_dnnl_arg_from, userSrc), (bv_dnnl_arg_to, plan.srcStage)]) }
+                var args: [(Int32, dnnl_memory_t?)] = [(bv_dnnl_arg_src, plan.srcStage ?? userSrc),
+                                                       (bv_dnnl_arg_weights, plan.weights),
+                                                       (bv_dnnl_arg_dst, plan.dstStage ?? userDst)]
+                if let bm = biasMemory { args.append((bv_dnnl_arg_bias, bm)) }
+                try execute(plan.primitive, args)
+                if let r = plan.dstReorder { try execute(r, [(bv_dnnl_arg_from, plan.dstStage), (bv_dnnl_arg_to, userDst)]) }
+                try DNNLRuntime.check(dnnl_stream_wait(stream), "dnnl_stream_wait")
+            }
         }
         if let r = residual {
             precondition(r.shape == out.shape, "DNNLConvolution: residual \(r.shape) does not match output \(out.shape)")
