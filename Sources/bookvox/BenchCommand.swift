@@ -31,6 +31,9 @@ struct BenchCommand: ParsableCommand {
         + "fast convolutions (runs alternated; medians and ranges)."))
     var convolutions = false
 
+    @Flag(help: "With --convolutions: skip the per-shape table (only BigVGAN and the codec decoder, exact against fast).")
+    var noShapes = false
+
     @Flag(help: "Skip the BigVGAN stage.")
     var noBigvgan = false
 
@@ -112,7 +115,7 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--precision must be exact or fast (got '\(precision)').")
         }
         if convolutions {
-            let report = try ConvolutionBenchRunner.run(runs: max(3, min(repetitions, 7)))
+            let report = try ConvolutionBenchRunner.run(runs: max(3, min(repetitions, 7)), includeShapes: !noShapes)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -1,5 +1,5 @@
-// oneDNN convolutions (DNNLConvolution through Conv1d/ConvTranspose1d.using(.fast)) against Tensors' im2col + sgemm
-// path, over strides, dilations, groups, paddings (asymmetric, replicate, causal-style per-call), residuals,
+// oneDNN convolutions (DNNLConvolution through Conv1d/ConvTranspose1d.usingOneDNN()) against Tensors' im2col + sgemm
+// path (usingOneDNN), over strides, dilations, groups, paddings (asymmetric, replicate, causal-style per-call), residuals,
 // batches and 2-D inputs; the policy's per-shape choice; BigVGAN's parity case with oneDNN convolutions.
 import XCTest
 import Tensors
@@ -46,8 +46,7 @@ final class OneDNNConvolutionTests: XCTestCase {
             let b = c.bias ? random([c.cout], seed: UInt64(40 + n), std: 0.1) : nil
             let x = random([c.batch, c.cin, c.len], seed: UInt64(70 + n))
             let layer = Conv1d(weight: w, bias: b, spec: c.spec)
-            let fast = layer.using(.fast)
-            XCTAssertNotNil(fast.oneDNN, "case \(n): a dense conv runs on oneDNN in fast mode")
+            let fast = layer.usingOneDNN()
             let want = layer(x) // (B, Cout, Lout)
             let got = fast(x)
             XCTAssertLessThan(relativeError(got, want), bound, "case \(n) \(c.spec)")
@@ -61,7 +60,7 @@ final class OneDNNConvolutionTests: XCTestCase {
     func testPerCallPaddingAndTwoDimensionalInput() throws {
         let w = random([8, 8, 7], seed: 1, std: 0.3), b = random([8], seed: 2)
         let layer = Conv1d(weight: w, bias: b, spec: Conv1dSpec(padLeft: 0, padRight: 0, dilation: 3))
-        let fast = layer.using(.fast)
+        let fast = layer.usingOneDNN()
         for len in [5, 19, 64] {
             var spec = layer.spec
             spec.padLeft = 18
@@ -87,21 +86,28 @@ final class OneDNNConvolutionTests: XCTestCase {
             let b = c.bias ? random([c.cout], seed: UInt64(140 + n), std: 0.1) : nil
             let x = random([c.batch, c.cin, c.len], seed: UInt64(170 + n))
             let layer = ConvTranspose1d(weight: w, bias: b, spec: c.spec)
-            let fast = layer.using(.fast)
-            XCTAssertNotNil(fast.oneDNN, "case \(n)")
+            let fast = layer.usingOneDNN()
             XCTAssertLessThan(relativeError(fast(x), layer(x)), bound, "case \(n) \(c.spec)")
             XCTAssertLessThan(relativeError(fast(x), layer(x)), bound, "case \(n), cached")
         }
     }
 
     func testPolicyChoosesPerShape() {
-        let dense = Conv1d(weight: Tensor(zeros: [4, 4, 3]), bias: nil, spec: Conv1dSpec(padding: 1))
-        XCTAssertNil(dense.using(.exact).oneDNN, "exact keeps im2col + sgemm")
-        XCTAssertNotNil(dense.using(.fast).oneDNN)
-        let depthwise = Conv1d(weight: Tensor(zeros: [4, 1, 7]), bias: nil, spec: Conv1dSpec(padding: 3, groups: 4))
-        XCTAssertNil(depthwise.using(.fast).oneDNN, "depthwise stays on the direct loop")
-        XCTAssertEqual(ConvolutionPolicy.fast.backend(kind: .deconvolution, inChannels: 8, groups: 1), .oneDNN)
-        XCTAssertEqual(ConvolutionPolicy.exact.backend(kind: .deconvolution, inChannels: 8, groups: 1), .im2colSgemm)
+        func conv(_ cout: Int, _ cin: Int, _ k: Int, groups: Int = 1) -> Conv1d {
+            Conv1d(weight: Tensor(zeros: [cout, cin / groups, k]), bias: nil, spec: Conv1dSpec(padding: k / 2, groups: groups))
+        }
+        XCTAssertNil(conv(768, 768, 7).using(.exact).oneDNN, "exact keeps im2col + sgemm")
+        XCTAssertNotNil(conv(768, 768, 7).using(.fast).oneDNN, "dense, k7, 768 channels: oneDNN")
+        XCTAssertNotNil(conv(96, 96, 11).using(.fast).oneDNN)
+        XCTAssertNil(conv(768, 768, 3).using(.fast).oneDNN, "k3 stays")
+        XCTAssertNil(conv(768, 768, 1).using(.fast).oneDNN, "pointwise stays")
+        XCTAssertNil(conv(48, 48, 11).using(.fast).oneDNN, "48 channels stay")
+        XCTAssertNil(conv(1536, 80, 7).using(.fast).oneDNN, "80 input channels stay")
+        XCTAssertNil(conv(1024, 1024, 7, groups: 1024).using(.fast).oneDNN, "depthwise stays")
+        XCTAssertNotNil(conv(8, 8, 3).using(.oneDNNEverywhere).oneDNN)
+        let up = ConvTranspose1d(weight: Tensor(zeros: [1536, 768, 8]), bias: nil, spec: ConvTranspose1dSpec(stride: 4, padding: 2))
+        XCTAssertNil(up.using(.fast).oneDNN, "transposed convolutions stay")
+        XCTAssertNotNil(up.using(.oneDNNEverywhere).oneDNN)
         // The exact layer is the very same computation (bit for bit).
         let w = random([6, 6, 5], seed: 5), x = random([1, 6, 40], seed: 6)
         let layer = Conv1d(weight: w, bias: nil, spec: Conv1dSpec(padding: 2))
@@ -110,7 +116,7 @@ final class OneDNNConvolutionTests: XCTestCase {
 
     func testBigVGANTinyParityWithOneDNNConvolutions() throws {
         let c = try Fixtures.load("indextts2/bigvgan_tiny")
-        let reports = try VocoderParity.runBigVGAN(c, convolutions: .fast)
+        let reports = try VocoderParity.runBigVGAN(c, convolutions: .oneDNNEverywhere)
         XCTAssertEqual(reports.count, 4)
         for r in reports { XCTAssertTrue(r.passed, r.description) }
     }

@@ -14,12 +14,17 @@ public enum ConvolutionBenchRunner {
     }
 
     /// `bigvganFrames` mel frames (431 ≈ 5 s) and `codecFrames` code frames (125 = 10 s); `runs` per backend.
-    public static func run(bigvganFrames: Int = 431, codecFrames: Int = 125, runs: Int = 3) throws -> Report {
+    /// `includeShapes` false: only the two stages.
+    public static func run(bigvganFrames: Int = 431, codecFrames: Int = 125, runs: Int = 3, includeShapes: Bool = true) throws
+        -> Report {
         let config = try BigVGANConfig.released22kHz80Band256x()
-        var shapes = try ConvolutionShapeBench.run(model: "BigVGAN", shapes: ConvolutionShapeBench.bigvganShapes(config, frames: bigvganFrames),
+        var shapes: [ConvolutionShapeTiming] = []
+        if includeShapes {
+            shapes = try ConvolutionShapeBench.run(model: "BigVGAN", shapes: ConvolutionShapeBench.bigvganShapes(config, frames: bigvganFrames),
                                                    runs: runs)
-        shapes += try ConvolutionShapeBench.run(model: "Qwen3 codec decoder",
-                                                shapes: Qwen3CodecConvolutionBench.shapes(frames: codecFrames), runs: runs)
+            shapes += try ConvolutionShapeBench.run(model: "Qwen3 codec decoder",
+                                                    shapes: Qwen3CodecConvolutionBench.shapes(frames: codecFrames), runs: runs)
+        }
         let bigvgan = try BigVGANBackToBack.run(config: config, frames: bigvganFrames, runs: runs)
         let codec = try Qwen3CodecConvolutionBench.backToBack(frames: codecFrames, runs: runs)
         return Report(machine: MachineDescription.line, shapes: shapes, bigvgan: bigvgan, codecDecoder: codec)
@@ -31,17 +36,20 @@ public enum ConvolutionBenchRunner {
             return String(format: "%.3f [%.3f–%.3f]", s[s.count / 2], s.first!, s.last!)
         }
         func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
-        var out = [r.machine, "",
+        var out = [r.machine]
+        if !r.shapes.isEmpty { out += ["",
                    String(format: "%-20@ %-52@ %12@ %12@  %-12@ %-12@ %@", "model" as NSString, "shape" as NSString,
                           "im2col GF/s" as NSString, "oneDNN GF/s" as NSString, "faster" as NSString, "fast runs" as NSString,
-                          "oneDNN impl" as NSString)]
+                          "oneDNN impl" as NSString)] }
         for s in r.shapes {
             out.append(String(format: "%-20@ %-52@ %12.1f %12.1f  %-12@ %-12@ %@", s.model as NSString, s.shape as NSString,
                               s.im2colGFLOPs, s.oneDNNGFLOPs, s.faster as NSString, s.chosen as NSString,
                               s.oneDNNImplementation as NSString))
         }
         let disagree = r.shapes.filter { $0.faster != $0.chosen }.count
-        out.append("\(r.shapes.count) shapes; the fixed choice differs from this run's faster backend on \(disagree)")
+        if !r.shapes.isEmpty {
+            out.append("\(r.shapes.count) shapes; the fixed choice differs from this run's faster backend on \(disagree)")
+        }
         out.append("")
         let b = r.bigvgan, c = r.codecDecoder
         func f(_ v: Double, _ fmt: String = "%.2f") -> String { String(format: fmt, v) }

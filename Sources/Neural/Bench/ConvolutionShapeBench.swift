@@ -68,7 +68,8 @@ public enum ConvolutionShapeBench {
             let x = Bench.gaussian([1, s.inChannels, s.length], std: 1, rng: &rng) // (1, Cin, L)
             let b = Bench.gaussian([s.outChannels], std: 0.02, rng: &rng)
             let im2col: () -> Tensor, dnnl: () throws -> Tensor, flops: Double
-            let policy = ConvolutionPolicy.fast.backend(kind: s.kind, inChannels: s.inChannels, groups: s.groups)
+            let policy = ConvolutionPolicy.fast.backend(kind: s.kind, inChannels: s.inChannels, outChannels: s.outChannels,
+                                                        kernelSize: s.kernelSize, groups: s.groups)
             let engine: DNNLConvolution
             switch s.kind {
             case .convolution:
