@@ -40,6 +40,8 @@ let package = Package(
         .systemLibrary(name: "CZlibShim", path: "Sources/CShims/CZlib"),
         .systemLibrary(name: "CLibXML2", path: "Sources/CShims/CLibXML2", pkgConfig: "libxml-2.0"),
         .systemLibrary(name: "CFFmpeg", path: "Sources/CShims/CFFmpeg"),
+        // oneDNN (Debian libdnnl-dev; no pkg-config file): convolution primitives for Neural's Conv1d layers.
+        .systemLibrary(name: "CDNNL", path: "Sources/CShims/CDNNL"),
 
         // Hand-vectorized kernels with run-time CPU dispatch (AVX2/FMA).
         .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O3"])]),
@@ -47,7 +49,7 @@ let package = Package(
         .target(name: "CEspeakSilentOutput", path: "Sources/CEspeakSilentOutput"),
 
         .target(name: "Tensors", dependencies: ["CKernels", .target(name: "COpenBLAS", condition: linuxOnly)]),
-        .target(name: "Neural", dependencies: ["Tensors", "CKernels", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Neural", dependencies: ["Tensors", "CKernels", "CDNNL", .product(name: "Logging", package: "swift-log")]),
         .target(name: "AudioDSP", dependencies: [
             "Tensors", "Neural", "CFFTW", "CSndfile", "CLame", "CEbur128", "CSoxr", "CFFmpeg", "CRubberBand",
             .product(name: "Logging", package: "swift-log"),

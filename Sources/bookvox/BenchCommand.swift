@@ -9,8 +9,13 @@ import Tensors
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure GEMM, GEMV, memory bandwidth, convolutions, BigVGAN and IndexTTS2 S2Mel (real configs, random weights).",
-        discussion: "Run from a release build. Where the original PyTorch implementation was timed on a comparable machine, its figure is shown next to bookvox's.")
+        abstract: "Measure speed on this machine: kernels, convolutions, BigVGAN, IndexTTS2 and Qwen3-TTS stages (real sizes, random weights).",
+        discussion: "Without options: GEMM, GEMV, memory bandwidth, convolutions, BigVGAN and the IndexTTS2 S2Mel stage. "
+            + "--engine indextts2|qwen3-tts times one engine's stages end to end; with --precision fast (qwen3-tts) exact and "
+            + "fast run back to back on the same weights. --convolutions compares the two convolution backends per layer "
+            + "shape and BigVGAN / the Qwen3-TTS codec decoder with exact and fast convolutions. Every report starts with "
+            + "the CPU features, the thread count and the kernels in use. Run from a release build. Where the original "
+            + "PyTorch implementation was timed on a comparable machine, its figure is shown next to bookvox's.")
 
     @Flag(help: "Print the report as JSON.")
     var json = false
@@ -18,8 +23,16 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Repetitions per kernel (the median is reported).")
     var repetitions = 10
 
-    @Option(help: "BigVGAN config JSON (nvidia/bigvgan_v2_22khz_80band_256x layout); default: the repo's copy.")
+    @Option(help: "BigVGAN config JSON (nvidia/bigvgan_v2_22khz_80band_256x layout); default: that released config, built in.")
     var bigvganConfig: String?
+
+    @Flag(help: ArgumentHelp("Time every convolution shape of BigVGAN and the Qwen3-TTS codec decoder with both backends "
+        + "(im2col + OpenBLAS sgemm, oneDNN), the backend --precision fast picks per shape, and both stages with exact and "
+        + "fast convolutions (runs alternated; medians and ranges)."))
+    var convolutions = false
+
+    @Flag(help: "With --convolutions: skip the per-shape table (only BigVGAN and the codec decoder, exact against fast).")
+    var noShapes = false
 
     @Flag(help: "Skip the BigVGAN stage.")
     var noBigvgan = false
@@ -101,6 +114,17 @@ struct BenchCommand: ParsableCommand {
         guard precision == "exact" || precision == "fast" else {
             throw ValidationError("--precision must be exact or fast (got '\(precision)').")
         }
+        if convolutions {
+            let report = try ConvolutionBenchRunner.run(runs: max(3, min(repetitions, 7)), includeShapes: !noShapes)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print(ConvolutionBenchRunner.lines(report).joined(separator: "\n"))
+            }
+            return
+        }
         if let engine {
             if engine == "indextts2" {
                 guard precision == "exact" else {
@@ -120,7 +144,7 @@ struct BenchCommand: ParsableCommand {
             print("\(t.name) \(t.shape): median \(String(format: "%.3f s (min %.3f), %.1f", t.medianSeconds, t.minSeconds, t.rate)) \(t.unit)")
             return
         }
-        var options = BenchOptions(repetitions: repetitions, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
+        var options = BenchOptions(repetitions: repetitions, bigvganConfigPath: bigvganConfig)
         options.includeBigVGAN = !noBigvgan
         if s2melOnly {
             options.includeGEMM = false
@@ -143,7 +167,7 @@ struct BenchCommand: ParsableCommand {
             object["s2mel"] = try JSONSerialization.jsonObject(with: try encoder.encode(s2mel))
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
         } else {
-            print("threads \(report.threads), BLAS \(report.blas)")
+            print(MachineDescription.line)
             for t in report.gemm + report.gemv + report.memory + report.conv + report.bigvgan {
                 print(String(format: "%-34@ %-30@ median %9.3f ms  %8.2f %@", t.name as NSString, t.shape as NSString,
                              t.medianSeconds * 1000, t.rate, t.unit as NSString))
@@ -192,7 +216,7 @@ struct BenchCommand: ParsableCommand {
         guard let config = s2melConfig ?? gptConfig ?? Self.defaultIndexTTS2Config() else {
             throw ValidationError("no IndexTTS2 config.yaml found; pass --s2mel-config")
         }
-        var o = IndexTTS2BenchRunner.Options(configPath: config, bigvganConfigPath: bigvganConfig ?? Self.defaultBigVGANConfig())
+        var o = IndexTTS2BenchRunner.Options(configPath: config, bigvganConfigPath: bigvganConfig)
         o.repetitions = max(1, min(repetitions, 5))
         o.includeS2Mel = !noS2mel
         o.includeGPT = !noGpt
@@ -213,9 +237,4 @@ struct BenchCommand: ParsableCommand {
         return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    /// manifests/bigvgan_v2_22khz_80band_256x.config.json next to the binary's repo, if present.
-    static func defaultBigVGANConfig() -> String? {
-        let candidates = ["manifests/bigvgan_v2_22khz_80band_256x.config.json", "../shared/data/indextts2/bigvgan_config.json"]
-        return candidates.first { FileManager.default.fileExists(atPath: $0) }
-    }
 }

@@ -268,6 +268,6 @@ final class Qwen3FastEngineTests: XCTestCase {
         let plan = Qwen3FastPlan.standard
         XCTAssertEqual(fast.talker.fastPlan, plan)
         XCTAssertEqual(fast.settingsDescription,
-                       exact.settingsDescription + " precision=fast(\(plan.talker.rawValue)/\(plan.codePredictor.rawValue))")
+                       exact.settingsDescription + " precision=fast(\(plan.talker.rawValue)/\(plan.codePredictor.rawValue)) conv=onednn")
     }
 }

@@ -47,8 +47,8 @@ public enum IndexTTS2BenchRunner {
         var s2mel: [S2MelBenchTiming] = []
         if o.includeS2Mel { s2mel = try S2MelBench.run(S2MelBenchOptions(configPath: o.configPath)) }
         var bigvgan: [BenchTiming] = []
-        if o.includeBigVGAN, let path = o.bigvganConfigPath {
-            var b = BenchOptions(repetitions: o.repetitions, bigvganConfigPath: path)
+        if o.includeBigVGAN {
+            var b = BenchOptions(repetitions: o.repetitions, bigvganConfigPath: o.bigvganConfigPath) // nil: built-in config
             b.includeGEMM = false
             b.includeGEMV = false
             b.includeMemory = false

@@ -15,7 +15,7 @@ public struct BenchOptions: Sendable {
     public var includeMemory = true
     public var includeConv = true
     public var includeBigVGAN = true
-    /// BigVGAN config path (nvidia/bigvgan_v2_22khz_80band_256x config.json).
+    /// BigVGAN config path (nvidia/bigvgan_v2_22khz_80band_256x config.json); nil: the built-in released config.
     public var bigvganConfigPath: String?
     public var bigvganFrames = 431
     public var bigvganRepetitions = 3
@@ -66,8 +66,9 @@ public enum Bench {
             report.smallMChoice = choice
         }
         if options.includeConv { report.conv = conv(options) }
-        if options.includeBigVGAN, let path = options.bigvganConfigPath {
-            report.bigvgan = try bigvgan(configPath: path, options: options)
+        if options.includeBigVGAN {
+            let config = try options.bigvganConfigPath.map { try BigVGANConfig(path: $0) } ?? BigVGANConfig.released22kHz80Band256x()
+            report.bigvgan = try bigvgan(config: config, options: options)
         }
         return report
     }

@@ -6,8 +6,7 @@ import Foundation
 import Tensors
 
 extension Bench {
-    static func bigvgan(configPath: String, options: BenchOptions) throws -> [BenchTiming] {
-        let config = try BigVGANConfig(path: configPath)
+    static func bigvgan(config: BigVGANConfig, options: BenchOptions) throws -> [BenchTiming] {
         let model = try BigVGAN(config: config, weights: randomBigVGANWeights(config, seed: options.seed &+ 3))
         var rng = SeededRNG(seed: options.seed &+ 4)
         var mel = gaussian([1, config.numMels, options.bigvganFrames], std: 2, rng: &rng)
@@ -62,5 +61,48 @@ extension Bench {
         var x = Tensor(zeros: shape)
         x.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = (2 * rng.nextFloat() - 1) * bound } }
         return x
+    }
+}
+
+/// BigVGAN with exact convolutions and with `--precision fast` convolutions (oneDNN where ConvolutionPolicy.fast
+/// picks it), same random weights and mel, runs alternated: seconds of compute per second of audio for each run.
+public struct BigVGANBackToBack: Codable, Sendable {
+    public var frames: Int
+    public var audioSeconds: Double
+    public var exact: [Double]
+    public var fast: [Double]
+    /// max |fast − exact| over the waveform, and the SNR of fast against exact in dB.
+    public var maxAbsDifference: Double
+    public var snrDB: Double
+
+    public static func run(config: BigVGANConfig, frames: Int = 431, runs: Int = 3, seed: UInt64 = 20_261_121) throws
+        -> BigVGANBackToBack {
+        let weights = try Bench.randomBigVGANWeights(config, seed: seed &+ 3)
+        let exactModel = try BigVGAN(config: config, weights: weights)
+        let fastModel = try BigVGAN(config: config, weights: try Bench.randomBigVGANWeights(config, seed: seed &+ 3),
+                                    convolutions: .fast)
+        var rng = SeededRNG(seed: seed &+ 4)
+        var mel = Bench.gaussian([1, config.numMels, frames], std: 2, rng: &rng) // (1, mels, T)
+        mel.apply { $0 - 5 }
+        let audio = Double(frames * config.hopLength) / 22050 // the released config's sampling_rate
+        let a = try exactModel(mel), b = try fastModel(mel) // warm-up; (1, 1, T·hop)
+        var maxAbs = 0.0, signal = 0.0, noise = 0.0
+        for i in 0..<a.count {
+            let d = Double(b.pointer[i] - a.pointer[i])
+            maxAbs = max(maxAbs, abs(d))
+            signal += Double(a.pointer[i]) * Double(a.pointer[i])
+            noise += d * d
+        }
+        var exact: [Double] = [], fast: [Double] = []
+        for _ in 0..<max(runs, 1) {
+            var t0 = DispatchTime.now().uptimeNanoseconds
+            _ = try exactModel(mel)
+            exact.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9 / audio)
+            t0 = DispatchTime.now().uptimeNanoseconds
+            _ = try fastModel(mel)
+            fast.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9 / audio)
+        }
+        return BigVGANBackToBack(frames: frames, audioSeconds: audio, exact: exact, fast: fast, maxAbsDifference: maxAbs,
+                                 snrDB: noise > 0 ? 10 * log10(signal / noise) : .infinity)
     }
 }

@@ -6,12 +6,15 @@ public struct ConvTranspose1d: Sendable {
     public let weight: Tensor // (Cin, Cout/groups, K)
     public let bias: Tensor?  // (Cout)
     public let spec: ConvTranspose1dSpec
+    /// The oneDNN primitive set running this layer, or nil for Tensors' sgemm + col2im (see `using(_:)`).
+    public let oneDNN: DNNLConvolution?
 
-    public init(weight: Tensor, bias: Tensor?, spec: ConvTranspose1dSpec) {
+    public init(weight: Tensor, bias: Tensor?, spec: ConvTranspose1dSpec, oneDNN: DNNLConvolution? = nil) {
         precondition(weight.rank == 3, "ConvTranspose1d weight must be (in, out/groups, k), got \(weight.shape)")
         self.weight = weight
         self.bias = bias
         self.spec = spec
+        self.oneDNN = oneDNN
     }
 
     public init(_ scope: WeightScope, inChannels: Int, outChannels: Int, kernelSize: Int,
@@ -25,5 +28,15 @@ public struct ConvTranspose1d: Sendable {
     public var outChannels: Int { weight.shape[1] * spec.groups }
 
     /// x (B, Cin, L) → (B, Cout, Lout)
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.convTranspose1d(weight: weight, bias: bias, spec: spec) }
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        guard let dnnl = oneDNN else { return x.convTranspose1d(weight: weight, bias: bias, spec: spec) }
+        let x3 = x.rank == 3 ? x : x.reshaped([1] + x.shape) // (B, Cin, L)
+        let y: Tensor // (B, Cout, Lout)
+        do {
+            y = try dnnl.forward(x3, padLeft: spec.padding, padRight: spec.padding - spec.outputPadding)
+        } catch {
+            fatalError("ConvTranspose1d \(weight.shape) on input \(x.shape): \(error)")
+        }
+        return x.rank == 3 ? y : y.reshaped(Array(y.shape.dropFirst()))
+    }
 }

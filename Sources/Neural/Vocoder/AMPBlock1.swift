@@ -11,13 +11,13 @@ public struct AMPBlock1: Sendable {
     public let activations: [Activation1d]
 
     public init(_ scope: WeightScope, channels: Int, kernelSize: Int, dilations: [Int], activation: String,
-                logScale: Bool) throws {
+                logScale: Bool, convolutions: ConvolutionPolicy = .exact) throws {
         var c1: [Conv1d] = [], c2: [Conv1d] = []
         for (i, d) in dilations.enumerated() {
             c1.append(try Conv1d(scope.scope("convs1.\(i)"), inChannels: channels, outChannels: channels, kernelSize: kernelSize,
-                                 spec: Conv1dSpec(padding: (kernelSize * d - d) / 2, dilation: d)))
+                                 spec: Conv1dSpec(padding: (kernelSize * d - d) / 2, dilation: d)).using(convolutions))
             c2.append(try Conv1d(scope.scope("convs2.\(i)"), inChannels: channels, outChannels: channels, kernelSize: kernelSize,
-                                 spec: Conv1dSpec(padding: (kernelSize - 1) / 2)))
+                                 spec: Conv1dSpec(padding: (kernelSize - 1) / 2)).using(convolutions))
         }
         convs1 = c1
         convs2 = c2
@@ -42,6 +42,6 @@ public struct AMPBlock1: Sendable {
 extension Conv1d {
     /// residual + conv(x) + bias, accumulated in one GEMM pass.
     public func callAsFunction(_ x: Tensor, residual: Tensor) -> Tensor {
-        x.conv1d(weight: weight, bias: bias, spec: spec, residual: residual)
+        callAsFunction(x, spec: spec, residual: residual)
     }
 }

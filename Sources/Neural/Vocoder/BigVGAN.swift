@@ -21,23 +21,25 @@ public final class BigVGAN: @unchecked Sendable {
     private static let logger = Logger(label: "bookvox.neural.bigvgan")
 
     /// Builds the generator from `config`, reading every weight from `weights` (strict: unused keys throw).
-    public init(config: BigVGANConfig, weights: WeightStore) throws {
+    /// `convolutions` picks the convolution backend per layer shape (exact: Tensors' im2col + sgemm everywhere).
+    public init(config: BigVGANConfig, weights: WeightStore, convolutions: ConvolutionPolicy = .exact) throws {
         try config.validate()
         self.config = config
         let root = weights.root
         let c0 = config.upsampleInitialChannel
         convPre = try Conv1d(root.scope("conv_pre"), inChannels: config.numMels, outChannels: c0, kernelSize: 7,
-                             spec: Conv1dSpec(padding: 3))
+                             spec: Conv1dSpec(padding: 3)).using(convolutions)
         var ups: [ConvTranspose1d] = []
         var blocks: [AMPBlock1] = []
         for (i, (u, k)) in zip(config.upsampleRates, config.upsampleKernelSizes).enumerated() {
             let cin = c0 >> i, cout = c0 >> (i + 1)
             ups.append(try ConvTranspose1d(root.scope("ups.\(i).0"), inChannels: cin, outChannels: cout, kernelSize: k,
-                                           spec: ConvTranspose1dSpec(stride: u, padding: (k - u) / 2)))
+                                           spec: ConvTranspose1dSpec(stride: u, padding: (k - u) / 2)).using(convolutions))
             for (j, (rk, dil)) in zip(config.resblockKernelSizes, config.resblockDilationSizes).enumerated() {
                 let n = i * config.resblockKernelSizes.count + j
                 blocks.append(try AMPBlock1(root.scope("resblocks.\(n)"), channels: cout, kernelSize: rk, dilations: dil,
-                                            activation: config.activation, logScale: config.snakeLogscale))
+                                            activation: config.activation, logScale: config.snakeLogscale,
+                                            convolutions: convolutions))
             }
         }
         self.ups = ups
@@ -46,7 +48,7 @@ public final class BigVGAN: @unchecked Sendable {
         activationPost = try BigVGAN.activation1d(root.scope("activation_post"), channels: last, kind: config.activation,
                                                   logScale: config.snakeLogscale)
         convPost = try Conv1d(root.scope("conv_post"), inChannels: last, outChannels: 1, kernelSize: 7,
-                              spec: Conv1dSpec(padding: 3), bias: config.useBiasAtFinal)
+                              spec: Conv1dSpec(padding: 3), bias: config.useBiasAtFinal).using(convolutions)
         try weights.finish()
         BigVGAN.logger.debug("BigVGAN built: \(config.upsampleRates.count) stages, \(blocks.count) AMP blocks, C0 \(c0)")
     }

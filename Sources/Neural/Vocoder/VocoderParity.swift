@@ -10,7 +10,10 @@ public enum VocoderParity {
         ["indextts2/bigvgan_tiny": runBigVGAN]
     }
 
-    static func runBigVGAN(_ c: ParityCase) throws -> [OutputReport] {
+    /// `convolutions`: .fast runs the case with the oneDNN convolutions (the suite checks both against the fixture).
+    static func runBigVGAN(_ c: ParityCase) throws -> [OutputReport] { try runBigVGAN(c, convolutions: .exact) }
+
+    static func runBigVGAN(_ c: ParityCase, convolutions: ConvolutionPolicy) throws -> [OutputReport] {
         let config = try c.decodeConfig(BigVGANConfig.self, key: "bigvgan")
         let mel = try c.input("mel") // (B, 80, T)
         var reports: [OutputReport] = []
@@ -22,7 +25,7 @@ public enum VocoderParity {
         }
         guard !sources.isEmpty else { throw ParityError.badManifest(path: c.directory.path, reason: "no weights listed") }
         for (label, store) in sources {
-            let model = try BigVGAN(config: config, weights: store)
+            let model = try BigVGAN(config: config, weights: store, convolutions: convolutions)
             let wav = try model(mel) // (B, 1, T·hop)
             for name in ["wav", "wav_weight_norm_unfolded"] {
                 let r = try ParityCompare.check(c, output: name, got: wav)

@@ -17,15 +17,17 @@ struct CodecCausalConv1d: Sendable {
     let padding: Int
 
     /// Loads `<scope>.conv.{weight, bias}` (no bias key when `bias` is false). `paddingMode` applies to both the
-    /// causal left pad and the extra right pad (Mimi's encoder downsample uses `.replicate`).
+    /// causal left pad and the extra right pad (Mimi's encoder downsample uses `.replicate`). `convolutions` picks
+    /// the backend for this layer's shape (ConvolutionPolicy).
     init(_ scope: WeightScope, inChannels: Int, outChannels: Int, kernelSize: Int, dilation: Int = 1,
-         stride: Int = 1, groups: Int = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros) throws {
+         stride: Int = 1, groups: Int = 1, bias: Bool = true, paddingMode: PaddingMode = .zeros,
+         convolutions: ConvolutionPolicy = .exact) throws {
         self.stride = stride
         effectiveKernel = (kernelSize - 1) * dilation + 1
         padding = effectiveKernel - stride
         conv = try Conv1d(scope.scope("conv"), inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize,
                           spec: Conv1dSpec(stride: stride, padLeft: 0, padRight: 0, dilation: dilation, groups: groups,
-                                          paddingMode: paddingMode), bias: bias)
+                                          paddingMode: paddingMode), bias: bias).using(convolutions)
     }
 
     /// Right padding that completes the last stride window (Mimi `_get_extra_padding_for_conv1d`).
@@ -40,7 +42,7 @@ struct CodecCausalConv1d: Sendable {
         var spec = conv.spec
         spec.padLeft = padding
         spec.padRight = extraPadding(length: x.shape[2])
-        return x.conv1d(weight: conv.weight, bias: conv.bias, spec: spec, residual: residual)
+        return conv(x, spec: spec, residual: residual)
     }
 }
 
@@ -49,9 +51,10 @@ struct CodecCausalTransConv1d: Sendable {
     let rightTrim: Int
 
     /// Loads `<scope>.conv.{weight (Cin, Cout, K), bias}`.
-    init(_ scope: WeightScope, inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int) throws {
+    init(_ scope: WeightScope, inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int,
+         convolutions: ConvolutionPolicy = .exact) throws {
         conv = try ConvTranspose1d(scope.scope("conv"), inChannels: inChannels, outChannels: outChannels,
-                                   kernelSize: kernelSize, spec: ConvTranspose1dSpec(stride: stride))
+                                   kernelSize: kernelSize, spec: ConvTranspose1dSpec(stride: stride)).using(convolutions)
         rightTrim = kernelSize - stride
     }
 

@@ -17,9 +17,9 @@ struct CodecConvNeXtBlock: Sendable {
     let pwconv2: Linear
     let gamma: Tensor // (dim)
 
-    init(_ scope: WeightScope, dim: Int) throws {
+    init(_ scope: WeightScope, dim: Int, convolutions: ConvolutionPolicy = .exact) throws {
         dwconv = try CodecCausalConv1d(scope.scope("dwconv"), inChannels: dim, outChannels: dim,
-                                       kernelSize: CodecConvNeXtBlock.kernelSize, groups: dim)
+                                       kernelSize: CodecConvNeXtBlock.kernelSize, groups: dim, convolutions: convolutions)
         norm = try LayerNorm(scope.scope("norm"), dim: dim, eps: CodecConvNeXtBlock.layerNormEps)
         pwconv1 = try Linear(scope.scope("pwconv1"), inFeatures: dim, outFeatures: CodecConvNeXtBlock.expansion * dim)
         pwconv2 = try Linear(scope.scope("pwconv2"), inFeatures: CodecConvNeXtBlock.expansion * dim, outFeatures: dim)
@@ -43,9 +43,9 @@ struct CodecUpsampleStage: Sendable {
     let convNeXt: CodecConvNeXtBlock
 
     /// `scope` is `decoder.upsample.<i>`.
-    init(_ scope: WeightScope, dim: Int, factor: Int) throws {
+    init(_ scope: WeightScope, dim: Int, factor: Int, convolutions: ConvolutionPolicy = .exact) throws {
         transConv = try CodecCausalTransConv1d(scope.scope("0"), inChannels: dim, outChannels: dim, kernelSize: factor,
-                                               stride: factor)
-        convNeXt = try CodecConvNeXtBlock(scope.scope("1"), dim: dim)
+                                               stride: factor, convolutions: convolutions)
+        convNeXt = try CodecConvNeXtBlock(scope.scope("1"), dim: dim, convolutions: convolutions)
     }
 }

@@ -27,33 +27,37 @@ public final class Qwen3CodecDecoder: @unchecked Sendable {
 
     /// Builds the decoder from `scope` (the keys under `decoder.` of `speech_tokenizer/model.safetensors`).
     /// Reads every declared weight with its exact shape; the caller checks for unused keys with
-    /// `WeightStore.finish(ignoring: Qwen3CodecDecoder.ignoredKeys(prefix:))`.
-    public init(config: Qwen3CodecDecoderConfig, weights scope: WeightScope) throws {
+    /// `WeightStore.finish(ignoring: Qwen3CodecDecoder.ignoredKeys(prefix:))`. `convolutions` picks the backend
+    /// per convolution shape (exact: Tensors' im2col + sgemm everywhere; fast: oneDNN where measured faster).
+    public init(config: Qwen3CodecDecoderConfig, weights scope: WeightScope, convolutions: ConvolutionPolicy = .exact) throws {
         try config.validate()
         self.config = config
         let c = config
         quantizer = try CodecQuantizer(scope.scope("quantizer"), config: c)
         preConv = try CodecCausalConv1d(scope.scope("pre_conv"), inChannels: c.codebookDim, outChannels: c.latentDim,
-                                        kernelSize: 3)
+                                        kernelSize: 3, convolutions: convolutions)
         transformer = try CodecTransformer(scope.scope("pre_transformer"), config: c)
         upsample = try c.upsamplingRatios.enumerated().map { i, f in
-            try CodecUpsampleStage(scope.scope("upsample.\(i)"), dim: c.latentDim, factor: f)
+            try CodecUpsampleStage(scope.scope("upsample.\(i)"), dim: c.latentDim, factor: f, convolutions: convolutions)
         }
         let dec = scope.scope("decoder")
-        inputConv = try CodecCausalConv1d(dec.scope("0"), inChannels: c.latentDim, outChannels: c.decoderDim, kernelSize: 7)
+        inputConv = try CodecCausalConv1d(dec.scope("0"), inChannels: c.latentDim, outChannels: c.decoderDim, kernelSize: 7,
+                                          convolutions: convolutions)
         blocks = try c.upsampleRates.enumerated().map { i, r in
-            try CodecDecoderBlock(dec.scope("\(i + 1)"), inDim: c.decoderDim >> i, outDim: c.decoderDim >> (i + 1), rate: r)
+            try CodecDecoderBlock(dec.scope("\(i + 1)"), inDim: c.decoderDim >> i, outDim: c.decoderDim >> (i + 1), rate: r,
+                                  convolutions: convolutions)
         }
         let outDim = c.decoderDim >> c.upsampleRates.count
         finalSnake = try SnakeBeta(dec.scope("\(c.upsampleRates.count + 1)"), channels: outDim, logScale: true)
         outputConv = try CodecCausalConv1d(dec.scope("\(c.upsampleRates.count + 2)"), inChannels: outDim, outChannels: 1,
-                                           kernelSize: 7)
+                                           kernelSize: 7, convolutions: convolutions)
     }
 
     /// Convenience: opens a weight file whose decoder keys sit under `prefix` (default "decoder."), builds the
     /// decoder and checks that every key under the prefix was used (the encode-only RVQ `input_proj`s excepted).
-    public convenience init(config: Qwen3CodecDecoderConfig, store: WeightStore, prefix: String = "decoder.") throws {
-        try self.init(config: config, weights: store.scope(prefix))
+    public convenience init(config: Qwen3CodecDecoderConfig, store: WeightStore, prefix: String = "decoder.",
+                            convolutions: ConvolutionPolicy = .exact) throws {
+        try self.init(config: config, weights: store.scope(prefix), convolutions: convolutions)
         let foreign = store.keys.filter { !$0.hasPrefix(prefix) }
         try store.finish(ignoring: Qwen3CodecDecoder.ignoredKeys(prefix: prefix) + foreign)
     }

@@ -17,17 +17,23 @@ struct CodecResidualUnit: Sendable {
     let act2: SnakeBeta
     let conv2: CodecCausalConv1d
 
-    init(_ scope: WeightScope, dim: Int, dilation: Int) throws {
+    init(_ scope: WeightScope, dim: Int, dilation: Int, convolutions: ConvolutionPolicy = .exact) throws {
         act1 = try SnakeBeta(scope.scope("act1"), channels: dim, logScale: true)
         conv1 = try CodecCausalConv1d(scope.scope("conv1"), inChannels: dim, outChannels: dim,
-                                      kernelSize: CodecResidualUnit.kernelSize, dilation: dilation)
+                                      kernelSize: CodecResidualUnit.kernelSize, dilation: dilation, convolutions: convolutions)
         act2 = try SnakeBeta(scope.scope("act2"), channels: dim, logScale: true)
-        conv2 = try CodecCausalConv1d(scope.scope("conv2"), inChannels: dim, outChannels: dim, kernelSize: 1)
+        conv2 = try CodecCausalConv1d(scope.scope("conv2"), inChannels: dim, outChannels: dim, kernelSize: 1,
+                                      convolutions: convolutions)
     }
 
-    /// x (B, C, T) → (B, C, T): x + conv2(act2(conv1(act1(x)))), one time tile at a time after act1, so conv1's
-    /// output never goes to memory (Tensor.causalResidualUnit).
+    /// x (B, C, T) → (B, C, T): x + conv2(act2(conv1(act1(x)))). On the built-in path one time tile at a time
+    /// after act1, so conv1's output never goes to memory (Tensor.causalResidualUnit); with oneDNN convolutions
+    /// the two convs run as whole primitives.
     func callAsFunction(_ x: Tensor) -> Tensor {
+        if conv1.conv.oneDNN != nil || conv2.conv.oneDNN != nil {
+            let h = act2(conv1(act1(x))) // (B, C, T)
+            return conv2(h, residual: x) // (B, C, T)
+        }
         let act = act2
         return act1(x).causalResidualUnit(residual: x, weight1: conv1.conv.weight, bias1: conv1.conv.bias,
                                           dilation: conv1.conv.spec.dilation, weight2: conv2.conv.weight,
@@ -46,13 +52,13 @@ struct CodecDecoderBlock: Sendable {
     let units: [CodecResidualUnit]
 
     /// `scope` is `decoder.decoder.<i + 1>`.
-    init(_ scope: WeightScope, inDim: Int, outDim: Int, rate: Int) throws {
+    init(_ scope: WeightScope, inDim: Int, outDim: Int, rate: Int, convolutions: ConvolutionPolicy = .exact) throws {
         let block = scope.scope("block")
         snake = try SnakeBeta(block.scope("0"), channels: inDim, logScale: true)
         upsample = try CodecCausalTransConv1d(block.scope("1"), inChannels: inDim, outChannels: outDim,
-                                              kernelSize: 2 * rate, stride: rate)
+                                              kernelSize: 2 * rate, stride: rate, convolutions: convolutions)
         units = try CodecDecoderBlock.dilations.enumerated().map { i, d in
-            try CodecResidualUnit(block.scope("\(i + 2)"), dim: outDim, dilation: d)
+            try CodecResidualUnit(block.scope("\(i + 2)"), dim: outDim, dilation: d, convolutions: convolutions)
         }
     }
 

@@ -33,13 +33,15 @@ public enum Qwen3CodecParity {
         return (0..<raw.shape[0]).map { t in Array(v[(t * q)..<((t + 1) * q)]) }
     }
 
-    /// Runs the decoder on the case's inputs and returns every output the case describes.
-    public static func decoderOutputs(_ c: ParityCase) throws -> [String: Tensor] {
+    /// Runs the decoder on the case's inputs and returns every output the case describes (`convolutions`: .fast
+    /// runs the convolutions as `--precision fast` does, through oneDNN).
+    public static func decoderOutputs(_ c: ParityCase, convolutions: ConvolutionPolicy = .exact) throws -> [String: Tensor] {
         let st = try c.decodeConfig(Qwen3SpeechTokenizerConfig.self, key: "speech_tokenizer_config")
         let test = try c.decodeConfig(ChunkConfig.self, key: "chunked_decode_test")
         let production = try c.decodeConfig(ChunkConfig.self, key: "chunked_decode_production")
         guard let url = c.weightsURL else { throw ParityError.badManifest(path: c.directory.path, reason: "no weights listed") }
-        let decoder = try Qwen3CodecDecoder(config: st.decoderConfig, store: try WeightStore(path: url.path))
+        let decoder = try Qwen3CodecDecoder(config: st.decoderConfig, store: try WeightStore(path: url.path),
+                                            convolutions: convolutions)
         let codesA = try frames(c, "codes"), codesB = try frames(c, "codes_b")
 
         var out: [String: Tensor] = [:]

@@ -182,7 +182,8 @@ public enum Qwen3EngineBench {
         if o.includeDecoder {
             let st = try o.speechTokenizer ?? Qwen3ReleasedConfigs.speechTokenizer()
             let store = try randomStore(seed: o.seed &+ 9) { _ = try Qwen3CodecDecoder(config: st.decoderConfig, weights: $0) }
-            let decoder = try Qwen3CodecDecoder(config: st.decoderConfig, weights: store.root)
+            let decoder = try Qwen3CodecDecoder(config: st.decoderConfig, weights: store.root,
+                                                convolutions: o.precision == .fast ? .fast : .exact)
             var crng = SeededRNG(seed: o.seed &+ 10)
             let codes = (0..<o.decoderFrames).map { _ in (0..<st.decoderConfig.numQuantizers).map { _ in Int(crng.next() % UInt64(st.decoderConfig.codebookSize)) } }
             // Steady state, as in a book render: one untimed decode of the same size first, then the median of 3.

@@ -59,7 +59,8 @@ public final class Qwen3TTSEngine: SpeechEngine, @unchecked Sendable {
         }
         let st = speechTokenizer
         decoder = try Self.file(dir.speechTokenizerWeightsPath, fix) {
-            try Qwen3CodecDecoder(config: st.decoderConfig, store: try WeightStore(path: dir.speechTokenizerWeightsPath))
+            try Qwen3CodecDecoder(config: st.decoderConfig, store: try WeightStore(path: dir.speechTokenizerWeightsPath),
+                                  convolutions: options.precision == .fast ? .fast : .exact)
         }
         guard st.decoderConfig.numQuantizers == talker.groups else {
             throw Qwen3TTSError.modelFile(path: dir.speechTokenizerConfigPath, problem: "decoder has \(st.decoderConfig.numQuantizers) "
@@ -103,11 +104,12 @@ public final class Qwen3TTSEngine: SpeechEngine, @unchecked Sendable {
             + "\(options.frameBudget.framesPerTextToken)/tok" + precisionDescription
     }
 
-    /// "" in exact mode (exact projects keep their identities); " precision=fast(<kernels>)" in fast mode: the
-    /// kernels change the codes, so they are part of the cache identity.
+    /// "" in exact mode (exact projects keep their identities); " precision=fast(<kernels>) conv=onednn" in fast
+    /// mode: the kernels change the codes and the codec decoder's oneDNN convolutions change the audio, so both are
+    /// part of the cache identity.
     var precisionDescription: String {
         guard let plan = talker.fastPlan else { return "" }
-        return " precision=fast(\(plan.talker.rawValue)/\(plan.codePredictor.rawValue))"
+        return " precision=fast(\(plan.talker.rawValue)/\(plan.codePredictor.rawValue)) conv=\(ConvolutionBackend.oneDNN.rawValue)"
     }
 
     // MARK: voice
