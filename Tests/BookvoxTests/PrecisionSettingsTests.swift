@@ -47,7 +47,7 @@ final class PrecisionSettingsTests: XCTestCase {
         var s = EngineOptions()
         s.precision = "fast"
         XCTAssertThrowsError(try EngineRegistry.shared.make("espeak", options: s)) { error in
-            XCTAssertTrue("\(error)".contains("qwen3-tts only"), "\(error)")
+            XCTAssertTrue("\(error)".contains("qwen3-tts and indextts2 only"), "\(error)")
         }
         s.precision = "exact"
         XCTAssertNoThrow(try EngineRegistry.shared.make("espeak", options: s))
