@@ -158,6 +158,25 @@ public enum GPTBench {
                 out.append(timing("M=3 \(label) K=\(k) N=\(n) ×\(o.sweep) \(kernel.rawValue)", samples,
                                   cpu: Array(cpu.dropFirst()), bytes: Double(o.sweep * k * n * 4)))
             }
+            // Fast mode: the same products with every reduced kernel this CPU runs (the measurement behind the choice).
+            if o.fastKernel != nil {
+                for rk in ReducedKernel.allCases where rk.isSupported {
+                    let mats = (0..<o.sweep).map { i in
+                        ReducedMatrix(Tensor(shape: [n, k], data: Array(UnsafeBufferPointer(start: transposed.pointer + i * k * n, count: k * n))),
+                                      kernel: rk) // (N, K)
+                    }
+                    var cpu: [Double] = []
+                    let samples = time(o.productRepetitions) {
+                        let c0 = cpuTime()
+                        defer { cpu.append(cpuTime() - c0) }
+                        y.withUnsafeMutableBufferPointer { yb in
+                            for m in mats { m.apply(x.pointer, rows: 3, bias: nil, out: yb.baseAddress!) }
+                        }
+                    }
+                    out.append(timing("M=3 \(label) K=\(k) N=\(n) ×\(o.sweep) \(rk.rawValue)", samples,
+                                      cpu: Array(cpu.dropFirst()), bytes: Double(o.sweep * mats[0].byteCount)))
+                }
+            }
         }
         return out
     }
