@@ -49,7 +49,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Frames generated per timed loop.")
     var frames = 30
 
-    @Option(help: ArgumentHelp("With --engine qwen3-tts: exact, or fast (runs exact and fast back to back on the same weights and "
+    @Option(help: ArgumentHelp("With --engine qwen3-tts or indextts2: exact, or fast (runs exact and fast back to back on the same weights and "
         + "reports both, the speed-up and fast's deviation from exact).", valueName: "exact|fast"))
     var precision = "exact"
 
@@ -127,9 +127,6 @@ struct BenchCommand: ParsableCommand {
         }
         if let engine {
             if engine == "indextts2" {
-                guard precision == "exact" else {
-                    throw ValidationError("--precision fast is available for --engine qwen3-tts only (IndexTTS2 has no fast path yet).")
-                }
                 return try runIndexTTS2()
             }
             guard engine == "qwen3-tts" else { throw ValidationError("--engine supports indextts2 and qwen3-tts (got '\(engine)').") }
@@ -221,6 +218,7 @@ struct BenchCommand: ParsableCommand {
         o.includeS2Mel = !noS2mel
         o.includeGPT = !noGpt
         o.includeBigVGAN = !noBigvgan
+        o.precision = precision
         let report = try IndexTTS2BenchRunner.run(o)
         if json {
             let encoder = JSONEncoder()

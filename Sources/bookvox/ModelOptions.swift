@@ -28,8 +28,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "IndexTTS2: classifier-free guidance rate (default 0.7).")
     var cfgRate: Double?
 
-    @Option(help: ArgumentHelp("Qwen3-TTS decode precision: exact (default, float32 like the original) or fast (int8 "
-        + "weights in the talker's and code predictor's decode steps: a 2–3× faster decode loop, slightly different audio).",
+    @Option(help: ArgumentHelp("Decode precision: exact (default, float32 like the original) or fast (int8 weights in the "
+        + "decode steps of Qwen3-TTS's talker and code predictor and of IndexTTS2's GPT: a faster decode loop, slightly "
+        + "different audio).",
         valueName: "exact|fast"))
     var precision: String?
 

@@ -43,11 +43,22 @@ final class PrecisionSettingsTests: XCTestCase {
         XCTAssertEqual(try EnginePrecision(settings: EngineOptions()), .exact)
     }
 
+    /// IndexTTS2 takes fast (its GPT's decode steps) and names the kernel in its settings; exact's settings are as before.
+    func testIndexTTS2FastNamesItsKernel() throws {
+        var s = EngineOptions()
+        s.modelDir = Fixtures.caseDir("indextts2/e2e_tiny").appendingPathComponent("checkpoint").path
+        let exact = try EngineRegistry.shared.make("indextts2", options: s)
+        XCTAssertFalse(exact.settingsDescription.contains("precision"))
+        s.precision = "fast"
+        let fast = try EngineRegistry.shared.make("indextts2", options: s)
+        XCTAssertTrue(fast.settingsDescription.hasPrefix(exact.settingsDescription + " precision=fast(int8-"), fast.settingsDescription)
+    }
+
     func testEnginesWithoutAFastPathRefuseIt() throws {
         var s = EngineOptions()
         s.precision = "fast"
         XCTAssertThrowsError(try EngineRegistry.shared.make("espeak", options: s)) { error in
-            XCTAssertTrue("\(error)".contains("qwen3-tts only"), "\(error)")
+            XCTAssertTrue("\(error)".contains("qwen3-tts and indextts2 only"), "\(error)")
         }
         s.precision = "exact"
         XCTAssertNoThrow(try EngineRegistry.shared.make("espeak", options: s))

@@ -15,6 +15,24 @@ public struct IndexTTS2BenchReport: Codable, Sendable {
     public var bigvgan: [BenchTiming]
     /// getrusage(RUSAGE_SELF).ru_maxrss after all stages, in MiB.
     public var peakResidentMiB: Double
+    /// `--precision fast`: the GPT's decode kernel and the deviation of fast from exact (teacher-forced, 3 beams).
+    public var fastKernel: String?
+    public var gptDeviation: [GPTDeviationStage] = []
+    /// Seconds of compute per second of audio for one segment, per precision (exact, then fast).
+    public var endToEnd: [IndexTTS2EndToEnd] = []
+}
+
+/// One segment end to end, composed of this run's stage medians: GPT (3-beam full steps × codes, prefill, latent
+/// pass), S2Mel (DiT estimator call at the segment's length × CFM steps) and BigVGAN (s/s × seconds).
+public struct IndexTTS2EndToEnd: Codable, Sendable {
+    public var precision: String
+    public var segmentSeconds: Double
+    public var gptSeconds: Double
+    public var s2melSeconds: Double
+    public var bigvganSeconds: Double
+    public var diffusionSteps: Int
+    /// (gpt + s2mel + bigvgan) / segmentSeconds.
+    public var secondsPerSecond: Double { (gptSeconds + s2melSeconds + bigvganSeconds) / segmentSeconds }
 }
 
 public enum IndexTTS2BenchRunner {
@@ -27,6 +45,10 @@ public enum IndexTTS2BenchRunner {
         public var includeGPT = true
         public var includeS2Mel = true
         public var includeBigVGAN = true
+        /// exact, or fast (the GPT timed exact then fast on the same weights, and the deviation).
+        public var precision = "exact"
+        /// The segment of the end-to-end figure (IndexTTS2 codes: 50 per second of audio).
+        public var segmentSeconds = 10.0
         public init(configPath: String, bigvganConfigPath: String?) {
             self.configPath = configPath
             self.bigvganConfigPath = bigvganConfigPath
@@ -35,17 +57,36 @@ public enum IndexTTS2BenchRunner {
 
     public static func run(_ o: Options) throws -> IndexTTS2BenchReport {
         let voice = try VoicePrepBench.run(clipSeconds: o.clipSeconds, repetitions: o.repetitions)
+        guard o.precision == "exact" || o.precision == "fast" else {
+            throw BookvoxError.badInput("unknown precision '\(o.precision)'; use exact or fast.")
+        }
+        let fastKernel = o.precision == "fast" ? IndexTTS2FastKernel.standard : nil
         var gpt: [GPTBenchTiming] = []
+        var deviation: [GPTDeviationStage] = []
+        let codes = Int((o.segmentSeconds * 50).rounded())
         if o.includeGPT {
             let (config, _) = try UnifiedVoiceConfig.load(configYAML: o.configPath)
             var g = GPTBenchOptions()
             g.kernels = [g.kernels[0]]
             g.includeExtras = true
             g.productRepetitions = o.repetitions
-            gpt = try GPTBench.run(config: config, options: g)
+            g.fastKernel = fastKernel
+            g.latentLength = 34 + 62 + codes // conds, ~60 text tokens, the segment's codes
+            let report = try GPTBench.report(config: config, options: g)
+            gpt = report.timings
+            deviation = report.deviation
         }
         var s2mel: [S2MelBenchTiming] = []
-        if o.includeS2Mel { s2mel = try S2MelBench.run(S2MelBenchOptions(configPath: o.configPath)) }
+        var segmentStep: S2MelBenchTiming?
+        if o.includeS2Mel {
+            s2mel = try S2MelBench.run(S2MelBenchOptions(configPath: o.configPath))
+            // One estimator call at the end-to-end segment's length (a 5 s reference + the segment's codes).
+            var e = S2MelBenchOptions(configPath: o.configPath)
+            e.codes = codes
+            e.cfmRuns = 0
+            e.stepRepetitions = o.repetitions
+            segmentStep = try S2MelBench.run(e).first { $0.name.hasPrefix("DiT estimator call") }
+        }
         var bigvgan: [BenchTiming] = []
         if o.includeBigVGAN {
             var b = BenchOptions(repetitions: o.repetitions, bigvganConfigPath: o.bigvganConfigPath) // nil: built-in config
@@ -55,8 +96,22 @@ public enum IndexTTS2BenchRunner {
             b.includeConv = false
             bigvgan = try Bench.run(b).bigvgan
         }
-        return IndexTTS2BenchReport(threads: Tensors.threadCount, voicePreparation: voice, gpt: gpt, s2mel: s2mel,
-                                    bigvgan: bigvgan, peakResidentMiB: peakResidentMiB())
+        var r = IndexTTS2BenchReport(threads: Tensors.threadCount, voicePreparation: voice, gpt: gpt, s2mel: s2mel,
+                                     bigvgan: bigvgan, peakResidentMiB: peakResidentMiB())
+        r.fastKernel = fastKernel?.rawValue
+        r.gptDeviation = deviation
+        if let step = segmentStep, let vocoder = bigvgan.first {
+            for (precision, tag) in [("exact", "")] + (fastKernel.map { [("fast", ", fast \($0.rawValue)")] } ?? []) {
+                guard let full = gpt.first(where: { $0.name.hasPrefix("3-beam full step (") && $0.name.contains("\(tag), attention") }),
+                      let prefill = gpt.first(where: { $0.name.hasPrefix("prefill ") }),
+                      let latent = gpt.first(where: { $0.name.hasPrefix("latent pass ") }) else { continue }
+                r.endToEnd.append(IndexTTS2EndToEnd(
+                    precision: precision, segmentSeconds: o.segmentSeconds,
+                    gptSeconds: Double(codes) * full.medianSeconds + prefill.medianSeconds + latent.medianSeconds,
+                    s2melSeconds: 25 * step.medianSeconds, bigvganSeconds: o.segmentSeconds * vocoder.rate, diffusionSteps: 25))
+            }
+        }
+        return r
     }
 
     /// Peak resident set size of this process in MiB (ru_maxrss: KiB on Linux, bytes on macOS).
@@ -93,6 +148,20 @@ public enum IndexTTS2BenchRunner {
         for t in r.bigvgan {
             out.append(String(format: "  %-48@ %-28@ median %9.3f ms  %8.2f %@", t.name as NSString, t.shape as NSString,
                               t.medianSeconds * 1000, t.rate, t.unit as NSString))
+        }
+        if !r.gptDeviation.isEmpty {
+            out.append("GPT fast (\(r.fastKernel ?? "?")) against exact, teacher-forced 3-beam decode steps:")
+            for s in r.gptDeviation {
+                let picks = s.argmaxSame.map { String(format: "  argmax same %.3f  top-%d same %.3f", $0, s.topK ?? 0, s.topKSame ?? .nan) } ?? ""
+                out.append(String(format: "  %-32@ rel. error max %.2e mean %.2e  min cosine %.6f  (%d rows)%@", s.name as NSString,
+                                  s.maxRelativeError, s.meanRelativeError, s.minCosine, s.rows, picks as NSString))
+            }
+        }
+        if !r.endToEnd.isEmpty { out.append("end to end, one segment (seconds of compute per second of audio):") }
+        for e in r.endToEnd {
+            out.append(String(format: "  %-5@ %.0f s segment: GPT %7.2f s + S2Mel (%d steps) %7.2f s + BigVGAN %6.2f s = %6.2f s/s",
+                              e.precision as NSString, e.segmentSeconds, e.gptSeconds, e.diffusionSteps, e.s2melSeconds,
+                              e.bigvganSeconds, e.secondsPerSecond))
         }
         out.append(String(format: "peak resident memory: %.0f MiB", r.peakResidentMiB))
         return out

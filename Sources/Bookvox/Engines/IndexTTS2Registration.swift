@@ -22,7 +22,7 @@ enum IndexTTS2Registration {
     }
 
     static func engineOptions(_ options: EngineOptions) throws -> IndexTTS2EngineOptions {
-        try EnginePrecision.requireExact(options, engine: name)
+        let fast = try EnginePrecision(settings: options) == .fast
         guard let dir = options.modelDir ?? installedDirectory() else {
             throw BookvoxError.badInput("IndexTTS2 is not installed. Run `\(IndexTTS2ModelError.fixCommand)` or pass --model-dir DIR.")
         }
@@ -39,6 +39,7 @@ enum IndexTTS2Registration {
         var o = IndexTTS2EngineOptions(modelDir: dir, emotion: emotion)
         if let s = options.diffusionSteps { o.diffusionSteps = s }
         if let c = options.cfgRate { o.cfgRate = c }
+        if fast { o.fastKernel = IndexTTS2FastKernel.standard }
         return o
     }
 

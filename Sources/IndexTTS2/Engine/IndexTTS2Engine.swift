@@ -23,6 +23,8 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
     public let options: IndexTTS2EngineOptions
     public let models: IndexTTS2Models
     let generation: GPTGenerationOptions
+    /// The GPT this engine decodes with: the models' fp32 one, or its reduced form in fast mode (shared per kernel).
+    let gpt: UnifiedVoiceGPT
     let emotionClipHash: String?
     private let clipLock = NSLock()
     private var clipEmovecCache: [String: Tensor] = [:]
@@ -40,6 +42,7 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
         modelHash = try models.directory.fingerprint()
         // The mel position table holds max_mel_tokens (+3) rows of the checkpoint: never ask for more codes.
         generation = models.modules.generationOptions(options.generation, maxMelTokens: options.maxMelTokens)
+        gpt = try options.fastKernel.map { try models.fastGPT($0) } ?? models.gpt
         if let clip = options.emotion.effectiveClip {
             guard let data = FileManager.default.contents(atPath: clip) else {
                 throw IndexTTS2ModelError.badEmotion("emotion clip \(clip) does not exist or is unreadable")
@@ -129,8 +132,8 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
 
     /// Codes of one piece, trimmed at the stop code.
     func generatePiece(_ ids: [Int], conds: Tensor, sampler: inout SeededTokenSampler) throws -> [Int] {
-        let prefix = try models.gpt.prefix(conds: conds, textTokens: ids)
-        let result = try models.gpt.generate(prefix: prefix, options: generation, sampler: &sampler)
+        let prefix = try gpt.prefix(conds: conds, textTokens: ids)
+        let result = try gpt.generate(prefix: prefix, options: generation, sampler: &sampler)
         if result.hitLengthCap {
             logger.warning("IndexTTS2: a text piece reached the code cap (\(result.codes.count) codes) without a stop code; its audio may be cut short")
         }

@@ -16,6 +16,8 @@ public struct IndexTTS2EngineOptions: Sendable {
     public var maxTextTokensPerSegment: Int
     /// Silence between the pieces of one segment (infer_v2 interval_silence).
     public var intervalSilenceMs: Int
+    /// `--precision fast`: the reduced kernel of the GPT's decode steps (GPTPrecision); nil = exact (the default).
+    public var fastKernel: ReducedKernel?
 
     public init(modelDir: String, emotion: EmotionSettings = EmotionSettings(),
                 generation: GenerationSettings = IndexTTS2EngineOptions.inferV2Generation,
@@ -53,5 +55,13 @@ public struct IndexTTS2EngineOptions: Sendable {
         return "sample=\(g.doSample) beams=\(g.numBeams) temp=\(g.temperature) top_k=\(g.topK) top_p=\(g.topP) "
             + "rep=\(g.repetitionPenalty) len_pen=\(g.lengthPenalty) max_mel=\(maxMelTokens) steps=\(diffusionSteps) "
             + "cfg=\(cfgRate) max_text=\(maxTextTokensPerSegment) gap_ms=\(intervalSilenceMs) \(emotion.identity)"
+            + precisionIdentity
+    }
+
+    /// "" in exact mode (exact projects keep their identities); " precision=fast(<kernel>)" in fast mode: the
+    /// kernel changes the codes, so a project moved to a CPU that picks another kernel renders again.
+    var precisionIdentity: String {
+        guard let k = fastKernel else { return "" }
+        return " precision=fast(\(k.rawValue))"
     }
 }

@@ -17,6 +17,8 @@ public final class IndexTTS2Models: @unchecked Sendable {
     public let modules: IndexTTS2Modules
     public let emotionMatrices: EmotionMatrices
     private static let logger = Logger(label: "bookvox.indextts2.models")
+    private let fastLock = NSLock()
+    private var fastGPTs: [ReducedKernel: UnifiedVoiceGPT] = [:]
 
     public var config: IndexTTS2Config { directory.config }
     public var preparer: VoicePreparer { modules.preparer }
@@ -103,6 +105,22 @@ public final class IndexTTS2Models: @unchecked Sendable {
             lengthRegulator: { sRef, frames in try s2.promptCondition(semanticReference: sRef, referenceFrames: frames) })
         modules = IndexTTS2Modules(preparer: preparer, gpt: gpt, s2mel: s2mel, codec: codec, bigvgan: bigvgan)
         Self.logger.info("IndexTTS2 loaded from \(dir.root.path) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+    }
+
+    /// The GPT with its decode-step weights in `kernel`'s reduced form (`--precision fast`), converted on first use
+    /// and shared by every engine over these models.
+    public func fastGPT(_ kernel: ReducedKernel) throws -> UnifiedVoiceGPT {
+        guard kernel.isSupported else {
+            throw IndexTTS2ModelError.unsupported("the \(kernel.rawValue) kernel needs CPU features this CPU lacks (\(ReducedKernel.cpuFeatures))")
+        }
+        fastLock.lock()
+        defer { fastLock.unlock() }
+        if let g = fastGPTs[kernel] { return g }
+        let start = Date()
+        let g = gpt.reduced(kernel)
+        fastGPTs[kernel] = g
+        Self.logger.info("IndexTTS2 GPT converted to \(kernel.rawValue) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        return g
     }
 
     public convenience init(path: String) throws {

@@ -16,6 +16,9 @@ struct GPT2Block: @unchecked Sendable {
     let attnProj: Conv1DProjection // H → H
     let fc: Conv1DProjection      // H → inner
     let mlpProj: Conv1DProjection // inner → H
+    /// `--precision fast`: the four projections in reduced form, used by decode steps (one new position per
+    /// sequence); nil in exact mode. Prefill and the latent pass (many positions) stay fp32.
+    var reduced: GPT2ReducedBlock?
 
     init(_ scope: WeightScope, shape s: GPT2Shape, kernel: Conv1DKernel) throws {
         shape = s
@@ -34,8 +37,9 @@ struct GPT2Block: @unchecked Sendable {
     func forward(_ x: UnsafeMutablePointer<Float>, sequences: Int, rows: Int, layer: Int, shared: Bool, state: GPT2State) {
         let s = shape, total = sequences * rows, h3 = 3 * s.hidden
         let normed = state.normed.pointer, qkv = state.qkv.pointer
+        let fast = rows == 1 ? reduced : nil // decode step: the reduced weights when there are some
         GPT2Kernels.layerNorm(x, rows: total, width: s.hidden, weight: ln1Weight.pointer, bias: ln1Bias.pointer, eps: s.eps, out: normed)
-        attn.apply(normed, rows: total, out: qkv) // (total, q|k|v)
+        project(attn, fast?.attn, normed, rows: total, out: qkv) // (total, q|k|v)
         let start = state.length
         for b in 0..<sequences {
             for r in 0..<rows {
@@ -50,11 +54,22 @@ struct GPT2Block: @unchecked Sendable {
         } else {
             attendPerSequence(sequences: sequences, rows: rows, start: start, layer: layer, state: state)
         }
-        attnProj.apply(state.context.pointer, rows: total, out: x, accumulate: true)
+        project(attnProj, fast?.attnProj, state.context.pointer, rows: total, out: x, accumulate: true) // (total, H)
         GPT2Kernels.layerNorm(x, rows: total, width: s.hidden, weight: ln2Weight.pointer, bias: ln2Bias.pointer, eps: s.eps, out: normed)
-        fc.apply(normed, rows: total, out: state.inner.pointer) // (total, inner)
+        project(fc, fast?.fc, normed, rows: total, out: state.inner.pointer) // (total, inner)
         GPT2Kernels.geluNew(state.inner.pointer, count: total * s.inner)
-        mlpProj.apply(state.inner.pointer, rows: total, out: x, accumulate: true)
+        project(mlpProj, fast?.mlpProj, state.inner.pointer, rows: total, out: x, accumulate: true) // (total, H)
+    }
+
+    /// out (rows, N) = (accumulate ? out : 0) + b + x · W through the reduced weights when given, else fp32.
+    @inline(__always)
+    private func project(_ p: Conv1DProjection, _ r: ReducedMatrix?, _ x: UnsafePointer<Float>, rows: Int,
+                         out: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        if let r {
+            r.apply(x, rows: rows, bias: p.bias.pointer, out: out, accumulate: accumulate)
+        } else {
+            p.apply(x, rows: rows, out: out, accumulate: accumulate)
+        }
     }
 
     /// One sequence whose positions are physical rows (shared prefix or batch 1): per head,

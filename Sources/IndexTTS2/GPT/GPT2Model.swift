@@ -12,6 +12,8 @@ public final class GPT2Model: @unchecked Sendable {
     public let kernel: Conv1DKernel
     let blocks: [GPT2Block]
     let lnFWeight: Tensor, lnFBias: Tensor
+    /// `--precision fast`: the reduced kernel of the decode-step projections (GPTPrecision); nil in exact mode.
+    public let fastKernel: ReducedKernel?
 
     /// Loads `h.0…h.<layers−1>` and `ln_f` from `scope` (e.g. the "gpt" scope of gpt.pth). The MLP width
     /// comes from `h.0.mlp.c_fc.weight`.
@@ -27,6 +29,18 @@ public final class GPT2Model: @unchecked Sendable {
         blocks = try (0..<layers).map { try GPT2Block(scope.scope("h.\($0)"), shape: s, kernel: kernel) }
         lnFWeight = try scope.scope("ln_f").tensor("weight", shape: [hidden])
         lnFBias = try scope.scope("ln_f").tensor("bias", shape: [hidden])
+        fastKernel = nil
+    }
+
+    /// A model over already-loaded parts (GPT2Model.reduced).
+    init(shape: GPT2Shape, kernel: Conv1DKernel, blocks: [GPT2Block], lnFWeight: Tensor, lnFBias: Tensor,
+         fastKernel: ReducedKernel?) {
+        self.shape = shape
+        self.kernel = kernel
+        self.blocks = blocks
+        self.lnFWeight = lnFWeight
+        self.lnFBias = lnFBias
+        self.fastKernel = fastKernel
     }
 
     public func makeState(batch: Int, capacity: Int) -> GPT2State { GPT2State(shape: shape, batch: batch, capacity: capacity) }

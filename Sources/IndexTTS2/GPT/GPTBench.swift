@@ -55,16 +55,37 @@ public struct GPTBenchOptions: Sendable {
     /// Only the M = 3 product measurements (no model is built).
     public var productsOnly = false
     public var seed: UInt64 = 20_261_121
+    /// `--precision fast`: also time the first kernel's model with its decode steps on this reduced kernel (right
+    /// after the exact one, on the same weights) and measure the deviation (GPTPrecisionDeviation).
+    public var fastKernel: ReducedKernel?
+    /// Teacher-forced 3-beam decode steps of the deviation measurement.
+    public var deviationSteps = 12
     public init() {}
+}
+
+/// The timings, and in fast mode the deviation of fast from exact at this size (random weights).
+public struct GPTBenchReport: Codable, Sendable {
+    public var timings: [GPTBenchTiming]
+    public var deviation: [GPTDeviationStage]
+    /// Projection-weight bytes one decode step streams, exact and (fast mode) fast.
+    public var exactStepBytes: Int
+    public var fastStepBytes: Int?
 }
 
 public enum GPTBench {
     static let log = Logger(label: "bookvox.indextts2.gpt-bench")
 
     public static func run(config c: UnifiedVoiceConfig, options o: GPTBenchOptions = GPTBenchOptions()) throws -> [GPTBenchTiming] {
+        try report(config: c, options: o).timings
+    }
+
+    public static func report(config c: UnifiedVoiceConfig, options o: GPTBenchOptions = GPTBenchOptions()) throws -> GPTBenchReport {
         var rng = SeededRNG(seed: o.seed)
         var out = products(hidden: c.modelDim, options: o, rng: &rng)
-        if o.productsOnly { return out }
+        let exactBytes = 4 * (GPT2Shape(hidden: c.modelDim, heads: c.heads, layers: c.layers, inner: 4 * c.modelDim).blockWeightCount
+            + c.numberMelCodes * c.modelDim)
+        var report = GPTBenchReport(timings: out, deviation: [], exactStepBytes: exactBytes, fastStepBytes: nil)
+        if o.productsOnly { return report }
         let tensors = try weights(c, rng: &rng)
         for (i, kernel) in o.kernels.enumerated() {
             let store = WeightStore(tensors: tensors, source: "bench")
@@ -73,11 +94,39 @@ public enum GPTBench {
             let emb = try UnifiedVoiceEmbeddings(store.root, config: c)
             let bytes = Double(gpt.shape.blockWeightCount + c.numberMelCodes * c.modelDim) * 4
             out += try decode(gpt, heads: heads, embeddings: emb, config: c, kernel: kernel, options: o, bytes: bytes, rng: &rng)
+            var fast: (GPT2Model, UnifiedVoiceHeads)?
+            if i == 0, let fk = o.fastKernel {
+                let f = (gpt.reduced(fk), heads.reduced(fk))
+                fast = f
+                let fastBytes = f.0.decodeWeightBytes + f.1.melHeadBytes
+                report.fastStepBytes = fastBytes
+                out += try decode(f.0, heads: f.1, embeddings: emb, config: c, kernel: kernel, options: o, bytes: Double(fastBytes),
+                                  rng: &rng, tag: ", fast \(fk.rawValue)")
+            }
             if i == 0 && o.includeExtras {
                 out += try extras(gpt, heads: heads, embeddings: emb, config: c, kernel: kernel, options: o, bytes: bytes, rng: &rng)
+                if let f = fast, let fk = o.fastKernel {
+                    out.append(try oneBeamStep(f.0, heads: f.1, embeddings: emb, config: c, kernel: kernel, options: o,
+                                               bytes: Double(report.fastStepBytes ?? 0), rng: &rng, tag: ", fast \(fk.rawValue)"))
+                }
+            }
+            if let f = fast {
+                report.deviation = try deviation(exact: .init(gpt: gpt, heads: heads, embeddings: emb),
+                                                 fast: .init(gpt: f.0, heads: f.1, embeddings: emb), config: c, options: o, rng: &rng)
             }
         }
-        return out
+        report.timings = out
+        return report
+    }
+
+    /// Teacher-forced 3-beam deviation over `deviationSteps` steps after a random prompt of `promptLength` rows:
+    /// the beams are fed the exact model's top-3 codes of the prompt, then each beam its own exact argmax.
+    static func deviation(exact: GPTPrecisionDeviation.Model, fast: GPTPrecisionDeviation.Model, config c: UnifiedVoiceConfig,
+                          options o: GPTBenchOptions, rng: inout SeededRNG) throws -> [GPTDeviationStage] {
+        let prompt = uniform([o.promptLength, c.modelDim], fanIn: 1, rng: &rng)
+        return try GPTPrecisionDeviation.measure(exact: exact, fast: fast, prefixRows: prompt, beams: 3, topK: 30,
+                                                 next: GPTPrecisionDeviation.beamReference(vocab: c.numberMelCodes,
+                                                                                           steps: o.deviationSteps))
     }
 
     /// M = 3 products for the four Conv1D shapes of a block, every kernel.
@@ -109,13 +158,33 @@ public enum GPTBench {
                 out.append(timing("M=3 \(label) K=\(k) N=\(n) ×\(o.sweep) \(kernel.rawValue)", samples,
                                   cpu: Array(cpu.dropFirst()), bytes: Double(o.sweep * k * n * 4)))
             }
+            // Fast mode: the same products with every reduced kernel this CPU runs (the measurement behind the choice).
+            if o.fastKernel != nil {
+                for rk in ReducedKernel.allCases where rk.isSupported {
+                    let mats = (0..<o.sweep).map { i in
+                        ReducedMatrix(Tensor(shape: [n, k], data: Array(UnsafeBufferPointer(start: transposed.pointer + i * k * n, count: k * n))),
+                                      kernel: rk) // (N, K)
+                    }
+                    var cpu: [Double] = []
+                    let samples = time(o.productRepetitions) {
+                        let c0 = cpuTime()
+                        defer { cpu.append(cpuTime() - c0) }
+                        y.withUnsafeMutableBufferPointer { yb in
+                            for m in mats { m.apply(x.pointer, rows: 3, bias: nil, out: yb.baseAddress!) }
+                        }
+                    }
+                    out.append(timing("M=3 \(label) K=\(k) N=\(n) ×\(o.sweep) \(rk.rawValue)", samples,
+                                      cpu: Array(cpu.dropFirst()), bytes: Double(o.sweep * mats[0].byteCount)))
+                }
+            }
         }
         return out
     }
 
     /// Shared prefill to window.lowerBound, then 3-beam steps across the window.
     static func decode(_ gpt: GPT2Model, heads: UnifiedVoiceHeads, embeddings emb: UnifiedVoiceEmbeddings, config c: UnifiedVoiceConfig,
-                       kernel: Conv1DKernel, options o: GPTBenchOptions, bytes: Double, rng: inout SeededRNG) throws -> [GPTBenchTiming] {
+                       kernel: Conv1DKernel, options o: GPTBenchOptions, bytes: Double, rng: inout SeededRNG,
+                       tag: String = "") throws -> [GPTBenchTiming] {
         let beams = 3, d = c.modelDim, v = c.numberMelCodes, start = o.window.lowerBound
         let state = gpt.makeState(batch: beams, capacity: o.window.upperBound + 1)
         var prefix = uniform([start, d], fanIn: 1, rng: &rng)
@@ -137,7 +206,7 @@ public enum GPTBench {
                 try gpt.forward(xb.baseAddress!, sequences: beams, rows: 1, state: state)
                 gpt.finalLayerNorm(xb.baseAddress!, rows: beams, out: xb.baseAddress!)
                 heads.finalNorm(xb.baseAddress!, rows: beams, out: xb.baseAddress!)
-                logits.withUnsafeMutableBufferPointer { heads.melLogits(xb.baseAddress!, rows: beams, out: $0.baseAddress!) }
+                logits.withUnsafeMutableBufferPointer { heads.melLogits(xb.baseAddress!, rows: beams, out: $0.baseAddress!, decodeStep: true) }
             }
             let t1 = DispatchTime.now().uptimeNanoseconds
             let c1 = cpuTime()
@@ -153,39 +222,16 @@ public enum GPTBench {
             if search.isFinished { break }
         }
         let w = "\(o.window.lowerBound)–\(state.length)"
-        return [timing("3-beam step forward (\(kernel.rawValue), attention \(w))", forward, cpu: cpuForward, bytes: bytes),
-                timing("3-beam full step (\(kernel.rawValue), attention \(w))", full, cpu: cpuFull, bytes: bytes)]
+        return [timing("3-beam step forward (\(kernel.rawValue)\(tag), attention \(w))", forward, cpu: cpuForward, bytes: bytes),
+                timing("3-beam full step (\(kernel.rawValue)\(tag), attention \(w))", full, cpu: cpuFull, bytes: bytes)]
     }
 
     /// 1-beam step in the window, prefill of promptLength positions, latent pass.
     static func extras(_ gpt: GPT2Model, heads: UnifiedVoiceHeads, embeddings emb: UnifiedVoiceEmbeddings, config c: UnifiedVoiceConfig,
                        kernel: Conv1DKernel, options o: GPTBenchOptions, bytes: Double, rng: inout SeededRNG) throws -> [GPTBenchTiming] {
-        let d = c.modelDim, v = c.numberMelCodes
+        let d = c.modelDim
         var out: [GPTBenchTiming] = []
-        var logits = [Float](repeating: 0, count: v)
-        do {
-            let state = gpt.makeState(batch: 1, capacity: o.window.upperBound + 1)
-            var prefix = uniform([o.window.lowerBound, d], fanIn: 1, rng: &rng)
-            try prefix.withUnsafeMutableBufferPointer { try gpt.forward($0.baseAddress!, sequences: 1, rows: o.window.lowerBound, state: state) }
-            var x = [Float](repeating: 0, count: d)
-            var samples: [Double] = [], cpu: [Double] = []
-            var token = 0
-            while state.length < o.window.upperBound {
-                let c0 = cpuTime()
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                try x.withUnsafeMutableBufferPointer { xb in
-                    try emb.melRow(token, position: state.length - o.window.lowerBound + 1, into: xb.baseAddress!)
-                    try gpt.forward(xb.baseAddress!, sequences: 1, rows: 1, state: state)
-                    gpt.finalLayerNorm(xb.baseAddress!, rows: 1, out: xb.baseAddress!)
-                    heads.finalNorm(xb.baseAddress!, rows: 1, out: xb.baseAddress!)
-                    logits.withUnsafeMutableBufferPointer { heads.melLogits(xb.baseAddress!, rows: 1, out: $0.baseAddress!) }
-                }
-                token = Logits.argmax(logits) % c.startMelToken
-                samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
-                cpu.append(cpuTime() - c0)
-            }
-            out.append(timing("1-beam step forward+argmax (\(kernel.rawValue))", samples, cpu: cpu, bytes: bytes))
-        }
+        out.append(try oneBeamStep(gpt, heads: heads, embeddings: emb, config: c, kernel: kernel, options: o, bytes: bytes, rng: &rng))
         for (label, rows) in [("prefill", o.promptLength), ("latent pass", o.latentLength)] {
             let input = uniform([rows, d], fanIn: 1, rng: &rng)
             var cpu: [Double] = []
@@ -199,6 +245,35 @@ public enum GPTBench {
             out.append(timing("\(label) \(rows) positions (\(kernel.rawValue))", samples, cpu: Array(cpu.dropFirst()), bytes: 0))
         }
         return out
+    }
+
+    /// 1-beam decode steps across the window (forward + argmax).
+    static func oneBeamStep(_ gpt: GPT2Model, heads: UnifiedVoiceHeads, embeddings emb: UnifiedVoiceEmbeddings, config c: UnifiedVoiceConfig,
+                            kernel: Conv1DKernel, options o: GPTBenchOptions, bytes: Double, rng: inout SeededRNG,
+                            tag: String = "") throws -> GPTBenchTiming {
+        let d = c.modelDim, v = c.numberMelCodes
+        var logits = [Float](repeating: 0, count: v)
+        let state = gpt.makeState(batch: 1, capacity: o.window.upperBound + 1)
+        var prefix = uniform([o.window.lowerBound, d], fanIn: 1, rng: &rng)
+        try prefix.withUnsafeMutableBufferPointer { try gpt.forward($0.baseAddress!, sequences: 1, rows: o.window.lowerBound, state: state) }
+        var x = [Float](repeating: 0, count: d)
+        var samples: [Double] = [], cpu: [Double] = []
+        var token = 0
+        while state.length < o.window.upperBound {
+            let c0 = cpuTime()
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            try x.withUnsafeMutableBufferPointer { xb in
+                try emb.melRow(token, position: state.length - o.window.lowerBound + 1, into: xb.baseAddress!)
+                try gpt.forward(xb.baseAddress!, sequences: 1, rows: 1, state: state)
+                gpt.finalLayerNorm(xb.baseAddress!, rows: 1, out: xb.baseAddress!)
+                heads.finalNorm(xb.baseAddress!, rows: 1, out: xb.baseAddress!)
+                logits.withUnsafeMutableBufferPointer { heads.melLogits(xb.baseAddress!, rows: 1, out: $0.baseAddress!, decodeStep: true) }
+            }
+            token = Logits.argmax(logits) % c.startMelToken
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
+            cpu.append(cpuTime() - c0)
+        }
+        return timing("1-beam step forward+argmax (\(kernel.rawValue)\(tag))", samples, cpu: cpu, bytes: bytes)
     }
 
     /// Random checkpoint-layout weights for the GPT-2 blocks, the heads and the embeddings the bench uses.

@@ -149,7 +149,7 @@ extension UnifiedVoiceGPT {
         try x.withUnsafeMutableBufferPointer { xb in
             try gpt.forward(xb.baseAddress!, sequences: 1, rows: p + 1, state: state)
             let last = xb.baseAddress! + p * d
-            headLogits(last, rows: 1, into: &logits)
+            headLogits(last, rows: 1, into: &logits, decodeStep: false)
         }
         return logits
     }
@@ -158,14 +158,15 @@ extension UnifiedVoiceGPT {
     func decode(_ x: inout [Float], sequences: Int, state: GPT2State, logits: inout [Float]) throws {
         try x.withUnsafeMutableBufferPointer { xb in
             try gpt.forward(xb.baseAddress!, sequences: sequences, rows: 1, state: state)
-            headLogits(xb.baseAddress!, rows: sequences, into: &logits)
+            headLogits(xb.baseAddress!, rows: sequences, into: &logits, decodeStep: true)
         }
     }
 
     /// logits = mel_head(final_norm(ln_f(h))) for `rows` rows of h (overwritten with the normalized rows).
-    func headLogits(_ h: UnsafeMutablePointer<Float>, rows: Int, into logits: inout [Float]) {
+    /// `decodeStep`: the rows come from a decode step (fast mode's reduced mel_head), not from the prefill.
+    func headLogits(_ h: UnsafeMutablePointer<Float>, rows: Int, into logits: inout [Float], decodeStep: Bool) {
         gpt.finalLayerNorm(h, rows: rows, out: h)
         heads.finalNorm(h, rows: rows, out: h)
-        logits.withUnsafeMutableBufferPointer { heads.melLogits(h, rows: rows, out: $0.baseAddress!) }
+        logits.withUnsafeMutableBufferPointer { heads.melLogits(h, rows: rows, out: $0.baseAddress!, decodeStep: decodeStep) }
     }
 }

@@ -41,6 +41,16 @@ public final class UnifiedVoiceGPT: @unchecked Sendable {
         UnifiedVoiceGPT.logger.debug("UnifiedVoice GPT: \(config.layers) layers, dim \(config.modelDim), \(config.heads) heads, inner \(gpt.shape.inner)")
     }
 
+    /// A model over already-built parts (UnifiedVoiceGPT.reduced).
+    init(config: UnifiedVoiceConfig, conditioner: GPTConditioner, gpt: GPT2Model, embeddings: UnifiedVoiceEmbeddings,
+         heads: UnifiedVoiceHeads) {
+        self.config = config
+        self.conditioner = conditioner
+        self.gpt = gpt
+        self.embeddings = embeddings
+        self.heads = heads
+    }
+
     public var modelDim: Int { config.modelDim }
     public var vocab: Int { heads.vocab }
 

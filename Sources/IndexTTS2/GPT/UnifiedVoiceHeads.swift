@@ -12,6 +12,8 @@ struct UnifiedVoiceHeads: @unchecked Sendable {
     let eps: Float
     /// How mel_head's product runs (an [N, K] kernel).
     let kernel: Conv1DKernel
+    /// `--precision fast`: mel_head in reduced form (V, D) for decode steps; nil in exact mode.
+    var melHeadReduced: ReducedMatrix?
 
     init(_ scope: WeightScope, config c: UnifiedVoiceConfig, kernel: Conv1DKernel) throws {
         self.kernel = kernel.outputMajorEquivalent
@@ -30,9 +32,14 @@ struct UnifiedVoiceHeads: @unchecked Sendable {
                               bias: finalNormBias.pointer, eps: eps, out: out)
     }
 
-    /// logits (rows, V) = mel_head(x) for already-normalized rows.
-    func melLogits(_ x: UnsafePointer<Float>, rows: Int, out: UnsafeMutablePointer<Float>) {
+    /// logits (rows, V) = mel_head(x) for already-normalized rows; a decode step uses the reduced weights when
+    /// there are some (the prefill's last row stays fp32, like the rest of the prefill).
+    func melLogits(_ x: UnsafePointer<Float>, rows: Int, out: UnsafeMutablePointer<Float>, decodeStep: Bool = false) {
         let v = vocab, d = melHead.inFeatures
+        if decodeStep, let r = melHeadReduced {
+            r.apply(x, rows: rows, bias: melHead.bias!.pointer, out: out) // (rows, V)
+            return
+        }
         for r in 0..<rows { (out + r * v).update(from: melHead.bias!.pointer, count: v) }
         Conv1DProjection.product(kernel, rows: rows, n: v, k: d, x: x, w: melHead.weight.pointer, y: out)
     }
