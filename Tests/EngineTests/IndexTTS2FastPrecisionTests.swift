@@ -151,6 +151,31 @@ final class IndexTTS2FastPrecisionTests: XCTestCase {
         }
     }
 
+    /// The GPT bench in fast mode (tiny config): exact and fast decode timings, the reduced kernels' products, the
+    /// deviation over 3-beam steps, and fewer weight bytes per step.
+    func testTinyFastBenchRuns() throws {
+        let c = try Fixtures.load("indextts2/gpt_tiny")
+        let config = try c.decodeConfig(UnifiedVoiceConfig.self, key: "gpt")
+        var o = GPTBenchOptions()
+        o.kernels = [.outputMajorRows]
+        o.window = 20..<24
+        o.promptLength = 10
+        o.latentLength = 16
+        o.sweep = 2
+        o.productRepetitions = 1
+        o.fastKernel = .int8Portable
+        o.deviationSteps = 3
+        let r = try GPTBench.report(config: config, options: o)
+        XCTAssertTrue(r.timings.contains { $0.name.hasPrefix("3-beam full step (outputMajorRows, attention") })
+        XCTAssertTrue(r.timings.contains { $0.name.hasPrefix("3-beam full step (outputMajorRows, fast int8-portable") })
+        XCTAssertTrue(r.timings.contains { $0.name.hasPrefix("1-beam step forward+argmax (outputMajorRows, fast int8-portable") })
+        XCTAssertTrue(r.timings.contains { $0.name.hasSuffix("int8-portable") && $0.name.hasPrefix("M=3 c_fc") })
+        XCTAssertTrue(r.timings.allSatisfy { $0.medianSeconds.isFinite && $0.medianSeconds > 0 })
+        XCTAssertEqual(r.deviation.map(\.rows), [9, 9])
+        XCTAssertTrue(r.deviation.allSatisfy { $0.maxRelativeError > 0 && $0.minCosine > 0.99 })
+        XCTAssertLessThan(try XCTUnwrap(r.fastStepBytes), r.exactStepBytes)
+    }
+
     /// Exact mode keeps its identity and its model; fast names its kernel in the identity (cache identity) and
     /// decodes with the reduced GPT, shared per kernel by the engines over one model.
     func testEngineIdentityAndModelPerPrecision() throws {

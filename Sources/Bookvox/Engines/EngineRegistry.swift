@@ -22,7 +22,7 @@ public struct EngineOptions: Sendable, Codable, Equatable {
     /// An espeak-ng voice name ("en-us", "en+f3") instead of the book's language: set for a cast voice's engine
     /// instance (front matter `espeak:`), never from the command line or the project's stored settings.
     public var espeakVoice: String?
-    /// `--precision exact|fast` (nil = exact). Qwen3-TTS only for now; other neural engines refuse fast.
+    /// `--precision exact|fast` (nil = exact). Qwen3-TTS and IndexTTS2 take fast; espeak refuses it.
     public var precision: String?
 
     public init(language: String = "en", modelDir: String? = nil, speaker: String? = nil, voiceDesign: String? = nil) {

@@ -32,7 +32,18 @@ public struct IndexTTS2EndToEnd: Codable, Sendable {
     public var bigvganSeconds: Double
     public var diffusionSteps: Int
     /// (gpt + s2mel + bigvgan) / segmentSeconds.
-    public var secondsPerSecond: Double { (gptSeconds + s2melSeconds + bigvganSeconds) / segmentSeconds }
+    public var secondsPerSecond: Double
+
+    public init(precision: String, segmentSeconds: Double, gptSeconds: Double, s2melSeconds: Double, bigvganSeconds: Double,
+                diffusionSteps: Int) {
+        self.precision = precision
+        self.segmentSeconds = segmentSeconds
+        self.gptSeconds = gptSeconds
+        self.s2melSeconds = s2melSeconds
+        self.bigvganSeconds = bigvganSeconds
+        self.diffusionSteps = diffusionSteps
+        secondsPerSecond = (gptSeconds + s2melSeconds + bigvganSeconds) / segmentSeconds
+    }
 }
 
 public enum IndexTTS2BenchRunner {
