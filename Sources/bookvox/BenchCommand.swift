@@ -62,7 +62,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("indextts2-gpt"), help: "Only benchmark the IndexTTS2 GPT decode step (real config.yaml sizes, random weights).")
     var indextts2GPT = false
 
-    @Option(help: "IndexTTS2 config.yaml for --indextts2-gpt; default: the repo's copy (as for S2Mel).")
+    @Option(help: "IndexTTS2 config.yaml for --indextts2-gpt; default: the released IndexTTS-2 config.yaml, built in.")
     var gptConfig: String?
 
     @Option(help: "Comma-separated Conv1D kernels for --indextts2-gpt (default: all).")
@@ -74,7 +74,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Time only w2v-BERT 2.0 through layer 17 (real config, random weights, 10 s of features).")
     var w2vBert = false
 
-    @Option(help: "IndexTTS2 config.yaml whose s2mel block sizes the S2Mel stage; default: the repo's copy.")
+    @Option(help: "IndexTTS2 config.yaml whose s2mel block sizes the S2Mel stage; default: the released IndexTTS-2 config.yaml, built in.")
     var s2melConfig: String?
 
     @Flag(help: "Skip the IndexTTS2 S2Mel stage (DiT estimator call and full 25-step CFM).")
@@ -152,7 +152,8 @@ struct BenchCommand: ParsableCommand {
         }
         let report = try Bench.run(options)
         var s2mel: [S2MelBenchTiming] = []
-        if !noS2mel, let path = s2melConfig ?? Self.defaultIndexTTS2Config() {
+        if !noS2mel {
+            let path = try s2melConfig ?? IndexTTS2ReleasedConfig.file()
             var o = S2MelBenchOptions(configPath: path)
             o.cfmRuns = s2melCfmRuns
             s2mel = try S2MelBench.run(o)
@@ -180,9 +181,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func runGPT() throws {
-        guard let path = gptConfig ?? Self.defaultIndexTTS2Config() else {
-            throw ValidationError("no IndexTTS2 config.yaml found; pass --gpt-config")
-        }
+        let path = try gptConfig ?? IndexTTS2ReleasedConfig.file()
         let (config, _) = try UnifiedVoiceConfig.load(configYAML: path)
         var options = GPTBenchOptions()
         if let list = gptKernels {
@@ -210,9 +209,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func runIndexTTS2() throws {
-        guard let config = s2melConfig ?? gptConfig ?? Self.defaultIndexTTS2Config() else {
-            throw ValidationError("no IndexTTS2 config.yaml found; pass --s2mel-config")
-        }
+        let config = try s2melConfig ?? gptConfig ?? IndexTTS2ReleasedConfig.file()
         var o = IndexTTS2BenchRunner.Options(configPath: config, bigvganConfigPath: bigvganConfig)
         o.repetitions = max(1, min(repetitions, 5))
         o.includeS2Mel = !noS2mel
@@ -229,10 +226,5 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    /// IndexTTS2's config.yaml (for the S2Mel sizes), if present.
-    static func defaultIndexTTS2Config() -> String? {
-        let candidates = ["Tests/Data/indextts2/config.yaml", "../shared/data/indextts2/config.yaml"]
-        return candidates.first { FileManager.default.fileExists(atPath: $0) }
-    }
 
 }

@@ -103,6 +103,7 @@ final class OneDNNConvolutionTests: XCTestCase {
         XCTAssertNil(conv(768, 768, 1).using(.fast).oneDNN, "pointwise stays")
         XCTAssertNil(conv(48, 48, 11).using(.fast).oneDNN, "48 channels stay")
         XCTAssertNil(conv(1536, 80, 7).using(.fast).oneDNN, "80 input channels stay")
+        XCTAssertNil(conv(1536, 1024, 7).using(.fast).oneDNN, "the codec's 1024 → 1536 k7 stays")
         XCTAssertNil(conv(1024, 1024, 7, groups: 1024).using(.fast).oneDNN, "depthwise stays")
         XCTAssertNotNil(conv(8, 8, 3).using(.oneDNNEverywhere).oneDNN)
         let up = ConvTranspose1d(weight: Tensor(zeros: [1536, 768, 8]), bias: nil, spec: ConvTranspose1dSpec(stride: 4, padding: 2))

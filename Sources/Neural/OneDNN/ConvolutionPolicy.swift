@@ -21,11 +21,11 @@ public enum ConvolutionPolicy: String, Sendable, CaseIterable {
     /// for the benchmark's comparison; no render uses it.
     case oneDNNEverywhere = "onednn"
 
-    /// The backend for a layer of this shape. fast: oneDNN for dense convolutions (groups 1) with kernel ≥ 7 and at
-    /// least 96 input and 96 output channels — measured with `bookvox bench --convolutions` on every BigVGAN and
-    /// Qwen3-TTS codec decoder shape (docs/precision.md, "Convolutions"): 1.1–1.4× faster there; im2col + OpenBLAS
-    /// sgemm stays faster for kernels 1 and 3, for transposed convolutions, for 48 channels and fewer, and for
-    /// depthwise layers.
+    /// The backend for a layer of this shape. fast: oneDNN for dense convolutions (groups 1) with kernel ≥ 7 and
+    /// 96–768 input and output channels — measured with `bookvox bench --convolutions` on every BigVGAN and Qwen3-TTS
+    /// codec decoder shape (docs/precision.md, "Convolutions"): 1.1–1.4× faster there; im2col + OpenBLAS sgemm
+    /// stays faster for kernels 1 and 3, for transposed convolutions, for 48 channels and fewer, for the codec's
+    /// 1024 → 1536 k7 and for depthwise layers.
     public func backend(kind: DNNLConvolution.Kind, inChannels: Int, outChannels: Int, kernelSize: Int, groups: Int)
         -> ConvolutionBackend {
         switch self {
@@ -33,7 +33,9 @@ public enum ConvolutionPolicy: String, Sendable, CaseIterable {
         case .oneDNNEverywhere: return .oneDNN
         case .fast:
             let dense = kind == .convolution && groups == 1
-            return dense && kernelSize >= 7 && inChannels >= 96 && outChannels >= 96 ? .oneDNN : .im2colSgemm
+            let channels = 96...768
+            return dense && kernelSize >= 7 && channels.contains(inChannels) && channels.contains(outChannels)
+                ? .oneDNN : .im2colSgemm
         }
     }
 }

@@ -67,6 +67,14 @@ public final class Qwen3CodecDecoder: @unchecked Sendable {
         CodecQuantizer.encodeOnlyKeys.map { prefix + "quantizer." + $0 }
     }
 
+    /// Whether any convolution runs through oneDNN (ConvolutionPolicy picked it for the layer's shape).
+    public var usesOneDNN: Bool {
+        let convs = [preConv, inputConv, outputConv] + upsample.map(\.convNeXt.dwconv)
+            + blocks.flatMap { $0.units.flatMap { [$0.conv1, $0.conv2] } }
+        let transposed = upsample.map(\.transConv) + blocks.map(\.upsample)
+        return convs.contains { $0.conv.oneDNN != nil } || transposed.contains { $0.conv.oneDNN != nil }
+    }
+
     /// Samples per code frame (1920 in the real config).
     public var samplesPerFrame: Int { config.totalUpsample }
 

@@ -104,12 +104,13 @@ public final class Qwen3TTSEngine: SpeechEngine, @unchecked Sendable {
             + "\(options.frameBudget.framesPerTextToken)/tok" + precisionDescription
     }
 
-    /// "" in exact mode (exact projects keep their identities); " precision=fast(<kernels>) conv=onednn" in fast
-    /// mode: the kernels change the codes and the codec decoder's oneDNN convolutions change the audio, so both are
-    /// part of the cache identity.
+    /// "" in exact mode (exact projects keep their identities); " precision=fast(<kernels>)" in fast mode: the
+    /// kernels change the codes, so they are part of the cache identity; " conv=onednn" is added when the codec
+    /// decoder runs any convolution through oneDNN (ConvolutionPolicy.fast; none at the released sizes today).
     var precisionDescription: String {
         guard let plan = talker.fastPlan else { return "" }
-        return " precision=fast(\(plan.talker.rawValue)/\(plan.codePredictor.rawValue)) conv=\(ConvolutionBackend.oneDNN.rawValue)"
+        let conv = decoder.usesOneDNN ? " conv=\(ConvolutionBackend.oneDNN.rawValue)" : ""
+        return " precision=fast(\(plan.talker.rawValue)/\(plan.codePredictor.rawValue))" + conv
     }
 
     // MARK: voice
