@@ -4,7 +4,7 @@ import Foundation
 
 struct SubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "submit", abstract: "Plan a book into a PostgreSQL store for workers to render (docs/distributed.md).",
+        commandName: "submit", abstract: "Plan a book into a PostgreSQL store for workers on several machines to render.",
         discussion: "Submitting a book again (edited, or with other settings) keeps the audio of every segment that did not change.")
 
     @Argument(help: "The book (.epub, .md, .markdown or .txt).")

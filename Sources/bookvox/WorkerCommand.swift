@@ -4,7 +4,7 @@ import Foundation
 
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "worker", abstract: "Render segments of the books submitted to a PostgreSQL store (docs/distributed.md).",
+        commandName: "worker", abstract: "Render segments of the books submitted to a PostgreSQL store.",
         discussion: "SIGTERM or Ctrl-C: the segments in flight are finished and committed, then the worker exits.")
 
     @OptionGroup var store: StoreOption

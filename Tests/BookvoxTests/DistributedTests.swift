@@ -205,4 +205,18 @@ final class DistributedTests: XCTestCase {
         XCTAssertEqual(try count("SELECT count(*)::int FROM workers WHERE state = 'stopped'"), 1)
         XCTAssertGreaterThan(try count("SELECT count(*)::int FROM segments WHERE state = 'rendered'"), 0)
     }
+
+    /// The server drops the worker's connections mid-render: it reconnects with backoff and finishes the book.
+    func testWorkerReconnectsAfterConnectionLoss() throws {
+        _ = try submit(try book("drop.md", chapters: 2, sentences: 4))
+        let (p, err) = try startWorker(["--until-idle"])
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, try count("SELECT count(*)::int FROM segments WHERE state = 'rendered'") < 1 { usleep(5_000) }
+        try admin?.execute(PostgresQuery(unsafeSQL: """
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)' AND pid <> pg_backend_pid()
+            """))
+        let log = finish(p, err)
+        XCTAssertEqual(p.terminationStatus, 0, log)
+        XCTAssertEqual(try count("SELECT count(*)::int FROM segments WHERE state <> 'rendered'"), 0, log)
+    }
 }

@@ -56,10 +56,14 @@ public final class DistributedStore: @unchecked Sendable {
     /// Stops reconnect attempts (a worker told to stop); nil: retry until it works.
     var giveUp: (@Sendable () -> Bool)?
 
-    public init(url: PostgresStoreURL, logger: Logger = Logger(label: "bookvox.distributed")) throws {
+    private let timeoutSeconds: Double
+
+    /// `timeoutSeconds`: the longest wait for one statement before the connection counts as lost.
+    public init(url: PostgresStoreURL, timeoutSeconds: Double = 300, logger: Logger = Logger(label: "bookvox.distributed")) throws {
         self.url = url
         self.logger = logger
-        session = try PostgresSession(url, logger: logger)
+        self.timeoutSeconds = timeoutSeconds
+        session = try PostgresSession(url, logger: logger, timeoutSeconds: timeoutSeconds)
         try PostgresMigrations.migrate(session)
     }
 
@@ -78,7 +82,7 @@ public final class DistributedStore: @unchecked Sendable {
                     sleep(delay)
                     delay = min(delay * 2, 30)
                     do {
-                        session = try PostgresSession(url, logger: logger)
+                        session = try PostgresSession(url, logger: logger, timeoutSeconds: timeoutSeconds)
                         break
                     } catch {
                         if giveUp?() ?? false { throw error }

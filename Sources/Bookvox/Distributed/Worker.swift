@@ -205,7 +205,7 @@ final class Heartbeat: @unchecked Sendable {
             var store: DistributedStore?
             while !stopped.isCancelled {
                 do {
-                    if store == nil { store = try DistributedStore(url: url) }
+                    if store == nil { store = try DistributedStore(url: url, timeoutSeconds: max(1, leaseSeconds / 2)) }
                     try store?.heartbeat(worker: worker, leaseSeconds: leaseSeconds)
                 } catch {
                     store = nil

@@ -18,6 +18,12 @@ extension JobStore {
         try pool.read { try TakeRecord.order(Column("segmentID"), Column("take")).fetchAll($0) }
     }
 
+    /// The best take with audio from `from` on: the lowest score, the earliest take on a tie.
+    public func bestTake(segmentID: Int64, from: Int) throws -> TakeRecord? {
+        try takes(segmentID: segmentID).filter { $0.take >= from && $0.audioPath != nil }
+            .min { ($0.score, $0.take) < ($1.score, $1.take) }
+    }
+
     /// Makes `take` the segment's audio. The segment is `flagged` when the user flagged it or `autoFlag`
     /// says why no take passed its checks, else `rendered`. Stored codes are kept only if they are this take's.
     public func keepTake(_ take: TakeRecord, autoFlag: String?, awaitingRecognition: Bool = false) throws {

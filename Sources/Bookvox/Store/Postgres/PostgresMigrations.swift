@@ -1,7 +1,7 @@
-// Schema of the PostgreSQL job store: the SQLite store's tables (Store/StoreMigrations.swift, at its latest
-// migration) with a `book_id` in each, so several books share one database, and snake_case column names.
-// Migrations are appended, never edited; each runs in one transaction under an advisory lock, so workers that
-// start together migrate once.
+// Schema of the PostgreSQL store of distributed rendering (docs/distributed.md): each submitted book's planned
+// job (a SQLite snapshot) and inputs, the segment queue with leases, results with their audio files, workers,
+// chapter exports (v2; v1's tables that v2 and v3 drop came first). Migrations are appended, never edited; each
+// runs in one transaction under an advisory lock, so workers that start together migrate once.
 import Foundation
 import PostgresNIO
 
@@ -138,6 +138,12 @@ enum PostgresMigrations {
               PRIMARY KEY (book_id, chapter, name),
               FOREIGN KEY (book_id, chapter) REFERENCES exports (book_id, chapter) ON DELETE CASCADE)
             """,
+        ]),
+        // v1's per-book record tables belonged to a row-by-row store that distributed rendering does not use (each
+        // book's job state travels as its SQLite snapshot; docs/distributed.md).
+        ("v3-drop-record-tables", [
+            "DROP TABLE runs", "DROP TABLE voices", "DROP TABLE book_exports", "DROP TABLE orphan_exports",
+            "DROP TABLE chapters", "DROP TABLE book",
         ]),
     ]
 

@@ -12,9 +12,13 @@ final class PostgresSession: @unchecked Sendable {
     private let connection: PostgresConnection
     private let lock = NSRecursiveLock()
     private var inTransaction = false
+    /// Longest wait for one statement; past it the connection is closed and the statement fails.
+    private let timeout: TimeAmount
+    private let brokenFlag = CancellationFlag()
 
-    init(_ url: PostgresStoreURL, logger: Logger) throws {
+    init(_ url: PostgresStoreURL, logger: Logger, timeoutSeconds: Double = 300) throws {
         self.logger = logger
+        timeout = .milliseconds(Int64(timeoutSeconds * 1000))
         do {
             connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(),
                                                         configuration: try url.connectionConfiguration(),
@@ -27,7 +31,7 @@ final class PostgresSession: @unchecked Sendable {
     deinit { try? connection.close().wait() }
 
     /// Whether the connection is gone (the server restarted, the network dropped): the caller reconnects.
-    var isClosed: Bool { connection.isClosed }
+    var isClosed: Bool { brokenFlag.isCancelled || connection.isClosed }
 
     /// Runs one statement and returns its rows.
     @discardableResult
@@ -35,8 +39,27 @@ final class PostgresSession: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         do {
-            return try connection.query(query, logger: logger).wait().rows
+            guard !isClosed else { throw PostgresStoreError.closed }
+            // A statement on a connection the server dropped while it was idle can wait forever: the timeout
+            // closes the connection, so the caller sees it closed and reconnects.
+            let promise = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+            connection.query(query, logger: logger).cascade(to: promise)
+            let connection = connection, broken = brokenFlag
+            let timer = connection.eventLoop.scheduleTask(in: timeout) {
+                broken.cancel()
+                promise.fail(PostgresStoreError.closed)
+                let closing: EventLoopFuture<Void> = connection.close()
+                _ = closing
+            }
+            defer { timer.cancel() }
+            return try promise.futureResult.wait().rows
         } catch {
+            // Anything but an ordinary statement error (a FATAL from the server, a closed socket) ends the session.
+            if let psql = error as? PSQLError, psql.code == .server, psql.serverInfo?[.severity] != "FATAL",
+               psql.serverInfo?[.severity] != "PANIC" {
+            } else {
+                brokenFlag.cancel()
+            }
             throw PostgresStoreError.query(query.sql, error)
         }
     }
@@ -56,7 +79,7 @@ final class PostgresSession: @unchecked Sendable {
             try execute("COMMIT")
             return value
         } catch {
-            try? execute("ROLLBACK")
+            if !isClosed { try? execute("ROLLBACK") }
             throw error
         }
     }

@@ -11,9 +11,14 @@ public enum PostgresStoreError: Error, CustomStringConvertible {
     case unsupported(String)
     case connection(String, Error)
     case query(String, Error)
+    /// The connection was lost (or a statement waited past its timeout and the connection was closed).
+    case closed
 
     public var description: String {
         switch self {
+        case .closed:
+            return "the connection to PostgreSQL was lost"
+
         case let .badURL(url, why):
             return "not a PostgreSQL URL: \(url) (\(why)). Expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=MODE]."
         case let .unsupported(what):
@@ -22,7 +27,7 @@ public enum PostgresStoreError: Error, CustomStringConvertible {
             return "cannot connect to PostgreSQL at \(target): \(String(reflecting: error)). "
                 + "Check that the server runs and accepts this user (see docs/distributed.md)."
         case let .query(what, error):
-            return "PostgreSQL job store: \(what) failed: \(String(reflecting: error))"
+            return "PostgreSQL store: \(what) failed: \(String(reflecting: error))"
         }
     }
 }
