@@ -173,6 +173,25 @@ final class DistributedTests: XCTestCase {
         XCTAssertEqual(try storeExport("beta"), try singleRender(b))
     }
 
+    /// A complete chapter without a stored export (its completing worker died while exporting it) is exported by
+    /// the next worker that finds nothing to claim.
+    func testIdleWorkerExportsChapterLeftUnexported() throws {
+        let path = try book("orphan.md", chapters: 2, sentences: 3)
+        _ = try submit(path)
+        let (w1, e1) = try startWorker(["--until-idle", "--concurrency", "3"])
+        let first = finish(w1, e1)
+        XCTAssertEqual(w1.terminationStatus, 0, first)
+        XCTAssertEqual(try count("SELECT count(*)::int FROM exports"), 2)
+        try store().run { try $0.execute(PostgresQuery(unsafeSQL: "DELETE FROM exports WHERE chapter = 2")) }
+        XCTAssertEqual(try count("SELECT count(*)::int FROM exports"), 1)
+        let (w2, e2) = try startWorker(["--until-idle"])
+        let log = finish(w2, e2)
+        XCTAssertEqual(w2.terminationStatus, 0, log)
+        XCTAssertTrue(log.contains("exported orphan chapter 2"), log)
+        XCTAssertEqual(try count("SELECT count(*)::int FROM exports WHERE chapter = 2"), 1)
+        XCTAssertEqual(try storeExport("orphan"), try singleRender(path))
+    }
+
     /// Submitting an edited book again re-renders only the changed segments; the export matches a fresh render.
     func testResubmitRendersOnlyChangedSegments() throws {
         let path = try book("edit.md", chapters: 3, sentences: 4)

@@ -300,6 +300,38 @@ public final class DistributedStore: @unchecked Sendable {
         }
     }
 
+    /// Chapters of `bookID` whose every segment is rendered but that have no export of the current plan: the
+    /// worker that completed one was stopped or died before it stored the export, or is exporting it now.
+    func chaptersAwaitingExport(bookID: Int64) throws -> [Int] {
+        try run { db in
+            try db.rows("""
+                SELECT s.chapter FROM segments s JOIN books b ON b.id = s.book_id
+                WHERE s.book_id = \(bookID)
+                GROUP BY s.chapter, b.plan_version
+                HAVING bool_and(s.state = 'rendered') AND NOT EXISTS (
+                  SELECT 1 FROM exports e WHERE e.book_id = \(bookID) AND e.chapter = s.chapter AND e.plan_version = b.plan_version)
+                ORDER BY s.chapter
+                """).map { try $0.decode(Int.self) }
+        }
+    }
+
+    /// Takes the chapter's export lock for this connection (false: another worker is exporting it). A worker that
+    /// dies holding it loses it with its connection.
+    func tryLockExport(bookID: Int64, chapter: Int) throws -> Bool {
+        try run { db in
+            try db.rows("SELECT pg_try_advisory_lock(\(Self.exportLockSpace), hashtext(\("\(bookID).\(chapter)")))")[0].decode(Bool.self)
+        }
+    }
+
+    func unlockExport(bookID: Int64, chapter: Int) {
+        _ = try? run { db in
+            try db.execute("SELECT pg_advisory_unlock(\(Self.exportLockSpace), hashtext(\("\(bookID).\(chapter)")))")
+        }
+    }
+
+    /// First key of the two-key advisory locks that guard chapter exports.
+    static let exportLockSpace: Int32 = 0x626f_6f6b
+
     func saveExport(bookID: Int64, planVersion: Int, chapter: Int, row: PortableRow, files: [PortableFile]) throws {
         let json = String(decoding: try JSONEncoder().encode(row), as: UTF8.self)
         try transaction { db in

@@ -34,6 +34,7 @@ public final class Worker: @unchecked Sendable {
     private let say: @Sendable (String) -> Void
     private let log = Logger(label: "bookvox.worker")
     private var decided: [String: Bool] = [:]
+    private var exportTried: Set<String> = []
     private var report = WorkerReport()
 
     /// `say`: what the worker tells its operator (claims, skips, refused commits, exports).
@@ -65,6 +66,7 @@ public final class Worker: @unchecked Sendable {
             let claims = try shared.claim(worker: id, books: servable.map(\.id), limit: options.concurrency,
                                           leaseSeconds: options.leaseSeconds)
             if claims.isEmpty {
+                try exportAwaitingChapters(servable)
                 if options.untilIdle, try !shared.anyPending(books: servable.map(\.id)) { break }
                 usleep(UInt32(min(1, options.leaseSeconds / 4) * 1_000_000))
                 continue
@@ -147,12 +149,34 @@ public final class Worker: @unchecked Sendable {
                     + "claimed again, or the book was re-submitted); nothing written")
             case let .committed(chapter, complete):
                 if seg.state.hasAudio { report.committed += 1 }
-                if complete { try exportChapter(chapter, checkout) }
+                if complete { try exportChapterOnce(chapter, checkout) }
             }
         }
     }
 
-    /// The chapter's last segment was committed here: import the others' results, export, store the export.
+    /// Exports the complete chapters that have no export (their completing worker died or stopped first).
+    private func exportAwaitingChapters(_ books: [StoredBook]) throws {
+        for book in books {
+            let chapters = try shared.chaptersAwaitingExport(bookID: book.id)
+            guard !chapters.isEmpty else { continue }
+            let checkout = try checkout(book)
+            // Tried once per plan by this worker: a chapter that cannot be exported is not retried every second.
+            for chapter in chapters where exportTried.insert("\(book.id).\(checkout.book.planVersion).\(chapter)").inserted {
+                try exportChapterOnce(chapter, checkout)
+            }
+        }
+    }
+
+    /// Exports the chapter unless another worker is exporting it now (the chapter's advisory lock).
+    private func exportChapterOnce(_ chapter: Int, _ checkout: Checkout) throws {
+        guard try shared.tryLockExport(bookID: checkout.book.id, chapter: chapter) else { return }
+        defer { shared.unlockExport(bookID: checkout.book.id, chapter: chapter) }
+        guard try shared.chaptersAwaitingExport(bookID: checkout.book.id).contains(chapter) else { return }
+        try exportChapter(chapter, checkout)
+    }
+
+    /// The chapter's last segment was committed here (or its completing worker left it unexported): import the
+    /// others' results, export, store the export.
     private func exportChapter(_ chapter: Int, _ checkout: Checkout) throws {
         let local = Set(try checkout.store.segments(chapter: chapter).filter { $0.state.hasAudio }.map(\.key))
         try checkout.importResults(from: shared, chapter: chapter, except: local)
