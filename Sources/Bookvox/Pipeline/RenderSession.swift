@@ -188,14 +188,8 @@ public enum RenderSession {
                 + "not \(settings.flagsDescription). To change them for the whole book, run `bookvox render BOOK` "
                 + "with the new options; only the segments they affect are synthesized again.")
         }
-        let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
         var options = options
-        try options.resolveRecognizer(language: record.language)
-        let cast = try RenderCast.resolve(
-            cast: record.storedCast, bookPath: record.sourcePath, used: Set(try store.segments().compactMap(\.voice)), engine: engine,
-            settings: settings.with(language: record.language),
-            defaultClip: try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress),
-            explicitClip: false, registry: options.registry, progress: progress)
+        let cast = try recordedCast(record, store: store, settings: settings, options: &options, progress: progress)
         for seg in segs {
             let newTake = take ?? seg.take + 1
             let seed = SegmentIdentity.seed(bookSeed: record.bookSeed, contentID: seg.contentID, take: newTake)
@@ -204,6 +198,19 @@ public enum RenderSession {
         var opts = options
         opts.export = record.storedExportSettings
         return try run(store: store, cast: cast, keys: Set(keys), options: opts, progress: progress, cancel: cancel)
+    }
+
+    /// The engine and voices the project recorded (rerender and a worker's claimed segments use the book's own),
+    /// with the recognizer of the run's checks resolved for the book's language.
+    private static func recordedCast(_ record: BookRecord, store: JobStore, settings: EngineOptions, options: inout RenderOptions,
+                                     progress: RenderProgress) throws -> RenderCast {
+        let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
+        try options.resolveRecognizer(language: record.language)
+        return try RenderCast.resolve(
+            cast: record.storedCast, bookPath: record.sourcePath, used: Set(try store.segments().compactMap(\.voice)), engine: engine,
+            settings: settings.with(language: record.language),
+            defaultClip: try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress),
+            explicitClip: false, registry: options.registry, progress: progress)
     }
 
     /// A distributed worker's step (Distributed/Worker.swift): synthesizes exactly the pending segments `keys` of a
@@ -219,14 +226,8 @@ public enum RenderSession {
             throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded.")
         }
         let settings = options.engineSettings(over: record.storedEngineSettings ?? EngineOptions())
-        let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
         var options = options
-        try options.resolveRecognizer(language: record.language)
-        let cast = try RenderCast.resolve(
-            cast: record.storedCast, bookPath: record.sourcePath, used: Set(try store.segments().compactMap(\.voice)), engine: engine,
-            settings: settings.with(language: record.language),
-            defaultClip: try voiceForEngine(engine, voice: reloadVoice(record), explicit: false, progress: progress),
-            explicitClip: false, registry: options.registry, progress: progress)
+        let cast = try recordedCast(record, store: store, settings: settings, options: &options, progress: progress)
         var opts = options
         opts.export = record.storedExportSettings
         return try run(store: store, cast: cast, keys: keys, options: opts, progress: progress, cancel: cancel, distributed: true)
