@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure speed on this machine: kernels, convolutions, BigVGAN, IndexTTS2 and Qwen3-TTS stages (real sizes, random weights).",
         discussion: "Without options: GEMM, GEMV, memory bandwidth, convolutions, BigVGAN and the IndexTTS2 S2Mel stage. "
-            + "--engine indextts2|qwen3-tts times one engine's stages end to end; with --precision fast (qwen3-tts) exact and "
+            + "--engine indextts2|qwen3-tts times one engine's stages end to end; with --precision fast exact and "
             + "fast run back to back on the same weights. --convolutions compares the two convolution backends per layer "
             + "shape and BigVGAN / the Qwen3-TTS codec decoder with exact and fast convolutions. Every report starts with "
             + "the CPU features, the thread count and the kernels in use. Run from a release build. Where the original "
