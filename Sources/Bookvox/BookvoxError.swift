@@ -110,6 +110,10 @@ extension BookvoxError {
     /// errors the command line reports itself (argument parsing).
     public static func mapped(_ error: Error) -> BookvoxError? {
         if error is DatabaseError || error is FileWriteError { return from(error) }
-        return nil
+        switch error as? PostgresStoreError {
+        case .badURL?, .unsupported?: return .badInput("\(error)")
+        case .connection?, .query?, .closed?: return .failure("\(error)")
+        case nil: return nil
+        }
     }
 }

@@ -37,6 +37,16 @@ final class PostgresStoreTests: XCTestCase {
                        PostgresMigrations.all.map(\.name))
     }
 
+    /// A wrong store URL and an unreachable server are one-line errors with the project's exit codes.
+    func testStoreErrorsOnTheCommandLine() throws {
+        let bad = try CLIProcess.run(["status", "--store", "mysql://db/x"])
+        XCTAssertEqual(bad.status, ExitCodes.badInput, bad.stderr)
+        XCTAssertTrue(bad.stderr.hasPrefix("error: not a PostgreSQL URL: mysql://db/x"), bad.stderr)
+        let down = try CLIProcess.run(["status", "--store", "postgres://nobody@127.0.0.1:1/none"])
+        XCTAssertEqual(down.status, ExitCodes.failure, down.stderr)
+        XCTAssertTrue(down.stderr.hasPrefix("error: cannot connect to PostgreSQL at postgres://nobody@127.0.0.1:1/none"), down.stderr)
+    }
+
     func testURLAndEnvironment() throws {
         let u = try PostgresStoreURL("postgres://alice:s%3Acret@db.example:6543/books?sslmode=verify-full", environment: [:])
         XCTAssertEqual([u.user, u.password, u.host, "\(u.port)", u.database, u.sslMode.rawValue],
