@@ -2,7 +2,7 @@
 # A throwaway PostgreSQL server for the tests: `start` creates a cluster in a temporary directory (initdb,
 # trust authentication for the test user, listening on loopback only, on a free port) and prints its URL;
 # `url` prints the URL of the running one; `stop` stops it and deletes the directory.
-# The tests read the URL from BOOKVOX_TEST_PG_URL (.ci/run exports it).
+# The tests run it themselves unless BOOKVOX_TEST_PG_URL names a server (Tests/BookvoxTests/TestPostgresServer.swift).
 # initdb refuses to run as root: as root the cluster is created and run as the `postgres` user that Debian's
 # postgresql package adds (or `nobody` without it) through runuser.
 set -euo pipefail
@@ -38,10 +38,21 @@ url() {
   echo "postgres://$USER_NAME@127.0.0.1:$(cat "$STATE/port")/$DB"
 }
 
+# Closes every descriptor above 2 that this script inherited, so the server started below does not hold the
+# caller's pipes or sockets open (a caller waiting for them to close would wait for as long as the server runs).
+close_inherited() {
+  local fd
+  for fd in /proc/$$/fd/*; do
+    fd="${fd##*/}"
+    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+}
+
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start() {
   local bin; bin="$(bindir)"
+  close_inherited
   if [ -f "$STATE/port" ] && as_owner "$bin/pg_ctl" -D "$STATE/data" status >/dev/null 2>&1; then url; return; fi
   rm -rf "$STATE"
   mkdir -p "$STATE"

@@ -1,5 +1,5 @@
 // Distributed rendering through PostgreSQL (docs/distributed.md), with real `bookvox submit / worker / export
-// --store` processes against the test server (BOOKVOX_TEST_PG_URL; .ci/run starts one). Each test uses a
+// --store` processes against the test server (TestPostgresServer: BOOKVOX_TEST_PG_URL, or one the tests start). Each test uses a
 // database of its own. espeak, small books and 2-second leases keep them fast.
 @testable import Bookvox
 import Foundation
@@ -14,9 +14,7 @@ final class DistributedTests: XCTestCase {
     private var workers: [Process] = []
 
     override func setUpWithError() throws {
-        guard let base = ProcessInfo.processInfo.environment["BOOKVOX_TEST_PG_URL"], !base.isEmpty else {
-            throw XCTSkip("BOOKVOX_TEST_PG_URL is not set: no PostgreSQL server to test against (scripts/test-postgres.sh start prints one)")
-        }
+        let base = try TestPostgresServer.url()
         ws = try TestWorkspace()
         let url = try PostgresStoreURL(base)
         let session = try PostgresSession(url, logger: .init(label: "test"))

@@ -1,6 +1,6 @@
 // The PostgreSQL store's connection settings (URL, libpq environment, password file) and its migrations:
 // workers that open a fresh database at once migrate it once. The concurrency test needs a server
-// (BOOKVOX_TEST_PG_URL; scripts/test-postgres.sh starts one and .ci/run exports its URL).
+// (TestPostgresServer: BOOKVOX_TEST_PG_URL, or one the tests start).
 @testable import Bookvox
 import Foundation
 import PostgresNIO
@@ -13,9 +13,7 @@ final class PostgresStoreTests: XCTestCase {
 
     /// Workers that start together on a fresh database migrate it once (the advisory lock) and all open it.
     func testConcurrentFirstOpenMigratesOnce() throws {
-        guard let base = ProcessInfo.processInfo.environment["BOOKVOX_TEST_PG_URL"], !base.isEmpty else {
-            throw XCTSkip("BOOKVOX_TEST_PG_URL is not set: no PostgreSQL server to test against (scripts/test-postgres.sh start prints one)")
-        }
+        let base = try TestPostgresServer.url()
         let adminURL = try PostgresStoreURL(base)
         let admin = try PostgresSession(adminURL, logger: .init(label: "test"))
         var url = adminURL
