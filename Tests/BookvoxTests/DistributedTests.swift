@@ -190,7 +190,8 @@ final class DistributedTests: XCTestCase {
         XCTAssertEqual(try storeExport("orphan"), try singleRender(path))
     }
 
-    /// Submitting an edited book again re-renders only the changed segments; the export matches a fresh render.
+    /// Submitting an edited book again re-renders only the changed segments; the export matches a fresh render;
+    /// submitting it once more unchanged leaves the store as it is.
     func testResubmitRendersOnlyChangedSegments() throws {
         let path = try book("edit.md", chapters: 3, sentences: 4)
         _ = try submit(path)
@@ -204,6 +205,13 @@ final class DistributedTests: XCTestCase {
         let log = finish(w2, e2)
         XCTAssertTrue(log.contains("1 committed"), log)
         XCTAssertEqual(try storeExport("edit"), try singleRender(path))
+        // The same book again: nothing changes in the store (no new plan version, the exports stay).
+        let exportsBefore = try count("SELECT count(*)::int FROM exports")
+        let again = try submit(path)
+        XCTAssertTrue(again.contains("edit is unchanged (plan 2): 15 segment(s), 15 rendered, 0 queued"), again)
+        XCTAssertEqual(try count("SELECT plan_version FROM books WHERE key = 'edit'"), 2)
+        XCTAssertEqual(try count("SELECT count(*)::int FROM exports"), exportsBefore)
+        XCTAssertEqual(exportsBefore, 3, log)
     }
 
     /// SIGTERM: the worker commits what it is rendering, gives back its leases, marks itself stopped, exits 0.

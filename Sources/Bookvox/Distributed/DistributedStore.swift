@@ -136,14 +136,14 @@ public final class DistributedStore: @unchecked Sendable {
 
     /// Stores a planned book in one transaction: its row (plan version + 1), snapshot, inputs and segment queue
     /// (results of reused segments kept); chapter exports of the previous plan are dropped.
-    func submit(key: String, title: String, engine: String, settings: DistributedSettings, sourceName: String, snapshot: Data,
-                inputs: [(role: String, name: String, data: Data)], segments: [QueuedSegment]) throws -> (id: Int64, version: Int) {
+    func submit(key: String, title: String, engine: String, settings: DistributedSettings, sourceName: String, digest: String,
+                snapshot: Data, inputs: [(role: String, name: String, data: Data)], segments: [QueuedSegment]) throws -> (id: Int64, version: Int) {
         let settingsJSON = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
         return try transaction { db in
             try db.execute("INSERT INTO books (key, created) VALUES (\(key), \(Date().timeIntervalSince1970)) ON CONFLICT (key) DO NOTHING")
             let row = try db.rows("""
                 UPDATE books SET title = \(title), engine = \(engine), settings = \(settingsJSON), source_name = \(sourceName),
-                  snapshot = \(snapshot), snapshot_sha256 = \(Hashing.sha256Hex(snapshot)), plan_version = plan_version + 1
+                  snapshot = \(snapshot), snapshot_sha256 = \(Hashing.sha256Hex(snapshot)), plan_digest = \(digest), plan_version = plan_version + 1
                 WHERE key = \(key) RETURNING id, plan_version
                 """)
             let (id, version) = try row[0].decode((Int64, Int).self)
@@ -165,6 +165,16 @@ public final class DistributedStore: @unchecked Sendable {
                 for file in seg.result?.1 ?? [] { try insertFile(db, bookID: id, key: seg.key, file) }
             }
             return (id, version)
+        }
+    }
+
+    /// The digest of the book's last submit and how many of its segments failed.
+    func planDigest(bookID: Int64) throws -> (digest: String?, failed: Int) {
+        try run { db in
+            let digest = try db.rows("SELECT plan_digest FROM books WHERE id = \(bookID)").first?.decode(String?.self) ?? nil
+            let failed = try db.rows("SELECT count(*)::int FROM segments WHERE book_id = \(bookID) AND state = 'failed'")
+                .first?.decode(Int.self) ?? 0
+            return (digest, failed)
         }
     }
 

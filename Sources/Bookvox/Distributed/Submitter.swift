@@ -3,7 +3,8 @@
 // book row, the project's SQLite snapshot, the input files the render reads and one queue row per segment.
 // Re-submitting (an edited book, other settings): the stored book is checked out with every committed result,
 // re-planned over that checkout by the normal plan sync (its identity rules decide what is reused, as on one
-// machine), and stored as the next plan version with the reused segments' results kept.
+// machine), and stored as the next plan version with the reused segments' results kept. A re-submit that plans
+// exactly what is stored (PlanDigest) and finds no failed segment changes nothing.
 import Foundation
 import GRDB
 import Logging
@@ -13,6 +14,8 @@ public struct SubmitReport: Sendable {
     public var planVersion: Int
     public var segments: Int
     public var reused: Int
+    /// The plan equals the stored one (and nothing failed): the store was left as it was.
+    public var unchanged = false
 }
 
 public enum Submitter {
@@ -78,8 +81,17 @@ public enum Submitter {
             queue.append(q)
         }
         let settings = DistributedSettings(qa: options.qa != nil, maxTakes: options.maxTakes)
+        let digest = try PlanDigest.of(record: record, segments: try store.segments(), settings: settings, inputs: inputs)
+        if let existing = try shared.book(key: key) {
+            let previous = try shared.planDigest(bookID: existing.id)
+            if previous.digest == digest, previous.failed == 0 {
+                // Nothing to re-queue: keep the plan version, so leases in flight still commit and exports stay.
+                return SubmitReport(key: key, planVersion: existing.planVersion, segments: queue.count, reused: reused, unchanged: true)
+            }
+        }
         let stored = try shared.submit(key: key, title: record.title, engine: record.engine, settings: settings,
-                                       sourceName: bookURL.lastPathComponent, snapshot: snapshot, inputs: inputs, segments: queue)
+                                       sourceName: bookURL.lastPathComponent, digest: digest, snapshot: snapshot, inputs: inputs,
+                                       segments: queue)
         return SubmitReport(key: key, planVersion: stored.version, segments: queue.count, reused: reused)
     }
 }

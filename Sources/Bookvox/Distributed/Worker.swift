@@ -178,7 +178,10 @@ public final class Worker: @unchecked Sendable {
     /// The chapter's last segment was committed here (or its completing worker left it unexported): import the
     /// others' results, export, store the export.
     private func exportChapter(_ chapter: Int, _ checkout: Checkout) throws {
-        let local = Set(try checkout.store.segments(chapter: chapter).filter { $0.state.hasAudio }.map(\.key))
+        // Only what this checkout holds on disk: a re-submitted plan's snapshot marks reused segments rendered
+        // without their files, which come from the store.
+        let local = Set(try checkout.store.segments(chapter: chapter).filter { $0.state.hasAudio && checkout.store.audioVerifies($0) }
+            .map(\.key))
         try checkout.importResults(from: shared, chapter: chapter, except: local)
         guard let record = try checkout.store.book() else { return }
         let exporter = ChapterExporter(store: checkout.store, settings: record.storedExportSettings, writer: AtomicFileWriter())

@@ -15,8 +15,8 @@ public enum RenderSession {
     /// Everything the user gave is validated before the disk is touched; a project that belongs to another
     /// book is refused unless `options.replaceProject`; a project this call created is removed again when the
     /// call fails before any segment is saved.
-    @discardableResult
     /// `planOnly` (distributed `submit`): plan, validate and store the job, synthesize and export nothing.
+    @discardableResult
     public static func render(book path: String, options: RenderOptions, progress: RenderProgress,
                               cancel: CancellationFlag = CancellationFlag(), planOnly: Bool = false) throws -> RenderReport {
         let bookURL = URL(fileURLWithPath: path).standardizedFileURL
@@ -202,7 +202,7 @@ public enum RenderSession {
 
     /// The engine and voices the project recorded (rerender and a worker's claimed segments use the book's own),
     /// with the recognizer of the run's checks resolved for the book's language.
-    private static func recordedCast(_ record: BookRecord, store: JobStore, settings: EngineOptions, options: inout RenderOptions,
+    static func recordedCast(_ record: BookRecord, store: JobStore, settings: EngineOptions, options: inout RenderOptions,
                                      progress: RenderProgress) throws -> RenderCast {
         let engine = try options.registry.make(record.engine, options: settings.with(language: record.language))
         try options.resolveRecognizer(language: record.language)
@@ -213,30 +213,10 @@ public enum RenderSession {
             explicitClip: false, registry: options.registry, progress: progress)
     }
 
-    /// A distributed worker's step (Distributed/Worker.swift): synthesizes exactly the pending segments `keys` of a
-    /// checked-out project with the book's stored settings, without re-planning, re-queueing or exporting, and
-    /// without verifying the other segments' audio (a checkout holds only the results it imported).
-    @discardableResult
-    public static func renderClaimed(project: ProjectLayout, keys: Set<String>, options: RenderOptions,
-                                     progress: RenderProgress, cancel: CancellationFlag = CancellationFlag()) throws -> RenderReport {
-        let lock = try ProjectLock(layout: project)
-        defer { lock.release() }
-        let store = try JobStore(layout: project)
-        guard let record = try store.book() else {
-            throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded.")
-        }
-        let settings = options.engineSettings(over: record.storedEngineSettings ?? EngineOptions())
-        var options = options
-        let cast = try recordedCast(record, store: store, settings: settings, options: &options, progress: progress)
-        var opts = options
-        opts.export = record.storedExportSettings
-        return try run(store: store, cast: cast, keys: keys, options: opts, progress: progress, cancel: cancel, distributed: true)
-    }
-
     // MARK: shared run
 
     /// `distributed`: a worker's run (renderClaimed): no verification of other segments, no exports.
-    private static func run(store: JobStore, cast: RenderCast, keys: Set<String>?,
+    static func run(store: JobStore, cast: RenderCast, keys: Set<String>?,
                             options: RenderOptions, progress: RenderProgress, cancel: CancellationFlag,
                             distributed: Bool = false) throws -> RenderReport {
         guard let book = try store.book() else { throw BookvoxError.failure("the project has no book record") }

@@ -58,6 +58,8 @@ enum PostgresMigrations {
               FOREIGN KEY (book_id, chapter) REFERENCES exports (book_id, chapter) ON DELETE CASCADE)
             """,
         ]),
+        // The plan digest of the book's last submit (PlanDigest): an unchanged re-submit is recognized.
+        ("v2", ["ALTER TABLE books ADD COLUMN plan_digest text"]),
     ]
 
     /// Audio bytes (float WAV, stored exactly) compress with lz4 where the server has it (PostgreSQL 14+ built
