@@ -43,6 +43,34 @@ final class ProjectSafetyTests: XCTestCase {
         XCTAssertEqual(try JobStore(layout: report.project).chapters().map(\.title), ["Only"])
     }
 
+    /// A stored setting that cannot be read (a damaged database) stops render, resume and rerender with the reason
+    /// before anything changes, instead of rendering with defaults (another voice, another pace).
+    func testUnreadableStoredSettingsStopTheRenderAndChangeNothing() throws {
+        let ws = try TestWorkspace()
+        let engine = FakeEngine()
+        let book = try ws.tinyBook("a.md")
+        let first = try RenderSession.render(book: book, options: fakeOptions(engine, ws), progress: SilentProgress())
+        let before = try work(first.project)
+        for column in ["pace", "cast", "readingOptions", "engineSettings"] {
+            let db = try DatabaseQueue(path: first.project.database.path)
+            let saved = try db.read { try String.fetchOne($0, sql: "SELECT \"\(column)\" FROM book") }
+            try db.write { try $0.execute(sql: "UPDATE book SET \"\(column)\" = '{\"broken\": '") }
+            let what = ["pace": "pace", "cast": "cast of voices", "readingOptions": "reading options",
+                        "engineSettings": "engine settings"][column]!
+            assertBookvoxError(try RenderSession.render(book: book, options: fakeOptions(engine, ws), progress: SilentProgress()),
+                               contains: "stored \(what) cannot be read", exitCode: ExitCodes.failure)
+            assertBookvoxError(try RenderSession.resume(project: first.project, options: fakeOptions(engine, ws), progress: SilentProgress()),
+                               contains: "stored \(what) cannot be read", exitCode: ExitCodes.failure)
+            assertBookvoxError(try RenderSession.rerender(project: first.project, keys: ["1.1"], take: nil, options: fakeOptions(engine, ws),
+                                                          progress: SilentProgress()),
+                               contains: "stored \(what) cannot be read", exitCode: ExitCodes.failure)
+            XCTAssertEqual(try work(first.project), before, "\(column): nothing changed")
+            try db.write { try $0.execute(sql: "UPDATE book SET \"\(column)\" = ?", arguments: [saved]) }
+        }
+        let again = try RenderSession.render(book: book, options: fakeOptions(engine, ws), progress: SilentProgress())
+        XCTAssertEqual(again.synthesized, 0)
+    }
+
     func testSameStemBooksInOneDirectoryDoNotShareAProject() throws {
         let ws = try TestWorkspace()
         let md = try ws.tinyBook("story.md")

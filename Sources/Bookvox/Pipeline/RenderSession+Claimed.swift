@@ -15,6 +15,7 @@ extension RenderSession {
         guard let record = try store.book() else {
             throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded.")
         }
+        try record.checkStoredSettings()
         let settings = options.engineSettings(over: record.storedEngineSettings ?? EngineOptions())
         var options = options
         let cast = try recordedCast(record, store: store, settings: settings, options: &options, progress: progress)

@@ -26,6 +26,7 @@ public enum RenderSession {
         var storedReading: BookReadingOptions?
         var storedLexicon: String?
         if layout.exists, let record = try? JobStore(layout: layout, readOnly: true).book() {
+            try record.checkStoredSettings(engineSettings: options.keepStoredEngineSettings)
             storedReading = record.storedReadingOptions
             storedLexicon = record.lexiconPath
         }
@@ -42,6 +43,7 @@ public enum RenderSession {
         if layout.exists {
             lock = try ProjectLock(layout: layout)
             old = try JobStore(layout: layout).book()
+            try old?.checkStoredSettings(engineSettings: options.keepStoredEngineSettings)
             if let old { try ProjectOwnership.check(project: layout, recorded: old, book: bookURL, plan: plan,
                                                     replace: options.replaceProject, progress: progress) }
         }
@@ -113,6 +115,7 @@ public enum RenderSession {
         guard var record = try store.book() else {
             throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded; start with `bookvox render BOOK`.")
         }
+        try record.checkStoredSettings()
         let stored = options.keepStoredEngineSettings ? record.storedEngineSettings : nil
         let settings = options.engineSettings(over: stored)
         var plan = FileManager.default.fileExists(atPath: record.sourcePath)
@@ -168,6 +171,7 @@ public enum RenderSession {
         guard let record = try store.book() else {
             throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded; start with `bookvox render BOOK`.")
         }
+        try record.checkStoredSettings()
         var segs: [SegmentRecord] = []
         for key in keys {
             guard let seg = try store.segment(key) else {
