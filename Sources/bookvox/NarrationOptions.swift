@@ -1,4 +1,4 @@
-// `--lexicon`, `--pauses` and `--rate` for render and resume (all remembered by the project).
+// `--lexicon`, `--pauses` and `--rate` for render and resume (all remembered by the project), and `--reset-narration`.
 import ArgumentParser
 import Bookvox
 import Foundation
@@ -19,6 +19,10 @@ struct NarrationOptions: ParsableArguments {
         + "Remembered by the project.", valueName: "factor"))
     var rate: String?
 
+    @Flag(help: ArgumentHelp("Forget the remembered --lexicon, --pauses and --rate: the front matter and the lexicon.yaml "
+        + "next to the book apply again (flags given with it are remembered instead)."))
+    var resetNarration = false
+
     func validate() throws {
         _ = try parsedPauses()
         _ = try parsedRate()
@@ -33,6 +37,7 @@ struct NarrationOptions: ParsableArguments {
     }
 
     func apply(to options: inout RenderOptions) throws {
+        options.resetNarration = resetNarration
         if let lexicon {
             options.lexiconPath = URL(fileURLWithPath: lexicon, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 .standardizedFileURL.path

@@ -195,6 +195,23 @@ final class LexiconPaceRenderTests: XCTestCase {
         XCTAssertEqual(third.synthesized, 0)
         XCTAssertEqual(third.exportedChapters, [])
         XCTAssertEqual(try store.book()?.storedPace.pauses, PauseSettings(sentence: 0.9, paragraph: 1.7, chapterHead: 1.25, chapterTail: 2.5))
+
+        // --reset-narration forgets the remembered pauses, rate and lexicon: the front matter's pace applies again
+        // and the chapters are exported as the first render did.
+        let fourth = try render(book, ws) {
+            $0.rate = 1.1
+            $0.lexiconPath = try? ws.write("other/words.yaml", "Netherfield: Nether field\n")
+        }
+        XCTAssertEqual(try store.book()?.storedPace.optionRate, 1.1)
+        XCTAssertNotNil(try store.book()?.lexiconPath)
+        XCTAssertGreaterThan(fourth.synthesized, 0)
+        let reset = try render(book, ws) { $0.resetNarration = true }
+        XCTAssertEqual(reset.exportedChapters, [1, 2, 3])
+        XCTAssertNil(try store.book()?.storedPace.optionRate)
+        XCTAssertNil(try store.book()?.storedPace.options)
+        XCTAssertNil(try store.book()?.lexiconPath)
+        XCTAssertEqual(try store.segments().map(\.audioSha256), audio, "the first render's takes are the ones used again")
+        XCTAssertEqual(try store.chapters().map(\.exportHash), hashes, "exported as the first render did")
     }
 
     /// The silence between consecutive segments in each exported chapter is the pause its boundary asks for: the

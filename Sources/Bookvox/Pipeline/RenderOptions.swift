@@ -34,6 +34,8 @@ public struct RenderOptions: Sendable {
     /// `--lexicon PATH`: the pronunciation lexicon file (made absolute; remembered by the project). nil: the
     /// project's, else `lexicon.yaml` next to the book.
     public var lexiconPath: String?
+    /// `--reset-narration`: forget the remembered `--lexicon`, `--pauses` and `--rate` (flags given with it win).
+    public var resetNarration = false
     /// `--pauses clause=…,sentence=…`: pauses that win over the front matter's `pace:` (remembered).
     public var pauses: PauseSettings?
     /// `--rate`: the book's speaking rate, winning over the front matter's `rate:` (remembered).
@@ -42,6 +44,10 @@ public struct RenderOptions: Sendable {
     /// The pace a run uses: the front matter's as planned now, the command line's (else the project's remembered one).
     func pace(plan: BookPlan?, stored: StoredPace) -> StoredPace {
         var p = stored
+        if resetNarration {
+            p.options = nil
+            p.optionRate = nil
+        }
         if let plan {
             p.book = plan.pace
             p.bookRate = plan.rate

@@ -31,7 +31,8 @@ public enum RenderSession {
             storedLexicon = record.lexiconPath
         }
         var plan = try BookPlanner.plan(bookAt: path, reading: options.reading(over: storedReading))
-        let lexiconPath = options.lexiconPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? storedLexicon
+        let lexiconPath = options.lexiconPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            ?? (options.resetNarration ? nil : storedLexicon)
         let lexicon = try BookLexicon.load(forBook: path, explicit: lexiconPath, frontMatter: plan.pronunciations)
         // A --chapters selection the book cannot satisfy fails before any engine or voice work.
         _ = try options.chapters?.chapters(of: plan.chapters.map(\.number))
@@ -115,11 +116,12 @@ public enum RenderSession {
         guard var record = try store.book() else {
             throw BookvoxError.projectNotFound("\(project.root.path) has no book recorded; start with `bookvox render BOOK`.")
         }
-        try record.checkStoredSettings()
+        try record.checkStoredSettings(engineSettings: options.keepStoredEngineSettings)
         let stored = options.keepStoredEngineSettings ? record.storedEngineSettings : nil
         let settings = options.engineSettings(over: stored)
         var plan = FileManager.default.fileExists(atPath: record.sourcePath)
             ? try BookPlanner.plan(bookAt: record.sourcePath, reading: record.storedReadingOptions) : nil
+        if options.resetNarration { record.lexiconPath = nil }
         if let lexiconPath = options.lexiconPath { record.lexiconPath = URL(fileURLWithPath: lexiconPath).standardizedFileURL.path }
         let lexicon = try plan.flatMap { try BookLexicon.load(forBook: record.sourcePath, explicit: record.lexiconPath,
                                                               frontMatter: $0.pronunciations) }
