@@ -65,27 +65,12 @@ extension EspeakRuntime {
             }
         }
         close(writeFD)
-        guard pid > 0 else {
-            close(readFD)
-            throw EspeakError.synthesisFailed("fork(): \(String(cString: strerror(errno)))")
-        }
-        var bytes = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
-            if n > 0 { bytes.append(contentsOf: chunk[0..<n]); continue }
-            if n < 0, errno == EINTR { continue }
-            break
-        }
-        close(readFD)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw EspeakError.synthesisFailed("waitpid(): \(String(cString: strerror(errno)))") }
-        }
-        let code = (status >> 8) & 0xFF
-        guard status & 0x7F == 0 else { throw EspeakError.synthesisFailed("dictionary lookup process was killed") }
-        if code == 10 { throw EspeakError.unknownLanguage(voice) }
-        guard code == 0 else { throw EspeakError.synthesisFailed("dictionary lookup failed (exit code \(code))") }
+        let child = try ChildOutput.collect(pid: pid, readFD: readFD)
+        guard child.signal == 0 else { throw EspeakError.synthesisFailed("dictionary lookup process was killed") }
+        if child.exitCode == 10 { throw EspeakError.unknownLanguage(voice) }
+        guard child.exitCode == 0 else { throw EspeakError.synthesisFailed("dictionary lookup failed (exit code \(child.exitCode))") }
+        if child.readError != 0 { throw EspeakError.synthesisFailed("reading the lookup's trace: \(String(cString: strerror(child.readError)))") }
+        let bytes = child.bytes
         let parts = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\u{1}\n")
         guard parts.count == words.count + 1 else {
             throw EspeakError.synthesisFailed("dictionary lookup traced \(parts.count - 1) of \(words.count) words")

@@ -122,28 +122,8 @@ final class EspeakRuntime: @unchecked Sendable {
             }
         }
         close(writeFD)
-        guard pid > 0 else {
-            close(readFD)
-            throw EspeakError.synthesisFailed("fork(): \(String(cString: strerror(errno)))")
-        }
-
-        var bytes = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        var readError: Int32 = 0
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
-            if n > 0 { bytes.append(contentsOf: chunk[0..<n]); continue }
-            if n < 0, errno == EINTR { continue }
-            if n < 0 { readError = errno }
-            break
-        }
-        close(readFD)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw EspeakError.synthesisFailed("waitpid(): \(String(cString: strerror(errno)))") }
-        }
-        let signal = status & 0x7F
-        let code = (status >> 8) & 0xFF
+        let child = try ChildOutput.collect(pid: pid, readFD: readFD)
+        let (bytes, readError, signal, code) = (child.bytes, child.readError, child.signal, child.exitCode)
         guard signal == 0 else { throw EspeakError.synthesisFailed("synthesis process was killed by signal \(signal)") }
         switch code {
         case ChildExit.ok.rawValue: break
