@@ -27,7 +27,7 @@ public enum ConvolutionBenchRunner {
         if includeShapes {
             shapes += try ConvolutionShapeBench.run(model: "Qwen3 codec decoder",
                                                     shapes: Qwen3CodecConvolutionBench.shapes(frames: codecFrames), runs: runs,
-                                                    policy: .fastBF16)
+                                                    bf16: true)
         }
         let bigvgan = includeBigVGAN ? try BigVGANBackToBack.run(config: config, frames: bigvganFrames, runs: runs) : nil
         let codec = try Qwen3CodecConvolutionBench.backToBack(frames: codecFrames, runs: runs)

@@ -62,11 +62,10 @@ public struct ConvolutionShapeTiming: Codable, Sendable {
 
 public enum ConvolutionShapeBench {
     /// Times each shape `runs` times per backend, alternating the backends (one warm-up call each first).
-    /// `policy`: the one the model's fast mode uses (ConvolutionPolicy.fast, or fastBF16 for the Qwen3 codec); with
-    /// fastBF16 the bf16 oneDNN path is timed as a third backend where the CPU runs it natively.
+    /// `policy`: the one the model's fast mode uses. `bf16`: also time oneDNN in bf16 (where the CPU runs it natively).
     public static func run(model: String, shapes: [ConvolutionShape], runs: Int = 3, seed: UInt64 = 20_261_206,
-                           policy fastPolicy: ConvolutionPolicy = .fast) throws -> [ConvolutionShapeTiming] {
-        let timeBF16 = fastPolicy == .fastBF16 && DNNLConvolution.DataType.bf16.isNativelySupported
+                           policy fastPolicy: ConvolutionPolicy = .fast, bf16: Bool = false) throws -> [ConvolutionShapeTiming] {
+        let timeBF16 = bf16 && DNNLConvolution.DataType.bf16.isNativelySupported
         var rng = SeededRNG(seed: seed)
         var out: [ConvolutionShapeTiming] = []
         for s in shapes {

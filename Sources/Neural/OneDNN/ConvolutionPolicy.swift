@@ -2,8 +2,9 @@
 //
 // exact (the default): always im2col + sgemm, so exact renders keep the bytes and cache identities they had.
 // fast: oneDNN for the layer shapes where `bookvox bench --convolutions` measured it faster, the built-in path
-// elsewhere (docs/precision.md, "Convolutions"). fastBF16 (the Qwen3-TTS codec decoder in fast mode): oneDNN with
-// bfloat16 source and weights (float32 accumulation) for the wide dense layers, on CPUs with AVX512_BF16. The choice is a fixed function of the layer's
+// elsewhere (docs/precision.md, "Convolutions"). fastBF16: oneDNN with bfloat16 source and weights (float32
+// accumulation) for the wide dense layers on CPUs with AVX512_BF16 — measured slower than float32 and too far from
+// exact on the Qwen3-TTS codec decoder with oneDNN 2.6 here, so no render uses it (docs/precision.md). The choice is a fixed function of the layer's
 // shape — never a timing taken at run time — so a render gives the same bytes run after run and a resumed
 // render matches the one it continues.
 import Tensors
@@ -23,10 +24,10 @@ public enum ConvolutionPolicy: String, Sendable, CaseIterable {
     /// oneDNN for every convolution whatever its shape: for tests of the oneDNN path on small fixture models and
     /// for the benchmark's comparison; no render uses it.
     case oneDNNEverywhere = "onednn"
-    /// Reduced precision for compute-bound convolution stacks in fast mode: oneDNN bf16 (`oneDNNBF16`) for dense
-    /// layers (groups 1) with ≥ 96 input and output channels on CPUs with AVX512_BF16 (chosen from
-    /// `bookvox bench --convolutions`, docs/precision.md "Convolutions"); `fast`'s choice elsewhere and on CPUs
-    /// without AVX512_BF16.
+    /// Reduced precision for compute-bound convolution stacks: oneDNN bf16 (`oneDNNBF16`) for dense layers (groups 1)
+    /// with ≥ 96 input and output channels on CPUs with AVX512_BF16; `fast`'s choice elsewhere and on CPUs without
+    /// AVX512_BF16. Not used by renders: `bookvox bench --convolutions` measured it slower than float32 oneDNN on every
+    /// codec decoder shape here (docs/precision.md, "Codec decoder in bf16: measured, not adopted").
     case fastBF16 = "fast-bf16"
     /// oneDNN bf16 for every convolution whatever its shape (tests of the bf16 path on small fixture models).
     case oneDNNBF16Everywhere = "onednn-bf16"

@@ -59,9 +59,9 @@ struct CodecDecoderBlock: Sendable {
                                               kernelSize: 2 * rate, stride: rate, convolutions: convolutions)
         // The residual units keep the fused tile-by-tile path (Tensor.causalResidualUnit) in exact and fast: measured
         // with `bookvox bench --convolutions`, running their k7 conv through oneDNN in float32 (faster alone) and the k1
-        // conv apart made the whole decoder 5 % slower (docs/precision.md, "Convolutions"). fastBF16 (the fast decoder
-        // on CPUs with AVX512_BF16) runs both convs through oneDNN in bf16, which halves their cost.
-        // (On CPUs without AVX512_BF16 fastBF16 is fast, so the units stay fused there too.)
+        // conv apart made the whole decoder 5 % slower (docs/precision.md, "Convolutions"). The oneDNN policies
+        // (onednn, fastBF16 on AVX512_BF16 CPUs, onednn-bf16) run both convs through oneDNN; fastBF16 on other CPUs
+        // is fast, so the units stay fused there.
         let unitConvolutions: ConvolutionPolicy = convolutions.onThisCPU == .fast ? .exact : convolutions
         units = try CodecDecoderBlock.dilations.enumerated().map { i, d in
             try CodecResidualUnit(block.scope("\(i + 2)"), dim: outDim, dilation: d, convolutions: unitConvolutions)

@@ -82,7 +82,7 @@ public struct Qwen3EngineBenchReport: Codable, Sendable {
     /// 1-minute load average when the report was made.
     public var loadAverage: Double?
     public var baseline: [String: Double]
-    /// The codec decoder's convolution backends beyond im2col + sgemm ("onednn-bf16" in fast on AVX512_BF16 CPUs);
+    /// The codec decoder's convolution backends beyond im2col + sgemm (none at the released sizes today);
     /// nil when none or when the decoder was not timed.
     public var decoderConvolutions: String? = nil
 }
@@ -187,7 +187,7 @@ public enum Qwen3EngineBench {
             let st = try o.speechTokenizer ?? Qwen3ReleasedConfigs.speechTokenizer()
             let store = try randomStore(seed: o.seed &+ 9) { _ = try Qwen3CodecDecoder(config: st.decoderConfig, weights: $0) }
             let decoder = try Qwen3CodecDecoder(config: st.decoderConfig, weights: store.root,
-                                                convolutions: o.precision == .fast ? .fastBF16 : .exact)
+                                                convolutions: o.precision == .fast ? .fast : .exact)
             let backends = decoder.oneDNNBackends
             decoderConvolutions = backends.isEmpty ? nil : backends.map(\.rawValue).joined(separator: "+")
             var crng = SeededRNG(seed: o.seed &+ 10)

@@ -60,7 +60,7 @@ public final class Qwen3TTSEngine: SpeechEngine, @unchecked Sendable {
         let st = speechTokenizer
         decoder = try Self.file(dir.speechTokenizerWeightsPath, fix) {
             try Qwen3CodecDecoder(config: st.decoderConfig, store: try WeightStore(path: dir.speechTokenizerWeightsPath),
-                                  convolutions: options.precision == .fast ? .fastBF16 : .exact)
+                                  convolutions: options.precision == .fast ? .fast : .exact)
         }
         guard st.decoderConfig.numQuantizers == talker.groups else {
             throw Qwen3TTSError.modelFile(path: dir.speechTokenizerConfigPath, problem: "decoder has \(st.decoderConfig.numQuantizers) "
@@ -106,8 +106,8 @@ public final class Qwen3TTSEngine: SpeechEngine, @unchecked Sendable {
 
     /// "" in exact mode (exact projects keep their identities); " precision=fast(<kernels>)" in fast mode: the
     /// kernels change the codes, so they are part of the cache identity; " conv=<backends>" is added when the codec
-    /// decoder runs any convolution through oneDNN (ConvolutionPolicy.fastBF16: " conv=onednn-bf16" on CPUs with
-    /// AVX512_BF16, none on others at the released sizes), since that changes the waveform's bytes.
+    /// decoder runs any convolution through oneDNN (ConvolutionPolicy.fast; none at the released sizes today), since
+    /// that changes the waveform's bytes.
     var precisionDescription: String {
         guard let plan = talker.fastPlan else { return "" }
         let backends = decoder.oneDNNBackends
