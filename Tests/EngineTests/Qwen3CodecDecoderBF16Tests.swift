@@ -48,7 +48,7 @@ final class Qwen3CodecDecoderBF16Tests: XCTestCase {
         XCTAssertLessThan(snr, 200, "bf16 must differ from exact (SNR \(snr) dB): the bf16 path did not run")
     }
 
-    /// Waveform SNR of the bf16 decoder against exact on the tiny case, measured MEASURED_SNR dB; the bound leaves
-    /// a margin for another CPU's oneDNN kernel choice.
-    static let minimumSNR = 0.0
+    /// Waveform SNR of the bf16 decoder against exact on the tiny case, measured 28.7 dB (oneDNN 2.6.3,
+    /// avx512_core_bf16); the bound leaves a margin for another CPU's oneDNN kernel choice.
+    static let minimumSNR = 25.0
 }
