@@ -115,7 +115,8 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--precision must be exact or fast (got '\(precision)').")
         }
         if convolutions {
-            let report = try ConvolutionBenchRunner.run(runs: max(3, min(repetitions, 7)), includeShapes: !noShapes)
+            let report = try ConvolutionBenchRunner.run(runs: max(3, min(repetitions, 7)), includeShapes: !noShapes,
+                                                        includeBigVGAN: !noBigvgan)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -62,7 +62,8 @@ public enum Qwen3BenchRunner {
         let cpuFigures: [String] = r.cpu.keys.sorted().map { key in "\(key) \(f(r.cpu[key], 1))" }
         let cpuLine = "process CPU time (all threads): \(cpuFigures.joined(separator: ", ")); load average \(f(r.loadAverage, 2))"
         let kernels = r.fastKernels.map { "reduced kernels: \($0)" } ?? "row kernel \(r.rowKernel)"
-        let machine = "stream read \(f(r.streamReadGBps)) GB/s, \(kernels), OpenBLAS \(r.blasKernels) (prefill, decoder); "
+        let conv = r.decoderConvolutions.map { " + \($0) (decoder's wide convolutions)" } ?? ""
+        let machine = "stream read \(f(r.streamReadGBps)) GB/s, \(kernels), OpenBLAS \(r.blasKernels) (prefill, decoder)\(conv); "
             + "decode weights \(f(r.decodeWeightMBPerFrame, 0)) MB per frame"
         let header = "Qwen3-TTS \(r.variant) (random weights), precision \(r.precision), \(r.threads) threads, prompt \(r.promptLength), \(r.frames) frames; " + machine
         let pipelinedLine = "book pipeline (batch \(r.batch) generating 10 s segments while \(r.batch) others decode): "

@@ -49,9 +49,12 @@ public struct ConvolutionShapeTiming: Codable, Sendable {
     public var oneDNNGFLOPs: Double
     public var im2colMs: Double
     public var oneDNNMs: Double
+    /// oneDNN with bf16 source and weights (f32 accumulation); 0 where the CPU lacks AVX512_BF16.
+    public var oneDNNBF16GFLOPs: Double = 0
+    public var oneDNNBF16Ms: Double = 0
     /// The backend the measurement favours on this machine.
     public var faster: String
-    /// The backend `--precision fast` runs for this shape (ConvolutionPolicy.fast).
+    /// The backend `--precision fast` runs for this shape (the policy the model's fast mode uses).
     public var chosen: String
     /// oneDNN's implementation for the shape ("brg:avx512_core", "jit:avx512_core", …).
     public var oneDNNImplementation: String
@@ -59,48 +62,60 @@ public struct ConvolutionShapeTiming: Codable, Sendable {
 
 public enum ConvolutionShapeBench {
     /// Times each shape `runs` times per backend, alternating the backends (one warm-up call each first).
-    public static func run(model: String, shapes: [ConvolutionShape], runs: Int = 3, seed: UInt64 = 20_261_206) throws
-        -> [ConvolutionShapeTiming] {
+    /// `policy`: the one the model's fast mode uses. `bf16`: also time oneDNN in bf16 (where the CPU runs it natively).
+    public static func run(model: String, shapes: [ConvolutionShape], runs: Int = 3, seed: UInt64 = 20_261_206,
+                           policy fastPolicy: ConvolutionPolicy = .fast, bf16: Bool = false) throws -> [ConvolutionShapeTiming] {
+        let timeBF16 = bf16 && DNNLConvolution.DataType.bf16.isNativelySupported
         var rng = SeededRNG(seed: seed)
         var out: [ConvolutionShapeTiming] = []
         for s in shapes {
             let cinG = s.inChannels / s.groups, coutG = s.outChannels / s.groups
             let x = Bench.gaussian([1, s.inChannels, s.length], std: 1, rng: &rng) // (1, Cin, L)
             let b = Bench.gaussian([s.outChannels], std: 0.02, rng: &rng)
-            let im2col: () -> Tensor, dnnl: () throws -> Tensor, flops: Double
-            let policy = ConvolutionPolicy.fast.backend(kind: s.kind, inChannels: s.inChannels, outChannels: s.outChannels,
+            let im2col: () -> Tensor, dnnl: () throws -> Tensor, dnnlBF16: () throws -> Tensor, flops: Double
+            let policy = fastPolicy.backend(kind: s.kind, inChannels: s.inChannels, outChannels: s.outChannels,
                                                         kernelSize: s.kernelSize, groups: s.groups)
-            let engine: DNNLConvolution
+            let engine: DNNLConvolution, engineBF16: DNNLConvolution
             switch s.kind {
             case .convolution:
                 let w = Bench.gaussian([s.outChannels, cinG, s.kernelSize], std: 1 / Float(cinG * s.kernelSize).squareRoot(), rng: &rng)
                 let spec = Conv1dSpec(stride: s.stride, padLeft: s.padLeft, padRight: s.padRight, dilation: s.dilation, groups: s.groups)
                 engine = DNNLConvolution(kind: .convolution, weight: w, bias: b, groups: s.groups, stride: s.stride, dilation: s.dilation)
+                engineBF16 = DNNLConvolution(kind: .convolution, weight: w, bias: b, groups: s.groups, stride: s.stride,
+                                             dilation: s.dilation, dataType: .bf16)
                 im2col = { x.conv1d(weight: w, bias: b, spec: spec) }
                 dnnl = { try engine.forward(x, padLeft: s.padLeft, padRight: s.padRight) }
+                dnnlBF16 = { try engineBF16.forward(x, padLeft: s.padLeft, padRight: s.padRight) }
                 flops = 2 * Double(s.outChannels * cinG * s.kernelSize) * Double(spec.outputLength(s.length, kernel: s.kernelSize))
             case .deconvolution:
                 let w = Bench.gaussian([s.inChannels, coutG, s.kernelSize], std: 1 / Float(cinG * s.kernelSize).squareRoot(), rng: &rng)
                 let spec = ConvTranspose1dSpec(stride: s.stride, padding: s.padLeft, dilation: s.dilation, groups: s.groups)
                 engine = DNNLConvolution(kind: .deconvolution, weight: w, bias: b, groups: s.groups, stride: s.stride, dilation: s.dilation)
+                engineBF16 = DNNLConvolution(kind: .deconvolution, weight: w, bias: b, groups: s.groups, stride: s.stride,
+                                             dilation: s.dilation, dataType: .bf16)
                 im2col = { x.convTranspose1d(weight: w, bias: b, spec: spec) }
                 dnnl = { try engine.forward(x, padLeft: s.padLeft, padRight: s.padLeft) }
+                dnnlBF16 = { try engineBF16.forward(x, padLeft: s.padLeft, padRight: s.padLeft) }
                 flops = 2 * Double(s.inChannels * coutG * s.kernelSize) * Double(s.length)
             }
             _ = im2col()
             _ = try dnnl()
-            var ta: [Double] = [], tb: [Double] = []
+            if timeBF16 { _ = try dnnlBF16() }
+            var ta: [Double] = [], tb: [Double] = [], tc: [Double] = []
             for _ in 0..<max(runs, 1) {
                 ta.append(seconds { _ = im2col() })
                 var failure: Error?
                 tb.append(seconds { do { _ = try dnnl() } catch { failure = error } })
+                if timeBF16 { tc.append(seconds { do { _ = try dnnlBF16() } catch { failure = error } }) }
                 if let failure { throw failure }
             }
-            let ma = median(ta), mb = median(tb)
+            let ma = median(ta), mb = median(tb), mc = timeBF16 ? median(tc) : .infinity
+            let fastest: ConvolutionBackend = mc < min(ma, mb) ? .oneDNNBF16 : mb < ma ? .oneDNN : .im2colSgemm
             out.append(ConvolutionShapeTiming(
                 model: model, name: s.name, shape: s.label, im2colGFLOPs: flops / ma * 1e-9, oneDNNGFLOPs: flops / mb * 1e-9,
                 im2colMs: ma * 1e3, oneDNNMs: mb * 1e3,
-                faster: (mb < ma ? ConvolutionBackend.oneDNN : .im2colSgemm).rawValue, chosen: policy.rawValue,
+                oneDNNBF16GFLOPs: timeBF16 ? flops / mc * 1e-9 : 0, oneDNNBF16Ms: timeBF16 ? mc * 1e3 : 0,
+                faster: fastest.rawValue, chosen: policy.rawValue,
                 oneDNNImplementation: try engine.implementation(batch: 1, length: s.length, padLeft: s.padLeft,
                                                                 padRight: s.padRight)))
         }

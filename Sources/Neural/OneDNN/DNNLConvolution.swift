@@ -1,18 +1,40 @@
-// One fp32 Conv1d or ConvTranspose1d layer run by oneDNN's convolution / deconvolution forward primitives
+// One Conv1d or ConvTranspose1d layer run by oneDNN's convolution / deconvolution forward primitives
 // (torch.nn.functional.conv1d / conv_transpose1d semantics, as Tensors' im2col + sgemm path computes them).
+// Data type `.f32`: source and weights in float32 (the same numerics class as im2col + sgemm). `.bf16` (fast mode
+// only, CPUs with AVX512_BF16): source and weights rounded to bfloat16 (the weights once, the source on every call
+// by the input reorder), products accumulated in float32, bias and destination float32.
 //
 // Per input shape (batch, length, padding) one primitive is created with format `any` for source, weights and
 // destination, so oneDNN picks its preferred (blocked) layouts; the caller's plain (B, C, L) tensors are reordered
 // in and out on every call (counted in every timing), the weights once per layer and layout. Padding other than
 // zeros is applied by Tensors before the call. Thread count: Tensors.threadCount (DNNLRuntime.setThreads).
 import CDNNL
+import CKernels
 import Foundation
 import Tensors
 
 public final class DNNLConvolution: @unchecked Sendable {
     public enum Kind: String, Sendable { case convolution, deconvolution }
 
+    /// The data type of the source and weights oneDNN computes with (accumulation and destination stay float32).
+    public enum DataType: String, Sendable {
+        case f32
+        case bf16
+
+        /// Whether this CPU runs oneDNN's bf16 convolutions natively (AVX512_BF16; elsewhere oneDNN would emulate
+        /// or refuse them, so bf16 is only chosen where this holds).
+        public var isNativelySupported: Bool {
+            switch self {
+            case .f32: return true
+            case .bf16: return bv_has_avx512_bf16() != 0
+            }
+        }
+
+        var dnnl: dnnl_data_type_t { self == .f32 ? dnnl_f32 : dnnl_bf16 }
+    }
+
     public let kind: Kind
+    public let dataType: DataType
     let weight: Tensor // conv (Cout, Cin/G, K); deconv (Cin, Cout/G, K)
     let bias: Tensor?  // (Cout)
     public let inChannels: Int
@@ -79,9 +101,11 @@ public final class DNNLConvolution: @unchecked Sendable {
     private var biasMemory: dnnl_memory_t?
 
     /// conv: weight (Cout, Cin/groups, K); deconv: weight (Cin, Cout/groups, K). bias (Cout) or nil.
-    public init(kind: Kind, weight: Tensor, bias: Tensor?, groups: Int, stride: Int, dilation: Int) {
+    public init(kind: Kind, weight: Tensor, bias: Tensor?, groups: Int, stride: Int, dilation: Int,
+                dataType: DataType = .f32) {
         precondition(weight.rank == 3 && groups >= 1 && stride >= 1 && dilation >= 1, "DNNLConvolution: bad weight \(weight.shape)")
         self.kind = kind
+        self.dataType = dataType
         self.weight = weight
         self.bias = bias
         self.groups = groups
@@ -167,10 +191,11 @@ public final class DNNLConvolution: @unchecked Sendable {
         try DNNLRuntime.check(dnnl_primitive_execute(primitive, stream, Int32(list.count), list), "dnnl_primitive_execute")
     }
 
-    private static func plainMD(_ dims: [Int], tag: dnnl_format_tag_t) throws -> dnnl_memory_desc_t {
+    private static func plainMD(_ dims: [Int], tag: dnnl_format_tag_t, type: dnnl_data_type_t = dnnl_f32) throws
+        -> dnnl_memory_desc_t {
         var md = dnnl_memory_desc_t()
         let d = dims.map { Int64($0) }
-        try DNNLRuntime.check(dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, dnnl_f32, tag), "dnnl_memory_desc_init_by_tag")
+        try DNNLRuntime.check(dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, type, tag), "dnnl_memory_desc_init_by_tag")
         return md
     }
 
@@ -201,11 +226,11 @@ public final class DNNLConvolution: @unchecked Sendable {
         case .deconvolution: outLength = (l - 1) * stride - key.padLeft - key.padRight + dilation * (k - 1) + 1
         }
         precondition(outLength >= 1, "DNNLConvolution: output length \(outLength) for input length \(l)")
-        var anySrc = try Self.plainMD([bsz, inChannels, l], tag: dnnl_format_tag_any)
+        var anySrc = try Self.plainMD([bsz, inChannels, l], tag: dnnl_format_tag_any, type: dataType.dnnl)
         var anyDst = try Self.plainMD([bsz, outChannels, outLength], tag: dnnl_format_tag_any)
         let g = groups
         let wDims = g == 1 ? [outChannels, inChannels, k] : [g, outChannels / g, inChannels / g, k]
-        var anyW = try Self.plainMD(wDims, tag: dnnl_format_tag_any)
+        var anyW = try Self.plainMD(wDims, tag: dnnl_format_tag_any, type: dataType.dnnl)
         var biasMD = try Self.plainMD([outChannels], tag: dnnl_a)
         let strides: [Int64] = [Int64(stride)], dilates: [Int64] = [Int64(dilation - 1)]
         let padL: [Int64] = [Int64(key.padLeft)], padR: [Int64] = [Int64(key.padRight)]

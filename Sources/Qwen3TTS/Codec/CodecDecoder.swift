@@ -68,11 +68,16 @@ public final class Qwen3CodecDecoder: @unchecked Sendable {
     }
 
     /// Whether any convolution runs through oneDNN (ConvolutionPolicy picked it for the layer's shape).
-    public var usesOneDNN: Bool {
+    public var usesOneDNN: Bool { !oneDNNBackends.isEmpty }
+
+    /// The oneDNN backends its convolutions run on (none, `onednn`, `onednn-bf16` or both), in that order.
+    public var oneDNNBackends: [ConvolutionBackend] {
         let convs = [preConv, inputConv, outputConv] + upsample.map(\.convNeXt.dwconv)
             + blocks.flatMap { $0.units.flatMap { [$0.conv1, $0.conv2] } }
         let transposed = upsample.map(\.transConv) + blocks.map(\.upsample)
-        return convs.contains { $0.conv.oneDNN != nil } || transposed.contains { $0.conv.oneDNN != nil }
+        let types = Set(convs.compactMap { $0.conv.oneDNN?.dataType } + transposed.compactMap { $0.conv.oneDNN?.dataType })
+        return [(DNNLConvolution.DataType.f32, ConvolutionBackend.oneDNN), (.bf16, .oneDNNBF16)]
+            .filter { types.contains($0.0) }.map(\.1)
     }
 
     /// Samples per code frame (1920 in the real config).

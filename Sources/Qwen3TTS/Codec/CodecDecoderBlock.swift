@@ -57,12 +57,14 @@ struct CodecDecoderBlock: Sendable {
         snake = try SnakeBeta(block.scope("0"), channels: inDim, logScale: true)
         upsample = try CodecCausalTransConv1d(block.scope("1"), inChannels: inDim, outChannels: outDim,
                                               kernelSize: 2 * rate, stride: rate, convolutions: convolutions)
-        // The residual units keep the fused tile-by-tile path (Tensor.causalResidualUnit) in every mode: measured with
-        // `bookvox bench --convolutions`, running their k7 conv through oneDNN (faster alone) and the k1 conv apart made
-        // the whole decoder 5 % slower (docs/precision.md, "Convolutions").
+        // The residual units keep the fused tile-by-tile path (Tensor.causalResidualUnit) in exact and fast: measured
+        // with `bookvox bench --convolutions`, running their k7 conv through oneDNN in float32 (faster alone) and the k1
+        // conv apart made the whole decoder 5 % slower (docs/precision.md, "Convolutions"). The oneDNN policies
+        // (onednn, fastBF16 on AVX512_BF16 CPUs, onednn-bf16) run both convs through oneDNN; fastBF16 on other CPUs
+        // is fast, so the units stay fused there.
+        let unitConvolutions: ConvolutionPolicy = convolutions.onThisCPU == .fast ? .exact : convolutions
         units = try CodecDecoderBlock.dilations.enumerated().map { i, d in
-            try CodecResidualUnit(block.scope("\(i + 2)"), dim: outDim, dilation: d,
-                                  convolutions: convolutions == .oneDNNEverywhere ? .oneDNNEverywhere : .exact)
+            try CodecResidualUnit(block.scope("\(i + 2)"), dim: outDim, dilation: d, convolutions: unitConvolutions)
         }
     }
 

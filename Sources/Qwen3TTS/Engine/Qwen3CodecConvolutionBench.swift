@@ -1,6 +1,6 @@
 // `bookvox bench --convolutions`, Qwen3-TTS part: the 12 Hz codec decoder's convolution shapes (for
 // ConvolutionShapeBench) and the decoder at its released size with random weights, exact convolutions against
-// `--precision fast` convolutions (oneDNN where ConvolutionPolicy.fast picks it), runs alternated.
+// `--precision fast` convolutions (ConvolutionPolicy.fast, or another policy such as fastBF16), runs alternated.
 import Foundation
 import Neural
 import Tensors
@@ -51,11 +51,12 @@ public enum Qwen3CodecConvolutionBench {
 
     /// The released-size decoder on `frames` random codes: exact and fast convolutions, `runs` alternated decodes each
     /// (one untimed decode of each first).
-    public static func backToBack(frames: Int = 125, runs: Int = 3, seed: UInt64 = 20_261_206) throws -> Qwen3CodecDecoderBackToBack {
+    public static func backToBack(frames: Int = 125, runs: Int = 3, seed: UInt64 = 20_261_206,
+                                  policy: ConvolutionPolicy = .fast) throws -> Qwen3CodecDecoderBackToBack {
         let st = try Qwen3ReleasedConfigs.speechTokenizer()
         let store = try Qwen3EngineBench.randomStore(seed: seed) { _ = try Qwen3CodecDecoder(config: st.decoderConfig, weights: $0) }
         let exact = try Qwen3CodecDecoder(config: st.decoderConfig, weights: store.root)
-        let fast = try Qwen3CodecDecoder(config: st.decoderConfig, weights: store.root, convolutions: .fast)
+        let fast = try Qwen3CodecDecoder(config: st.decoderConfig, weights: store.root, convolutions: policy)
         var rng = SeededRNG(seed: seed &+ 1)
         let codes = (0..<frames).map { _ in
             (0..<st.decoderConfig.numQuantizers).map { _ in Int(rng.next() % UInt64(st.decoderConfig.codebookSize)) }

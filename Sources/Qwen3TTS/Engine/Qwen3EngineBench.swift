@@ -82,6 +82,9 @@ public struct Qwen3EngineBenchReport: Codable, Sendable {
     /// 1-minute load average when the report was made.
     public var loadAverage: Double?
     public var baseline: [String: Double]
+    /// The codec decoder's convolution backends beyond im2col + sgemm (none at the released sizes today);
+    /// nil when none or when the decoder was not timed.
+    public var decoderConvolutions: String? = nil
 }
 
 public enum Qwen3EngineBench {
@@ -178,12 +181,15 @@ public enum Qwen3EngineBench {
 
         var decoderSPS: Double?
         var decoderStages: [String: Double]?
+        var decoderConvolutions: String?
         var pipelined: Qwen3PipelinedTiming?
         if o.includeDecoder {
             let st = try o.speechTokenizer ?? Qwen3ReleasedConfigs.speechTokenizer()
             let store = try randomStore(seed: o.seed &+ 9) { _ = try Qwen3CodecDecoder(config: st.decoderConfig, weights: $0) }
             let decoder = try Qwen3CodecDecoder(config: st.decoderConfig, weights: store.root,
                                                 convolutions: o.precision == .fast ? .fast : .exact)
+            let backends = decoder.oneDNNBackends
+            decoderConvolutions = backends.isEmpty ? nil : backends.map(\.rawValue).joined(separator: "+")
             var crng = SeededRNG(seed: o.seed &+ 10)
             let codes = (0..<o.decoderFrames).map { _ in (0..<st.decoderConfig.numQuantizers).map { _ in Int(crng.next() % UInt64(st.decoderConfig.codebookSize)) } }
             // Steady state, as in a book render: one untimed decode of the same size first, then the median of 3.
@@ -206,7 +212,7 @@ public enum Qwen3EngineBench {
         let single = o.includeGeneration ? decoderSPS.map { 12.5 * frame1 + $0 + one.prefill / 10 } : nil
         let batch = o.includeGeneration ? decoderSPS.map { 12.5 * frameB + Double(o.batch) * $0 + many.prefill / 10 } : nil
         let small = o.size == .small
-        return Qwen3EngineBenchReport(
+        var report = Qwen3EngineBenchReport(
             variant: "\(o.size.rawValue)-Base", precision: o.precision.rawValue, fastKernels: talker.fastPlan?.description,
             decodeWeightMBPerFrame: Double(talker.decodeWeightBytesPerFrame) / 1e6, threads: Tensors.threadCount, rowKernel: "\(Qwen3RowKernel.best)", blasKernels: BLASCoreSelection.currentCore ?? "?", batch: o.batch, promptLength: o.promptLength,
             frames: o.frames, talkerStepMs: one.talker * 1e3, codePredictorFrameMs: one.predictor * 1e3, frameMs: frame1 * 1e3,
@@ -223,6 +229,8 @@ public enum Qwen3EngineBench {
                    "targetRtfBatch8": 0.8]
                 : ["pytorchTalkerStepMs": 315, "pytorchCodePredictorFrameMs": 342, "pytorchFrameMs": 666, "pytorchRtfSingle": 9.3,
                    "pytorchRtfBatch8PerStream": 24.9, "pytorchDecoderSecondsPerSecond": 0.71])
+        report.decoderConvolutions = decoderConvolutions
+        return report
     }
 
     /// Wall time between the decoder's stage hooks for one forward of `frames`, divided by `perSecondOf`.

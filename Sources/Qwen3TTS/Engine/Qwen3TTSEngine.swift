@@ -105,11 +105,13 @@ public final class Qwen3TTSEngine: SpeechEngine, @unchecked Sendable {
     }
 
     /// "" in exact mode (exact projects keep their identities); " precision=fast(<kernels>)" in fast mode: the
-    /// kernels change the codes, so they are part of the cache identity; " conv=onednn" is added when the codec
-    /// decoder runs any convolution through oneDNN (ConvolutionPolicy.fast; none at the released sizes today).
+    /// kernels change the codes, so they are part of the cache identity; " conv=<backends>" is added when the codec
+    /// decoder runs any convolution through oneDNN (ConvolutionPolicy.fast; none at the released sizes today), since
+    /// that changes the waveform's bytes.
     var precisionDescription: String {
         guard let plan = talker.fastPlan else { return "" }
-        let conv = decoder.usesOneDNN ? " conv=\(ConvolutionBackend.oneDNN.rawValue)" : ""
+        let backends = decoder.oneDNNBackends
+        let conv = backends.isEmpty ? "" : " conv=" + backends.map(\.rawValue).joined(separator: "+")
         return " precision=fast(\(plan.talker.rawValue)/\(plan.codePredictor.rawValue))" + conv
     }
 
