@@ -217,6 +217,7 @@ struct BenchCommand: ParsableCommand {
         o.includeGPT = !noGpt
         o.includeBigVGAN = !noBigvgan
         o.precision = precision
+        o.batch = batch
         let report = try IndexTTS2BenchRunner.run(o)
         if json {
             let encoder = JSONEncoder()

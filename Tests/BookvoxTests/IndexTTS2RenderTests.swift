@@ -4,6 +4,7 @@
 import AudioDSP
 import Bookvox
 import Foundation
+import IndexTTS2
 import TestSupport
 import XCTest
 
@@ -78,6 +79,51 @@ final class IndexTTS2RenderTests: XCTestCase {
         XCTAssertEqual(TestWorkspace.snapshot(b.exportDir), firstExports)
     }
 
+    /// The scheduler hands IndexTTS2 batches of segments (cross-segment GPT batching, `generateBatch`): every
+    /// segment's audio and the exports are byte-identical to a render whose engine decodes one segment at a time.
+    func testBatchedRenderEqualsOneSegmentAtATime() throws {
+        let ws = try TestWorkspace()
+        let bookPath = try ws.write("book.md", """
+            ---
+            title: Tiny IndexTTS2 Book
+            seed: 5
+            ---
+
+            # One
+
+            Hello world. How are you today?
+
+            # Two
+
+            Fine, thanks. This is the end.
+            """)
+        var runs: [(segments: [String: Data], exports: [String: Data], hashes: [String?])] = []
+        for maxBatch in [1, 2] {
+            let made = EngineCounter()
+            var o = options(ws.path("b\(maxBatch)"))
+            o.registry = EngineRegistry(registrations: [EngineRegistration(
+                name: "indextts2", summary: "IndexTTS2 (tiny)", isNeural: true, isInstalled: { true }, make: { e in
+                    // At most 30 codes per piece keeps the tiny model's runs short (the same cap in both renders).
+                    var io = IndexTTS2EngineOptions(modelDir: try XCTUnwrap(e.modelDir), maxMelTokens: 30, maxBatch: maxBatch)
+                    io.diffusionSteps = e.diffusionSteps ?? io.diffusionSteps
+                    let engine = try IndexTTS2Engine(options: io)
+                    made.add(engine)
+                    return engine
+                })])
+            o.limits = SchedulerLimits(maxInFlight: 8)
+            let report = try RenderSession.render(book: bookPath, options: o, progress: SilentProgress())
+            XCTAssertEqual(made.engines.map(\.preferredBatchSize), [maxBatch])
+            let segments = try JobStore(layout: report.project).segments()
+            XCTAssertGreaterThan(segments.count, maxBatch, "more segments than a batch")
+            XCTAssertTrue(segments.allSatisfy { $0.state.hasAudio })
+            runs.append((TestWorkspace.snapshot(report.project.segmentsDir), TestWorkspace.snapshot(report.exportDir),
+                         segments.map(\.audioSha256)))
+        }
+        XCTAssertEqual(runs[0].hashes, runs[1].hashes)
+        XCTAssertEqual(runs[0].segments, runs[1].segments)
+        XCTAssertEqual(runs[0].exports, runs[1].exports)
+    }
+
     func testBadEmotionAndMissingModelAreReported() throws {
         let ws = try TestWorkspace()
         let bookPath = try book(ws)
@@ -92,4 +138,12 @@ final class IndexTTS2RenderTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("bookvox models download indextts2"), "\($0)")
         }
     }
+}
+
+/// The engines a test registry made.
+final class EngineCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: [IndexTTS2Engine] = []
+    func add(_ e: IndexTTS2Engine) { lock.lock(); made.append(e); lock.unlock() }
+    var engines: [IndexTTS2Engine] { lock.lock(); defer { lock.unlock() }; return made }
 }

@@ -118,26 +118,31 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
         var all: [Int32] = []
         var counts: [Int] = []
         for (i, ids) in pieces.enumerated() {
-            let codes = try generatePiece(ids, conds: conds, sampler: &sampler)
-            guard !codes.isEmpty else {
-                throw SpeechEngineError.generationFailed(key: request.key, reason: "piece \(i + 1) of \(pieces.count) produced no codes")
-            }
+            let prefix = try gpt.prefix(conds: conds, textTokens: ids)
+            let codes = try pieceCodes(try gpt.generate(prefix: prefix, options: generation, sampler: &sampler), request: request,
+                                       piece: i, of: pieces.count)
             counts.append(codes.count)
             all += codes.map(Int32.init)
         }
-        return GeneratedCodes(shape: [all.count], values: all, metadata: [
-            "engine": name, "pieces": counts.map(String.init).joined(separator: ","), "textHash": Self.fnv1a(Data(request.text.utf8)),
-        ])
+        return generatedCodes(all, counts: counts, request: request)
     }
 
-    /// Codes of one piece, trimmed at the stop code.
-    func generatePiece(_ ids: [Int], conds: Tensor, sampler: inout SeededTokenSampler) throws -> [Int] {
-        let prefix = try gpt.prefix(conds: conds, textTokens: ids)
-        let result = try gpt.generate(prefix: prefix, options: generation, sampler: &sampler)
+    /// A piece's codes trimmed at the stop code, checked (semantic codes only, at least one).
+    func pieceCodes(_ result: GPTGenerationResult, request: SegmentRequest, piece i: Int, of count: Int) throws -> [Int] {
         if result.hitLengthCap {
             logger.warning("IndexTTS2: a text piece reached the code cap (\(result.codes.count) codes) without a stop code; its audio may be cut short")
         }
-        return try result.semanticCodes()
+        let codes = try result.semanticCodes()
+        guard !codes.isEmpty else {
+            throw SpeechEngineError.generationFailed(key: request.key, reason: "piece \(i + 1) of \(count) produced no codes")
+        }
+        return codes
+    }
+
+    func generatedCodes(_ all: [Int32], counts: [Int], request: SegmentRequest) -> GeneratedCodes {
+        GeneratedCodes(shape: [all.count], values: all, metadata: [
+            "engine": name, "pieces": counts.map(String.init).joined(separator: ","), "textHash": Self.fnv1a(Data(request.text.utf8)),
+        ])
     }
 
     // MARK: render

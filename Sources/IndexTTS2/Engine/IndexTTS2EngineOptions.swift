@@ -18,11 +18,14 @@ public struct IndexTTS2EngineOptions: Sendable {
     public var intervalSilenceMs: Int
     /// `--precision fast`: the reduced kernel of the GPT's decode steps (GPTPrecision); nil = exact (the default).
     public var fastKernel: ReducedKernel?
+    /// Segments whose GPT decode steps share one weight pass (`generateBatch`; the scheduler hands the engine this
+    /// many at once). Codes do not depend on it, so it is not part of the identity.
+    public var maxBatch: Int
 
     public init(modelDir: String, emotion: EmotionSettings = EmotionSettings(),
                 generation: GenerationSettings = IndexTTS2EngineOptions.inferV2Generation,
                 maxMelTokens: Int = 1500, diffusionSteps: Int = 25, cfgRate: Double = 0.7,
-                maxTextTokensPerSegment: Int = 120, intervalSilenceMs: Int = 200) {
+                maxTextTokensPerSegment: Int = 120, intervalSilenceMs: Int = 200, maxBatch: Int = 8) {
         self.modelDir = modelDir
         self.emotion = emotion
         self.generation = generation
@@ -31,6 +34,7 @@ public struct IndexTTS2EngineOptions: Sendable {
         self.cfgRate = cfgRate
         self.maxTextTokensPerSegment = maxTextTokensPerSegment
         self.intervalSilenceMs = intervalSilenceMs
+        self.maxBatch = Swift.max(1, maxBatch)
     }
 
     /// infer_v2's generation kwargs (eos set from the model config when the engine loads).

@@ -91,6 +91,38 @@ struct Conv1DProjection: @unchecked Sendable {
         Conv1DProjection.product(kernel, rows: rows, n: n, k: k, x: x, w: weight.pointer, y: out)
     }
 
+    /// `apply` for a cross-segment decode step: rows in consecutive groups (one per segment, its beams), each group
+    /// getting bit for bit what `apply(rows: group)` gives it alone.
+    func applyGrouped(_ x: UnsafePointer<Float>, groups: [Int], out: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        let n = outFeatures, rows = groups.reduce(0, +)
+        if accumulate {
+            for r in 0..<rows {
+                let o = out + r * n
+                for j in 0..<n { o[j] += bias.pointer[j] }
+            }
+        } else {
+            for r in 0..<rows { (out + r * n).update(from: bias.pointer, count: n) }
+        }
+        Conv1DProjection.productGrouped(kernel, groups: groups, n: n, k: inFeatures, x: x, w: weight.pointer, y: out)
+    }
+
+    /// `product` over consecutive row groups, each group's result equal to `product(rows: group)` alone. The
+    /// output-major row kernel serves every group in one weight pass; other kernels (and inner sizes where that
+    /// kernel is per-row sgemv) run the groups one after another.
+    static func productGrouped(_ kernel: Conv1DKernel, groups: [Int], n: Int, k: Int, x: UnsafePointer<Float>,
+                               w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        if groups.count > 1, kernel == .outputMajorRows, k <= SmallMKernel.maxInner,
+           groups.allSatisfy({ $0 <= SmallMKernel.maxRows }) {
+            SmallMKernel.outputMajorGrouped(groups: groups, n: n, k: k, x: x, w: w, y: y)
+            return
+        }
+        var first = 0
+        for g in groups {
+            product(kernel, rows: g, n: n, k: k, x: x + first * k, w: w, y: y + first * n)
+            first += g
+        }
+    }
+
     /// y (rows, N) += x (rows, K) · W, W laid out for `kernel`.
     static func product(_ kernel: Conv1DKernel, rows: Int, n: Int, k: Int, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
                         y: UnsafeMutablePointer<Float>) {

@@ -50,15 +50,62 @@ struct GPT2Block: @unchecked Sendable {
             }
         }
         if shared {
-            attendShared(rows: rows, start: start, layer: layer, state: state)
+            attendShared(rows: rows, start: start, layer: layer, state: state, qkv: qkv, context: state.context.pointer)
         } else {
-            attendPerSequence(sequences: sequences, rows: rows, start: start, layer: layer, state: state)
+            attendPerSequence(sequences: sequences, rows: rows, start: start, layer: layer, state: state, qkv: qkv,
+                              context: state.context.pointer)
         }
         project(attnProj, fast?.attnProj, state.context.pointer, rows: total, out: x, accumulate: true) // (total, H)
         GPT2Kernels.layerNorm(x, rows: total, width: s.hidden, weight: ln2Weight.pointer, bias: ln2Bias.pointer, eps: s.eps, out: normed)
         project(fc, fast?.fc, normed, rows: total, out: state.inner.pointer) // (total, inner)
         GPT2Kernels.geluNew(state.inner.pointer, count: total * s.inner)
         project(mlpProj, fast?.mlpProj, state.inner.pointer, rows: total, out: x, accumulate: true) // (total, H)
+    }
+
+    /// One decode step of several independent generations (segments) at once: `x` holds, slot after slot, one new
+    /// position for each of a slot's `state.batch` sequences. Norms, projections (one weight pass over every row) and
+    /// the MLP run over all rows; keys/values go to each slot's own cache and attention runs per slot exactly as a
+    /// call for that slot alone would run it. Each slot's rows get bit for bit what `forward(rows: 1)` gives them
+    /// alone: fast's reduced products compute every row alone, exact's run grouped per slot (productGrouped).
+    func forwardStep(_ x: UnsafeMutablePointer<Float>, slots: [GPT2State], shared: [Bool], layer: Int, scratch: GPT2StepScratch) {
+        let s = shape, h3 = 3 * s.hidden
+        let groups = slots.map(\.batch), total = groups.reduce(0, +)
+        let normed = scratch.normed.pointer, qkv = scratch.qkv.pointer, context = scratch.context.pointer
+        GPT2Kernels.layerNorm(x, rows: total, width: s.hidden, weight: ln1Weight.pointer, bias: ln1Bias.pointer, eps: s.eps, out: normed)
+        projectGrouped(attn, reduced?.attn, normed, groups: groups, out: qkv) // (total, q|k|v)
+        var first = 0
+        for (i, state) in slots.enumerated() {
+            let start = state.length, sq = qkv + first * h3, sc = context + first * s.hidden
+            for b in 0..<state.batch {
+                let src = sq + b * h3
+                let dst = state.newRow(b, start, shared: shared[i])
+                state.keyRow(layer, dst).update(from: src + s.hidden, count: s.hidden)
+                state.valueRow(layer, dst).update(from: src + 2 * s.hidden, count: s.hidden)
+            }
+            if shared[i] {
+                attendShared(rows: 1, start: start, layer: layer, state: state, qkv: sq, context: sc)
+            } else {
+                attendPerSequence(sequences: state.batch, rows: 1, start: start, layer: layer, state: state, qkv: sq, context: sc)
+            }
+            first += state.batch
+        }
+        projectGrouped(attnProj, reduced?.attnProj, context, groups: groups, out: x, accumulate: true) // (total, H)
+        GPT2Kernels.layerNorm(x, rows: total, width: s.hidden, weight: ln2Weight.pointer, bias: ln2Bias.pointer, eps: s.eps, out: normed)
+        projectGrouped(fc, reduced?.fc, normed, groups: groups, out: scratch.inner.pointer) // (total, inner)
+        GPT2Kernels.geluNew(scratch.inner.pointer, count: total * s.inner)
+        projectGrouped(mlpProj, reduced?.mlpProj, scratch.inner.pointer, groups: groups, out: x, accumulate: true) // (total, H)
+    }
+
+    /// `project` over consecutive row groups: the reduced product over all rows at once (rows are independent
+    /// there), else the fp32 product grouped so each group gets what it gets alone.
+    @inline(__always)
+    private func projectGrouped(_ p: Conv1DProjection, _ r: ReducedMatrix?, _ x: UnsafePointer<Float>, groups: [Int],
+                                out: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        if let r {
+            r.apply(x, rows: groups.reduce(0, +), bias: p.bias.pointer, out: out, accumulate: accumulate)
+        } else {
+            p.applyGrouped(x, groups: groups, out: out, accumulate: accumulate)
+        }
     }
 
     /// out (rows, N) = (accumulate ? out : 0) + b + x · W through the reduced weights when given, else fp32.
@@ -74,11 +121,12 @@ struct GPT2Block: @unchecked Sendable {
 
     /// One sequence whose positions are physical rows (shared prefix or batch 1): per head,
     /// scores (rows, keys) = scale · q · kᵀ, causal mask, softmax, context = P · v (GEMMs).
-    private func attendShared(rows: Int, start: Int, layer: Int, state: GPT2State) {
+    private func attendShared(rows: Int, start: Int, layer: Int, state: GPT2State, qkv: UnsafeMutablePointer<Float>,
+                              context: UnsafeMutablePointer<Float>) {
         let s = shape, d = s.headDim, keys = start + rows, h3 = 3 * s.hidden
         let scale = 1 / Float(d).squareRoot()
         let kBase = state.keyRow(layer, 0), vBase = state.valueRow(layer, 0)
-        let qkv = state.qkv.pointer, context = state.context.pointer, scoreBase = state.scores.pointer
+        let scoreBase = state.scores.pointer
         Tensors.parallelFor(s.heads) { heads in
             for h in heads {
                 let scores = scoreBase + h * rows * keys
@@ -97,10 +145,11 @@ struct GPT2Block: @unchecked Sendable {
     }
 
     /// Every sequence with its own rows (beams after the prefix): keys gathered through the row tables.
-    private func attendPerSequence(sequences: Int, rows: Int, start: Int, layer: Int, state: GPT2State) {
+    private func attendPerSequence(sequences: Int, rows: Int, start: Int, layer: Int, state: GPT2State,
+                                   qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>) {
         let s = shape, d = s.headDim, h3 = 3 * s.hidden, keys = start + rows
         let scale = 1 / Float(d).squareRoot()
-        let qkv = state.qkv.pointer, context = state.context.pointer, scoreBase = state.scores.pointer
+        let scoreBase = state.scores.pointer
         // Physical rows of every (sequence, position), resolved once per call by GPT2Model.
         state.gatherTable.withUnsafeBufferPointer { tb in
             let t = tb.baseAddress!

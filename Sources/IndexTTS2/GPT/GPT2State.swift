@@ -123,6 +123,20 @@ public final class GPT2State {
         for b in 0..<batch { rowTables[b] = old[sources[b]] }
     }
 
+    /// A new state holding a copy of this one's positions (the bench's slots start from one prefill).
+    func duplicate() -> GPT2State {
+        let c = GPT2State(shape: shape, batch: batch, capacity: capacity)
+        let count = capacity * batch * shape.hidden
+        for l in 0..<shape.layers {
+            c.keys[l].pointer.update(from: keys[l].pointer, count: count)
+            c.values[l].pointer.update(from: values[l].pointer, count: count)
+        }
+        c.length = length
+        c.sharedLength = sharedLength
+        c.rowTables = rowTables
+        return c
+    }
+
     /// Key row of (layer, physical row): hidden values, head h at h·headDim.
     @inline(__always) func keyRow(_ layer: Int, _ r: Int) -> UnsafeMutablePointer<Float> { keys[layer].pointer + r * shape.hidden }
     @inline(__always) func valueRow(_ layer: Int, _ r: Int) -> UnsafeMutablePointer<Float> { values[layer].pointer + r * shape.hidden }

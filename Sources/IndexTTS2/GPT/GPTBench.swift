@@ -60,6 +60,9 @@ public struct GPTBenchOptions: Sendable {
     public var fastKernel: ReducedKernel?
     /// Teacher-forced 3-beam decode steps of the deviation measurement.
     public var deviationSteps = 12
+    /// Cross-segment batching: also time decode steps of this many segments × 3 beams in one weight pass
+    /// (first kernel, exact and fast); 0 or 1: not timed.
+    public var batch = 0
     public init() {}
 }
 
@@ -94,6 +97,10 @@ public enum GPTBench {
             let emb = try UnifiedVoiceEmbeddings(store.root, config: c)
             let bytes = Double(gpt.shape.blockWeightCount + c.numberMelCodes * c.modelDim) * 4
             out += try decode(gpt, heads: heads, embeddings: emb, config: c, kernel: kernel, options: o, bytes: bytes, rng: &rng)
+            if i == 0 && o.batch > 1 {
+                out += try batchDecode(UnifiedVoiceGPTParts(gpt: gpt, heads: heads, embeddings: emb), config: c, kernel: kernel,
+                                       options: o, bytes: bytes, rng: &rng)
+            }
             var fast: (GPT2Model, UnifiedVoiceHeads)?
             if i == 0, let fk = o.fastKernel {
                 let f = (gpt.reduced(fk), heads.reduced(fk))
@@ -102,6 +109,10 @@ public enum GPTBench {
                 report.fastStepBytes = fastBytes
                 out += try decode(f.0, heads: f.1, embeddings: emb, config: c, kernel: kernel, options: o, bytes: Double(fastBytes),
                                   rng: &rng, tag: ", fast \(fk.rawValue)")
+                if o.batch > 1 {
+                    out += try batchDecode(UnifiedVoiceGPTParts(gpt: f.0, heads: f.1, embeddings: emb), config: c, kernel: kernel,
+                                           options: o, bytes: Double(fastBytes), rng: &rng, tag: ", fast \(fk.rawValue)")
+                }
             }
             if i == 0 && o.includeExtras {
                 out += try extras(gpt, heads: heads, embeddings: emb, config: c, kernel: kernel, options: o, bytes: bytes, rng: &rng)
@@ -226,6 +237,64 @@ public enum GPTBench {
                 timing("3-beam full step (\(kernel.rawValue)\(tag), attention \(w))", full, cpu: cpuFull, bytes: bytes)]
     }
 
+    /// `batch` segments × 3 beams per decode step (UnifiedVoiceGPT.decodeStep's path: GPT2Model.forwardStep, ln_f,
+    /// final_norm, grouped mel_head), every slot starting from one shared prefill of window.lowerBound positions and
+    /// then sampling on its own; "full step" adds every slot's beam search and cache reorder. Median over the window.
+    static func batchDecode(_ m: UnifiedVoiceGPTParts, config c: UnifiedVoiceConfig, kernel: Conv1DKernel, options o: GPTBenchOptions,
+                            bytes: Double, rng: inout SeededRNG, tag: String = "") throws -> [GPTBenchTiming] {
+        let beams = 3, slots = o.batch, d = c.modelDim, v = c.numberMelCodes, start = o.window.lowerBound
+        let first = m.gpt.makeState(batch: beams, capacity: o.window.upperBound + 1)
+        var prefix = uniform([start, d], fanIn: 1, rng: &rng)
+        try prefix.withUnsafeMutableBufferPointer { try m.gpt.forward($0.baseAddress!, sequences: 1, rows: start, state: first) }
+        let states = [first] + (1..<slots).map { _ in first.duplicate() }
+        let options = GPTGenerationOptions.inferV2(stopToken: c.stopMelToken)
+        let processors = try options.settings.processors(promptLength: start)
+        var searches = try (0..<slots).map { _ in
+            try BeamSearch(prompt: Array(repeating: 1, count: start - 1) + [c.startMelToken], config: BeamSearchConfig(
+                numBeams: beams, lengthPenalty: 0, eosTokenIds: [c.stopMelToken], padTokenId: c.stopMelToken,
+                maxLength: o.window.upperBound + 2, doSample: true))
+        }
+        var samplers = (0..<slots).map { SeededTokenSampler(seed: o.seed &+ UInt64($0)) }
+        var tokens = [[Int]](repeating: [Int](repeating: 0, count: beams), count: slots)
+        let groups = [Int](repeating: beams, count: slots), rows = slots * beams
+        let scratch = GPT2StepScratch()
+        var x = [Float](repeating: 0, count: rows * d), logits = [Float](repeating: 0, count: rows * v)
+        var forward: [Double] = [], full: [Double] = [], cpuForward: [Double] = [], cpuFull: [Double] = []
+        stepping: while first.length < o.window.upperBound {
+            let c0 = cpuTime()
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            try x.withUnsafeMutableBufferPointer { xb in
+                let p = xb.baseAddress!
+                for s in 0..<slots {
+                    for b in 0..<beams {
+                        try m.embeddings.melRow(tokens[s][b], position: first.length - start + 1, into: p + (s * beams + b) * d)
+                    }
+                }
+                try m.gpt.forwardStep(p, slots: states, scratch: scratch)
+                m.gpt.finalLayerNorm(p, rows: rows, out: p)
+                m.heads.finalNorm(p, rows: rows, out: p)
+                logits.withUnsafeMutableBufferPointer { m.heads.melLogitsGrouped(p, groups: groups, out: $0.baseAddress!) }
+            }
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            let c1 = cpuTime()
+            for s in 0..<slots {
+                let slotRows = (0..<beams).map { b in Array(logits[(s * beams + b) * v..<(s * beams + b + 1) * v]) }
+                let step = try searches[s].step(logits: slotRows, processors: processors, sampler: &samplers[s])
+                states[s].reorder(step.sourceBeams)
+                tokens[s] = step.tokens
+            }
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            forward.append(Double(t1 - t0) * 1e-9)
+            full.append(Double(t2 - t0) * 1e-9)
+            cpuForward.append(c1 - c0)
+            cpuFull.append(cpuTime() - c0)
+            if searches.contains(where: \.isFinished) { break stepping }
+        }
+        let w = "\(o.window.lowerBound)–\(first.length)"
+        return [timing("\(slots)×3-beam step forward (\(kernel.rawValue)\(tag), attention \(w))", forward, cpu: cpuForward, bytes: bytes),
+                timing("\(slots)×3-beam full step (\(kernel.rawValue)\(tag), attention \(w))", full, cpu: cpuFull, bytes: bytes)]
+    }
+
     /// 1-beam step in the window, prefill of promptLength positions, latent pass.
     static func extras(_ gpt: GPT2Model, heads: UnifiedVoiceHeads, embeddings emb: UnifiedVoiceEmbeddings, config c: UnifiedVoiceConfig,
                        kernel: Conv1DKernel, options o: GPTBenchOptions, bytes: Double, rng: inout SeededRNG) throws -> [GPTBenchTiming] {
@@ -342,4 +411,11 @@ public enum GPTBench {
         log.info("\(name): median \(String(format: "%.2f", median * 1e3)) ms, \(String(format: "%.1f", t.gigabytesPerSecond)) GB/s")
         return t
     }
+}
+
+/// The decode-step parts of a UnifiedVoiceGPT the bench builds on its own (no conditioner).
+struct UnifiedVoiceGPTParts {
+    let gpt: GPT2Model
+    let heads: UnifiedVoiceHeads
+    let embeddings: UnifiedVoiceEmbeddings
 }

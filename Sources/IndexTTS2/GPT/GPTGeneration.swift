@@ -69,64 +69,16 @@ extension UnifiedVoiceGPT {
     /// Generates semantic codes after `prefix`. `sampler` is only used when sampling.
     public func generate(prefix: GPTPrefix, options: GPTGenerationOptions,
                          sampler: inout some TokenSampler) throws -> GPTGenerationResult {
-        let s = options.settings, p = prefix.length, d = modelDim, v = vocab
-        guard options.maxGenerateLength >= 1 else { throw GPTError.badInput("max_generate_length must be ≥ 1") }
-        let maxLength = p + 1 + options.maxGenerateLength
-        let lastPosition = maxLength - 1 - p // mel position of the last code that can be fed
-        guard lastPosition < embeddings.melPositions.count else {
-            throw GPTError.tooLong(what: "\(options.maxGenerateLength) codes", needed: lastPosition + 1, limit: embeddings.melPositions.count)
-        }
-        let beams = max(1, s.numBeams)
-        let state = gpt.makeState(batch: beams, capacity: maxLength)
-        let processors = try s.processors(promptLength: prefix.fakeInputIds.count)
-        var logits = try prefill(prefix, state: state) // (V)
-        var history = prefix.fakeInputIds
-        var stepLogits: [[[Float]]] = [], stepScores: [[[Float]]] = [], stepCandidates: [[Int]] = []
-        var x = [Float](repeating: 0, count: beams * d), rowLogits = [Float](repeating: 0, count: beams * v)
-
-        if beams == 1 {
-            while true {
-                var scores = logits
-                try processors.process(&scores, history: history)
-                let token = s.doSample ? try sampler.sample(Logits.softmax(scores)) : Logits.argmax(scores)
-                if options.recordSteps { stepLogits.append([logits]); stepScores.append([scores]) }
-                history.append(token)
-                if s.eosTokenIds.contains(token) || history.count >= maxLength { break }
-                try x.withUnsafeMutableBufferPointer { try embeddings.melRow(token, position: history.count - p, into: $0.baseAddress!) }
-                try decode(&x, sequences: 1, state: state, logits: &rowLogits)
-                logits = Array(rowLogits[0..<v])
-            }
-            let codes = Array(history.dropFirst(p + 1))
-            return finish(codes: codes, stepLogits: stepLogits, stepScores: stepScores, stepCandidates: [], score: nil,
-                          beamIndices: nil, options: options)
-        }
-
-        var search = try BeamSearch(prompt: history, config: BeamSearchConfig(
-            numBeams: beams, lengthPenalty: s.lengthPenalty, earlyStopping: .heuristic, eosTokenIds: s.eosTokenIds,
-            padTokenId: s.eosTokenIds.first ?? config.stopMelToken, maxLength: maxLength, doSample: s.doSample))
-        var rows = Array(repeating: logits, count: beams) // the prefill is shared: identical rows
+        let decoder = try GPTPieceDecoder(self, prefix: prefix, options: options)
+        var rowLogits = [Float](repeating: 0, count: decoder.beams * vocab)
         while true {
-            let step = try search.step(logits: rows, processors: processors, sampler: &sampler)
-            if options.recordSteps {
-                stepLogits.append(rows)
-                stepScores.append(step.processedScores)
-                stepCandidates.append(step.candidateIndices)
-            }
-            if search.isFinished { break }
-            state.reorder(step.sourceBeams)
-            let position = search.histories[0].count - p
-            try x.withUnsafeMutableBufferPointer { xb in
-                for b in 0..<beams { try embeddings.melRow(step.tokens[b], position: position, into: xb.baseAddress! + b * d) }
-            }
-            try decode(&x, sequences: beams, state: state, logits: &rowLogits)
-            rows = (0..<beams).map { Array(rowLogits[$0 * v..<($0 + 1) * v]) }
+            if let result = try decoder.advance(sampler: &sampler) { return result }
+            try decode(&decoder.x, sequences: decoder.beams, state: decoder.state, logits: &rowLogits)
+            rowLogits.withUnsafeBufferPointer { decoder.receive($0.baseAddress!) }
         }
-        let result = try search.finalize()
-        return finish(codes: Array(result.sequence.dropFirst(p + 1)), stepLogits: stepLogits, stepScores: stepScores,
-                      stepCandidates: stepCandidates, score: result.score, beamIndices: result.beamIndices, options: options)
     }
 
-    private func finish(codes: [Int], stepLogits: [[[Float]]], stepScores: [[[Float]]], stepCandidates: [[Int]],
+    func finish(codes: [Int], stepLogits: [[[Float]]], stepScores: [[[Float]]], stepCandidates: [[Int]],
                         score: Float?, beamIndices: [Int]?,
                         options: GPTGenerationOptions) -> GPTGenerationResult {
         let stop = config.stopMelToken

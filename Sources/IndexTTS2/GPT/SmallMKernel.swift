@@ -44,6 +44,34 @@ enum SmallMKernel {
         }
     }
 
+    /// Several independent row groups (one cross-segment decode step: each segment's beams) in one weight pass:
+    /// group g's rows get exactly what `outputMajor(rows: groups[g], …)` gives them alone (the same `dot3` / `dot`
+    /// per output element), while each weight row is read once for every group. Groups of 1…`maxRows` rows.
+    static func outputMajorGrouped(groups: [Int], n: Int, k: Int, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                                   y: UnsafeMutablePointer<Float>) {
+        precondition(groups.allSatisfy { $0 >= 1 && $0 <= maxRows }, "small-M groups take 1…\(maxRows) rows, got \(groups)")
+        var starts: [Int] = [], first = 0
+        for g in groups { starts.append(first); first += g }
+        starts.withUnsafeBufferPointer { sb in
+            groups.withUnsafeBufferPointer { gb in
+                let st = sb.baseAddress!, gr = gb.baseAddress!, count = gb.count
+                Tensors.parallelFor(n, minChunk: 64) { cols in
+                    for j in cols {
+                        let wr = w + j * k
+                        for g in 0..<count {
+                            let rows = gr[g], xg = x + st[g] * k, yg = y + st[g] * n
+                            if rows == 3 && k % 16 == 0 {
+                                dot3(xg, stride: k, wr, k, yg + j, n)
+                            } else {
+                                for r in 0..<rows { yg[r * n + j] += dot(xg + r * k, wr, k) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// y[0], y[n], y[2n] += x_r[0..<k] · w[0..<k] for the three rows of x (row stride `stride`; k a multiple of 16).
     @inline(__always)
     private static func dot3(_ x: UnsafePointer<Float>, stride: Int, _ w: UnsafePointer<Float>, _ k: Int,

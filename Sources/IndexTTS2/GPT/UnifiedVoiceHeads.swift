@@ -43,4 +43,16 @@ struct UnifiedVoiceHeads: @unchecked Sendable {
         for r in 0..<rows { (out + r * v).update(from: melHead.bias!.pointer, count: v) }
         Conv1DProjection.product(kernel, rows: rows, n: v, k: d, x: x, w: melHead.weight.pointer, y: out)
     }
+
+    /// Decode-step logits for consecutive row groups (a cross-segment step: one group per segment), each group's rows
+    /// bit for bit what `melLogits(rows: group, decodeStep: true)` gives them alone.
+    func melLogitsGrouped(_ x: UnsafePointer<Float>, groups: [Int], out: UnsafeMutablePointer<Float>) {
+        let v = vocab, d = melHead.inFeatures, rows = groups.reduce(0, +)
+        if let r = melHeadReduced {
+            r.apply(x, rows: rows, bias: melHead.bias!.pointer, out: out) // (rows, V): every row alone
+            return
+        }
+        for r in 0..<rows { (out + r * v).update(from: melHead.bias!.pointer, count: v) }
+        Conv1DProjection.productGrouped(kernel, groups: groups, n: v, k: d, x: x, w: melHead.weight.pointer, y: out)
+    }
 }
