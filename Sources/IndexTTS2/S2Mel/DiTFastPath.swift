@@ -70,12 +70,13 @@ extension TimeMajorConv1d {
         var out = Tensor(zeros: [bsz, t, cout]) // (B, T, Cout)
         let rounded = UnsafeMutablePointer<UInt16>.allocate(capacity: tp * cin)
         defer { rounded.deallocate() }
-        let cols = k == 1 ? rounded : UnsafeMutablePointer<UInt16>.allocate(capacity: t * k * cin)
-        defer { if k > 1 { cols.deallocate() } }
+        let direct = k == 1 && tp == t // pointwise without padding: the rounded rows are the matmul's rows
+        let cols = direct ? rounded : UnsafeMutablePointer<UInt16>.allocate(capacity: t * k * cin)
+        defer { if !direct { cols.deallocate() } }
         try out.withUnsafeMutableBufferPointer { ob in
             for b in 0..<bsz {
                 DNNLMatmul.roundToBF16(padded.pointer + b * tp * cin, rounded, count: tp * cin)
-                if k > 1 {
+                if !direct {
                     Tensors.parallelFor(t, minChunk: 64) { rows in
                         for row in rows {
                             for kk in 0..<k {
