@@ -12,12 +12,14 @@ import Tensors
 import TestSupport
 
 final class IndexTTS2FastS2MelTests: XCTestCase {
-    /// Bounds of docs/precision.md ("S2Mel and BigVGAN in fast", Bounds): about 1.5× the largest relative error
-    /// (and 1 − cosine) measured on the parity cases, and SNRs 3.5 dB (≈ 1.5× in amplitude) under the smallest.
+    /// Bounds of docs/precision.md ("S2Mel and BigVGAN in fast", Bounds), set from the measurement on the parity cases
+    /// (s2mel_tiny DiT call: max 5.26e-3, mean 2.52e-3, cosine 0.9999969, 52.0 dB; mels of s2mel_tiny / e2e_tiny: max
+    /// 1.39e-3, mean 9.19e-4, cosine 0.9999996, 60.8 dB; e2e_tiny waveform: max 4.56e-5, mean 3.44e-5, 89.2 dB): 1.5×
+    /// the largest relative error and 1 − cosine, SNRs 3.5 dB (1.5× in amplitude) under the smallest.
     struct Bounds {
-        static let ditMaxRel = 3e-2, ditMeanRel = 1e-2, ditMinCos = 0.9998, ditMinSNR = 40.0
-        static let melMaxRel = 4e-2, melMeanRel = 1.5e-2, melMinCos = 0.9997, melMinSNR = 35.0
-        static let wavMinSNR = 25.0, wavMinCos = 0.99
+        static let ditMaxRel = 8e-3, ditMeanRel = 3.8e-3, ditMinCos = 0.999995, ditMinSNR = 48.5
+        static let melMaxRel = 2.1e-3, melMeanRel = 1.4e-3, melMinCos = 0.9999994, melMinSNR = 57.3
+        static let wavMaxRel = 7e-5, wavMeanRel = 5.2e-5, wavMinSNR = 85.7
     }
 
     static let s2melCase = "indextts2/s2mel_tiny"
@@ -28,12 +30,11 @@ final class IndexTTS2FastS2MelTests: XCTestCase {
         return (try S2Mel(config: try IndexTTS2S2MelParity.config(c), weights: store.root), c, store)
     }
 
-    /// The DiT's weight GEMMs per call: 4 per block (+ skip_in_linear in the receiving half), 5 estimator-level
-    /// projections, the WaveNet's cond layer and 2 convolutions per layer.
+    /// The DiT's weight GEMMs: 4 per block and every block's skip_in_linear (only the receiving half runs it), 5
+    /// estimator-level projections, the WaveNet's cond layer and 2 convolutions per layer.
     func expectedMatmuls(_ e: DiTEstimator) -> Int {
         let t = e.transformer
-        let receivers = t.uvitSkip ? (0..<t.depth).filter { $0 > t.depth / 2 }.count : 0
-        return 4 * t.depth + receivers + 4 + (e.skipLinear == nil ? 0 : 1) + 1 + 2 * e.wavenet.inLayers.count
+        return 4 * t.depth + (t.uvitSkip ? t.depth : 0) + 4 + (e.skipLinear == nil ? 0 : 1) + 1 + 2 * e.wavenet.inLayers.count
     }
 
     func check(_ d: S2MelDeviation, maxRel: Double, meanRel: Double, minCos: Double, minSNR: Double,
@@ -111,8 +112,9 @@ final class IndexTTS2FastS2MelTests: XCTestCase {
         print(String(format: "S2MEL-FAST %@: rel. error max %.2e mean %.2e  cosine %.7f  SNR %.1f dB  (%d rows)", w.name,
                      w.maxRelativeError, w.meanRelativeError, w.cosine, w.snrDB, w.rows))
         XCTAssertGreaterThan(w.maxRelativeError, 0)
+        XCTAssertLessThanOrEqual(w.maxRelativeError, Bounds.wavMaxRel)
+        XCTAssertLessThanOrEqual(w.meanRelativeError, Bounds.wavMeanRel)
         XCTAssertGreaterThanOrEqual(w.snrDB, Bounds.wavMinSNR)
-        XCTAssertGreaterThanOrEqual(w.cosine, Bounds.wavMinCos)
     }
 
     /// The fp32 path is the exact estimator (same bytes); exact models carry no bf16 matmul.
@@ -129,24 +131,42 @@ final class IndexTTS2FastS2MelTests: XCTestCase {
         XCTAssertEqual(a.array, b.array)
     }
 
-    /// Fast's estimator gives each CFG batch item the same bytes as the item alone, and the same bytes run after run.
-    func testFastBatchEqualsAloneAndIsDeterministic() throws {
+    /// The converted parts (attention with its bf16 projections, the SwiGLU feed-forward, the WaveNet with its bf16
+    /// convolutions) give each batch item the same bytes as the item alone, and the same bytes run after run. (The
+    /// whole estimator also runs small float32 products over the batch — time embedders, AdaLN modulations — that
+    /// are exact's code in both modes.)
+    func testFastPartsGiveBatchEqualsAloneAndAreDeterministic() throws {
         let (exact, c, _) = try s2melTiny()
         let fast = exact.converted(.bf16).cfm.estimator
-        let x1 = try c.input("noise"), t = x1.shape[2], cin = x1.shape[1]
-        var x2 = x1
-        x2.apply { $0 * -0.5 + 0.1 }
-        let mu1 = Tensor(shape: [1, t, exact.config.dit.contentDim], repeating: 0.25)
-        let mu2 = Tensor(shape: [1, t, exact.config.dit.contentDim], repeating: -0.1)
-        let s1 = Tensor(shape: [1, exact.config.styleDim], repeating: 0.5), s2 = Tensor(zeros: [1, exact.config.styleDim])
-        let p = Tensor(zeros: [1, cin, t])
-        let both = try fast(x: Tensor.concat([x1, x2], axis: 0), promptX: Tensor.concat([p, p], axis: 0), t: [0.3, 0.3],
-                            style: Tensor.concat([s1, s2], axis: 0), mu: Tensor.concat([mu1, mu2], axis: 0)) // (2, 80, T)
-        let alone1 = try fast(x: x1, promptX: p, t: [0.3], style: s1, mu: mu1)
-        let alone2 = try fast(x: x2, promptX: p, t: [0.3], style: s2, mu: mu2)
-        XCTAssertEqual(both.slice(axis: 0, start: 0, end: 1).array, alone1.array)
-        XCTAssertEqual(both.slice(axis: 0, start: 1, end: 2).array, alone2.array)
-        XCTAssertEqual(try fast(x: x1, promptX: p, t: [0.3], style: s1, mu: mu1).array, alone1.array)
+        let t = try c.input("noise").shape[2]
+        let block = fast.transformer.blocks[0]
+        let d = block.attention.wqkv.shape[1], w = fast.wavenet.hidden
+        var rng = SeededRNG(seed: 11)
+        func random(_ shape: [Int]) -> Tensor {
+            var x = Tensor(zeros: shape)
+            x.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = rng.nextGaussian() } }
+            return x
+        }
+        let x = random([2, t, d]), h = random([2, t, w]), g = random([2, w])
+        let rope = DiTRoPE(length: t, headDim: d / block.attention.heads, base: fast.transformer.ropeBase)
+        let parts: [(String, (Tensor, Int) throws -> Tensor)] = [
+            ("attention", { x, _ in try block.attention(x, rope: rope) }),
+            ("feed-forward", { x, _ in try block.feedForward(x) }),
+            ("wavenet", { x, b in
+                try fast.wavenet(x, condition: b < 0 ? g : g.slice(axis: 0, start: b, end: b + 1)) }),
+        ]
+        for (name, run) in parts {
+            let input = name == "wavenet" ? h : x
+            let both = try run(input, -1)
+            XCTAssertEqual(try run(input, -1).array, both.array, "\(name): not deterministic")
+            for b in 0..<2 {
+                let alone = try run(input.slice(axis: 0, start: b, end: b + 1), b)
+                XCTAssertEqual(both.slice(axis: 0, start: b, end: b + 1).array, alone.array, "\(name): item \(b) alone differs")
+            }
+        }
+        XCTAssertNotNil(block.attention.fastQKV)
+        XCTAssertNotNil(block.feedForward.fast13)
+        XCTAssertNotNil(fast.wavenet.inLayers[0].fast)
     }
 
     /// Exact keeps its identity and stages; fast names the GPT kernel, the DiT path and the oneDNN convolutions, and
