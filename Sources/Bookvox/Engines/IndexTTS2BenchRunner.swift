@@ -20,6 +20,10 @@ public struct IndexTTS2BenchReport: Codable, Sendable {
     public var gptDeviation: [GPTDeviationStage] = []
     /// Seconds of compute per second of audio for one segment, per precision (exact, then fast).
     public var endToEnd: [IndexTTS2EndToEnd] = []
+    /// `--precision fast`: S2Mel exact against fast at the segment's length (profile, GEMM shapes, calls, deviation).
+    public var s2melFast: S2MelFastBenchReport?
+    /// `--precision fast`: BigVGAN with exact and with fast convolutions, alternated, at the segment's length.
+    public var bigvganFast: BigVGANBackToBack?
 }
 
 /// One segment end to end, composed of this run's stage medians: GPT (3-beam full steps × codes, prefill, latent
@@ -97,6 +101,8 @@ public enum IndexTTS2BenchRunner {
         }
         var s2mel: [S2MelBenchTiming] = []
         var segmentStep: S2MelBenchTiming?
+        var s2melFast: S2MelFastBenchReport?
+        var bigvganFast: BigVGANBackToBack?
         if o.includeS2Mel {
             s2mel = try S2MelBench.run(S2MelBenchOptions(configPath: o.configPath))
             // One estimator call at the end-to-end segment's length (a 5 s reference + the segment's codes).
@@ -105,6 +111,14 @@ public enum IndexTTS2BenchRunner {
             e.cfmRuns = 0
             e.stepRepetitions = o.repetitions
             segmentStep = try S2MelBench.run(e).first { $0.name.hasPrefix("DiT estimator call") }
+            if fastKernel != nil {
+                // Exact and fast DiT back to back at the segment's length, and one whole 25-step CFM per mode.
+                var f = S2MelBenchOptions(configPath: o.configPath)
+                f.codes = codes
+                f.stepRepetitions = o.repetitions
+                f.cfmRuns = 1
+                s2melFast = try S2MelFastBench.run(f)
+            }
         }
         var bigvgan: [BenchTiming] = []
         if o.includeBigVGAN {
@@ -114,32 +128,51 @@ public enum IndexTTS2BenchRunner {
             b.includeMemory = false
             b.includeConv = false
             bigvgan = try Bench.run(b).bigvgan
+            if fastKernel != nil {
+                let config = try o.bigvganConfigPath.map { try BigVGANConfig(path: $0) } ?? BigVGANConfig.released22kHz80Band256x()
+                let frames = Int((o.segmentSeconds * 22050 / Double(config.hopLength)).rounded())
+                bigvganFast = try BigVGANBackToBack.run(config: config, frames: frames, runs: o.repetitions)
+            }
         }
         var r = IndexTTS2BenchReport(threads: Tensors.threadCount, voicePreparation: voice, gpt: gpt, s2mel: s2mel,
                                      bigvgan: bigvgan, peakResidentMiB: peakResidentMiB())
         r.fastKernel = fastKernel?.rawValue
         r.gptDeviation = deviation
+        r.s2melFast = s2melFast
+        r.bigvganFast = bigvganFast
         if let step = segmentStep, let vocoder = bigvgan.first {
             for (precision, tag) in [("exact", "")] + (fastKernel.map { [("fast", ", fast \($0.rawValue)")] } ?? []) {
                 guard let full = gpt.first(where: { $0.name.hasPrefix("3-beam full step (") && $0.name.contains("\(tag), attention") }),
                       let prefill = gpt.first(where: { $0.name.hasPrefix("prefill ") }),
                       let latent = gpt.first(where: { $0.name.hasPrefix("latent pass ") }) else { continue }
+                // fast: its own DiT call and BigVGAN medians (measured back to back with exact) when they were run.
+                var stepSeconds = step.medianSeconds, vocoderRate = vocoder.rate
+                if precision == "fast", let sf = s2melFast, !sf.estimatorFast.isEmpty { stepSeconds = Self.median(sf.estimatorFast) }
+                if precision == "fast", let bf = bigvganFast { vocoderRate = Self.median(bf.fast) }
                 r.endToEnd.append(IndexTTS2EndToEnd(
                     precision: precision, segmentSeconds: o.segmentSeconds,
                     gptSeconds: Double(codes) * full.medianSeconds + prefill.medianSeconds + latent.medianSeconds,
-                    s2melSeconds: 25 * step.medianSeconds, bigvganSeconds: o.segmentSeconds * vocoder.rate, diffusionSteps: 25))
+                    s2melSeconds: 25 * stepSeconds, bigvganSeconds: o.segmentSeconds * vocoderRate, diffusionSteps: 25))
                 let batched = "\(o.batch)×3-beam full step ("
                 if o.batch > 1, let fullBatch = gpt.first(where: { $0.name.hasPrefix(batched) && $0.name.contains("\(tag), attention") }) {
                     let b = Double(o.batch)
                     r.endToEnd.append(IndexTTS2EndToEnd(
                         precision: precision, segmentSeconds: o.segmentSeconds,
                         gptSeconds: (Double(codes) * fullBatch.medianSeconds + b * (prefill.medianSeconds + latent.medianSeconds)) / b,
-                        s2melSeconds: 25 * step.medianSeconds, bigvganSeconds: o.segmentSeconds * vocoder.rate, diffusionSteps: 25,
+                        s2melSeconds: 25 * stepSeconds, bigvganSeconds: o.segmentSeconds * vocoderRate, diffusionSteps: 25,
                         batch: o.batch))
                 }
             }
         }
         return r
+    }
+
+    static func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+
+    static func range(_ v: [Double], scale: Double = 1, _ format: String = "%.3f") -> String {
+        let s = v.sorted()
+        return String(format: format, s[s.count / 2] * scale) + " [" + String(format: format, s[0] * scale) + "–"
+            + String(format: format, s[s.count - 1] * scale) + "]"
     }
 
     /// Peak resident set size of this process in MiB (ru_maxrss: KiB on Linux, bytes on macOS).
@@ -184,6 +217,33 @@ public enum IndexTTS2BenchRunner {
                 out.append(String(format: "  %-32@ rel. error max %.2e mean %.2e  min cosine %.6f  (%d rows)%@", s.name as NSString,
                                   s.maxRelativeError, s.meanRelativeError, s.minCosine, s.rows, picks as NSString))
             }
+        }
+        if let f = r.s2melFast {
+            out.append("S2Mel exact against fast (DiT \(f.path), oneDNN \(f.oneDNNISA)), CFG batch 2 × T \(f.frames):")
+            out.append("  DiT estimator call, s: exact \(range(f.estimatorExact))  fast \(range(f.estimatorFast))  speed-up "
+                + String(format: "%.2fx", median(f.estimatorExact) / median(f.estimatorFast)))
+            if let ce = f.cfmExact, let cf = f.cfmFast {
+                out.append(String(format: "  CFM %d steps, s: exact %.2f  fast %.2f  (%.2fx)", f.cfmSteps, ce, cf, ce / cf))
+            }
+            out.append("  profile of one estimator call (ms per call; GFLOP/s):")
+            for p in f.profile {
+                out.append(String(format: "    %-58@ ×%-3d %7.1f GFLOP  exact %8.1f ms %6.1f  fast %8.1f ms %6.1f", p.name as NSString,
+                                  p.perCall, p.gflop, p.exactMs, p.exactGFLOPS, p.fastMs, p.fastGFLOPS))
+            }
+            out.append("  weight GEMMs (GFLOP/s): OpenBLAS sgemm | oneDNN f32 | oneDNN bf16 (implementation)")
+            for g in f.shapes {
+                out.append(String(format: "    %-28@ M %5d K %5d N %5d  %6.1f | %6.1f | %6.1f  (%@)", g.name as NSString, g.rows, g.k, g.n,
+                                  g.sgemmGFLOPS, g.oneDNNF32GFLOPS, g.oneDNNBF16GFLOPS, g.bf16Implementation as NSString))
+            }
+            for d in f.deviation {
+                out.append(String(format: "  %-44@ rel. error max %.2e mean %.2e  cosine %.7f  SNR %.1f dB  max|Δ|/max|exact| %.2e",
+                                  d.name as NSString, d.maxRelativeError, d.meanRelativeError, d.cosine, d.snrDB, d.maxAbsoluteRatio))
+            }
+        }
+        if let b = r.bigvganFast {
+            out.append(String(format: "BigVGAN exact against fast convolutions, %d frames (%.1f s), s/s: exact ", b.frames, b.audioSeconds)
+                + range(b.exact) + "  fast " + range(b.fast)
+                + String(format: "  speed-up %.2fx  max|Δ| %.2e  SNR %.1f dB", median(b.exact) / median(b.fast), b.maxAbsDifference, b.snrDB))
         }
         if !r.endToEnd.isEmpty {
             out.append("end to end, seconds of compute per second of audio (batch N: one segment's share, N segments' GPT steps in one weight pass):")

@@ -25,6 +25,8 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
     let generation: GPTGenerationOptions
     /// The GPT this engine decodes with: the models' fp32 one, or its reduced form in fast mode (shared per kernel).
     let gpt: UnifiedVoiceGPT
+    /// The S2Mel and BigVGAN stages: the models' exact ones, or fast mode's (IndexTTS2Models.fastModules).
+    let stages: IndexTTS2Modules
     let emotionClipHash: String?
     private let clipLock = NSLock()
     private var clipEmovecCache: [String: Tensor] = [:]
@@ -43,6 +45,7 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
         // The mel position table holds max_mel_tokens (+3) rows of the checkpoint: never ask for more codes.
         generation = models.modules.generationOptions(options.generation, maxMelTokens: options.maxMelTokens)
         gpt = try options.fastKernel.map { try models.fastGPT($0) } ?? models.gpt
+        stages = options.fastKernel == nil ? models.modules : models.fastModules(options.ditPath)
         if let clip = options.emotion.effectiveClip {
             guard let data = FileManager.default.contents(atPath: clip) else {
                 throw IndexTTS2ModelError.badEmotion("emotion clip \(clip) does not exist or is unreadable")
@@ -176,12 +179,12 @@ public final class IndexTTS2Engine: SpeechEngine, @unchecked Sendable {
     func melForPiece(textIds: [Int], codes: [Int], conds: Tensor, speaker: SpeakerConditioning, noise: Tensor,
                      onStep: ((CFMSolver.Step) -> Void)? = nil) throws
         -> (latent: Tensor, conditioning: S2Mel.Conditioning, output: S2Mel.Output, mel: Tensor) {
-        try models.modules.melForPiece(textIds: textIds, codes: codes, conds: conds, speaker: speaker, noise: noise,
+        try stages.melForPiece(textIds: textIds, codes: codes, conds: conds, speaker: speaker, noise: noise,
                                        steps: options.diffusionSteps, cfgRate: options.cfgRate, onStep: onStep)
     }
 
     /// BigVGAN (1, 80, T) → clamp(32767·wav, ±32767) / 32767 as floats.
-    func waveform(_ mel: Tensor) throws -> [Float] { try models.modules.waveform(mel) }
+    func waveform(_ mel: Tensor) throws -> [Float] { try stages.waveform(mel) }
 
     /// The stored codes split back into pieces, checked against the text they were generated for.
     func splitCodes(_ codes: GeneratedCodes, request: SegmentRequest) throws -> [(ids: [Int], codes: [Int])] {

@@ -21,6 +21,8 @@ public struct IndexTTS2EngineOptions: Sendable {
     /// Segments whose GPT decode steps share one weight pass (`generateBatch`; the scheduler hands the engine this
     /// many at once). Codes do not depend on it, so it is not part of the identity.
     public var maxBatch: Int
+    /// fast mode's DiT path (DiTFastPath; fixed by the CPU, settable for tests); ignored in exact mode.
+    public var ditPath: DiTFastPath = .forThisCPU
 
     public init(modelDir: String, emotion: EmotionSettings = EmotionSettings(),
                 generation: GenerationSettings = IndexTTS2EngineOptions.inferV2Generation,
@@ -62,10 +64,11 @@ public struct IndexTTS2EngineOptions: Sendable {
             + precisionIdentity
     }
 
-    /// "" in exact mode (exact projects keep their identities); " precision=fast(<kernel>)" in fast mode: the
-    /// kernel changes the codes, so a project moved to a CPU that picks another kernel renders again.
+    /// "" in exact mode (exact projects keep their identities); " precision=fast(<kernel>) s2mel=<path> conv=onednn"
+    /// in fast mode: the GPT kernel changes the codes, the DiT path (bf16 or fp32 by CPU) the mel and the vocoder's
+    /// oneDNN convolutions the waveform, so a project moved to a CPU that picks another kernel or path renders again.
     var precisionIdentity: String {
         guard let k = fastKernel else { return "" }
-        return " precision=fast(\(k.rawValue))"
+        return " precision=fast(\(k.rawValue)) s2mel=\(ditPath.rawValue) conv=onednn"
     }
 }

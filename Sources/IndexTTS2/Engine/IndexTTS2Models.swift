@@ -19,6 +19,7 @@ public final class IndexTTS2Models: @unchecked Sendable {
     private static let logger = Logger(label: "bookvox.indextts2.models")
     private let fastLock = NSLock()
     private var fastGPTs: [ReducedKernel: UnifiedVoiceGPT] = [:]
+    private var fastStages: [DiTFastPath: IndexTTS2Modules] = [:]
 
     public var config: IndexTTS2Config { directory.config }
     public var preparer: VoicePreparer { modules.preparer }
@@ -121,6 +122,20 @@ public final class IndexTTS2Models: @unchecked Sendable {
         fastGPTs[kernel] = g
         Self.logger.info("IndexTTS2 GPT converted to \(kernel.rawValue) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
         return g
+    }
+
+    /// The modules fast mode renders with (`--precision fast`): S2Mel's DiT estimator on `path` and BigVGAN under
+    /// ConvolutionPolicy.fast; the preparer, the GPT (its latent pass is float32 in both modes) and the semantic
+    /// codec are the exact ones. Built on first use, shared by every engine over these models.
+    public func fastModules(_ path: DiTFastPath) -> IndexTTS2Modules {
+        fastLock.lock()
+        defer { fastLock.unlock() }
+        if let m = fastStages[path] { return m }
+        let start = Date()
+        let m = modules.fast(path)
+        fastStages[path] = m
+        Self.logger.info("IndexTTS2 S2Mel (\(path.rawValue)) and BigVGAN (fast convolutions) built in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        return m
     }
 
     public convenience init(path: String) throws {

@@ -26,6 +26,11 @@ public struct IndexTTS2Modules: @unchecked Sendable {
     }
 
     public var conditioner: GPTConditioner { gpt.conditioner }
+
+    /// fast mode's stages: S2Mel's DiT on `path` (DiTFastPath), BigVGAN under ConvolutionPolicy.fast; the rest shared.
+    public func fast(_ path: DiTFastPath) -> IndexTTS2Modules {
+        IndexTTS2Modules(preparer: preparer, gpt: gpt, s2mel: s2mel.converted(path), codec: codec, bigvgan: bigvgan.using(.fast))
+    }
     /// Output rate (s2mel.preprocess_params.sr; BigVGAN's rate).
     public var sampleRate: Int { preparer.audio.melRate }
 

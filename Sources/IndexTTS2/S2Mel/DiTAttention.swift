@@ -28,6 +28,9 @@ struct DiTAttention: Sendable {
     let wo: Tensor   // (D, D)
     let heads: Int
     let headDim: Int
+    /// fast mode: wqkv and wo run as bf16 oneDNN matmuls (DiTFastPath); nil in exact mode.
+    var fastQKV: DNNLMatmul?
+    var fastWO: DNNLMatmul?
 
     init(_ scope: WeightScope, dim: Int, heads: Int) throws {
         wqkv = try scope.scope("wqkv").tensor("weight", shape: [3 * dim, dim])
@@ -37,13 +40,13 @@ struct DiTAttention: Sendable {
     }
 
     /// x (B, T, D) → (B, T, D)
-    func callAsFunction(_ x: Tensor, rope: DiTRoPE) -> Tensor {
+    func callAsFunction(_ x: Tensor, rope: DiTRoPE) throws -> Tensor {
         let (bsz, t, d) = (x.shape[0], x.shape[1], x.shape[2])
         precondition(rope.length == t, "RoPE table for \(rope.length) positions, sequence of \(t)")
-        var qkv = x.linear(weight: wqkv) // (B, T, 3D)
+        var qkv = try fastQKV?(x) ?? x.linear(weight: wqkv) // (B, T, 3D)
         applyRoPE(&qkv, rope: rope)
         let y = attend(qkv, batch: bsz, length: t, dim: d) // (B, T, D)
-        return y.linear(weight: wo) // (B, T, D)
+        return try fastWO?(y) ?? y.linear(weight: wo) // (B, T, D)
     }
 
     /// Rotates the q and k parts of every (B, T) row in place.

@@ -8,11 +8,13 @@ import Neural
 import Tensors
 
 struct DiTBlock: Sendable {
-    let attention: DiTAttention
-    let feedForward: DiTFeedForward
+    var attention: DiTAttention
+    var feedForward: DiTFeedForward
     let attentionNorm: AdaptiveRMSNorm
     let ffnNorm: AdaptiveRMSNorm
     let skipIn: Linear?
+    /// fast mode: skip_in_linear as a bf16 oneDNN matmul (DiTFastPath); nil in exact mode.
+    var fastSkipIn: DNNLMatmul?
 
     init(_ scope: WeightScope, dim: Int, heads: Int, intermediate: Int, eps: Float, uvitSkip: Bool) throws {
         attention = try DiTAttention(scope.scope("attention"), dim: dim, heads: heads)
@@ -26,15 +28,16 @@ struct DiTBlock: Sendable {
     func modulations(_ c: Tensor) -> (Tensor, Tensor) { (attentionNorm.modulation(c), ffnNorm.modulation(c)) }
 
     /// x (B, T, D) → (B, T, D)
-    func callAsFunction(_ x: Tensor, modulations m: (Tensor, Tensor), rope: DiTRoPE, skip: Tensor?) -> Tensor {
+    func callAsFunction(_ x: Tensor, modulations m: (Tensor, Tensor), rope: DiTRoPE, skip: Tensor?) throws -> Tensor {
         var x = x
         if let skip {
             guard let skipIn else { preconditionFailure("U-ViT skip given to a block built without skip_in_linear") }
-            x = skipIn(Tensor.concat([x, skip], axis: 2)) // (B, T, D)
+            let joined = Tensor.concat([x, skip], axis: 2) // (B, T, 2D)
+            x = try fastSkipIn?(joined) ?? skipIn(joined) // (B, T, D)
         }
-        var h = attention(attentionNorm(x, modulation: m.0), rope: rope) // (B, T, D)
+        var h = try attention(attentionNorm(x, modulation: m.0), rope: rope) // (B, T, D)
         h.add(x)
-        var out = feedForward(ffnNorm(h, modulation: m.1)) // (B, T, D)
+        var out = try feedForward(ffnNorm(h, modulation: m.1)) // (B, T, D)
         out.add(h)
         return out
     }

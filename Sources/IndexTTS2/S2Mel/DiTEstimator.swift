@@ -16,16 +16,19 @@ public struct DiTEstimator: Sendable {
     let tEmbedder2: TimestepEmbedder
     let condProjection: Linear
     let condMerge: Linear
-    let transformer: DiTTransformer
+    var transformer: DiTTransformer
     let skipLinear: Linear?
     let conv1: Linear
-    let wavenet: WaveNet
+    var wavenet: WaveNet
     let resProjection: Linear
     let finalLayer: FinalLayer
     let conv2: Conv1d
     let inChannels: Int
     let styleDim: Int
     let styleCondition: Bool
+    /// fast mode: the estimator-level projections (cond_x_merge_linear, skip_linear, conv1, res_projection,
+    /// final_layer.linear) as bf16 oneDNN matmuls (DiTFastPath); empty in exact mode.
+    var fastProjections = DiTFastProjections()
 
     init(_ scope: WeightScope, config: S2MelConfig) throws {
         try config.validate()
@@ -77,14 +80,14 @@ public struct DiTEstimator: Sendable {
         if styleCondition {
             parts.append(style.reshaped([bsz, 1, styleDim]).broadcastRows(len)) // (B, T, style)
         }
-        let xIn = condMerge(Tensor.concat(parts, axis: 2)) // (B, T, D)
+        let xIn = try fastProjections.condMerge.apply(condMerge, Tensor.concat(parts, axis: 2)) // (B, T, D)
         var xRes = try transformer(xIn, time: t1) // (B, T, D)
-        if let skipLinear { xRes = skipLinear(Tensor.concat([xRes, xt], axis: 2)) } // (B, T, D)
-        let h = conv1(xRes) // (B, T, W)
+        if let skipLinear { xRes = try fastProjections.skipLinear.apply(skipLinear, Tensor.concat([xRes, xt], axis: 2)) } // (B, T, D)
+        let h = try fastProjections.conv1.apply(conv1, xRes) // (B, T, W)
         let t2 = tEmbedder2(t) // (B, W)
         var y = try wavenet(h, condition: t2) // (B, T, W)
-        y.add(resProjection(xRes))
-        let f = finalLayer(y, time: t1).transposed(1, 2) // (B, W, T)
+        y.add(try fastProjections.resProjection.apply(resProjection, xRes))
+        let f = try finalLayer(y, time: t1, fastLinear: fastProjections.finalLinear).transposed(1, 2) // (B, W, T)
         return conv2(f) // (B, 80, T)
     }
 }

@@ -8,6 +8,9 @@ struct DiTFeedForward: Sendable {
     let w13: Tensor // (2I, D): rows 0..<I = w1, I..<2I = w3
     let w2: Tensor  // (D, I)
     let intermediate: Int
+    /// fast mode: w13 and w2 as bf16 oneDNN matmuls (DiTFastPath); nil in exact mode.
+    var fast13: DNNLMatmul?
+    var fast2: DNNLMatmul?
 
     init(_ scope: WeightScope, dim: Int, intermediate: Int) throws {
         let w1 = try scope.scope("w1").tensor("weight", shape: [intermediate, dim])
@@ -18,10 +21,10 @@ struct DiTFeedForward: Sendable {
     }
 
     /// x (B, T, D) → (B, T, D)
-    func callAsFunction(_ x: Tensor) -> Tensor {
+    func callAsFunction(_ x: Tensor) throws -> Tensor {
         let rows = x.count / x.shape[x.rank - 1]
-        let ab = x.linear(weight: w13) // (B, T, 2I)
-        let gated = DiTKernels.swiGLU(ab, rows: rows, width: intermediate) // (B·T, I)
-        return gated.linear(weight: w2).reshaped(x.shape) // (B, T, D)
+        let ab = try fast13?(x) ?? x.linear(weight: w13) // (B, T, 2I)
+        let gated = DiTKernels.swiGLU(ab, rows: rows, width: intermediate).reshaped(Array(x.shape.dropLast()) + [intermediate]) // (B, T, I)
+        return try (fast2?(gated) ?? gated.linear(weight: w2)).reshaped(x.shape) // (B, T, D)
     }
 }

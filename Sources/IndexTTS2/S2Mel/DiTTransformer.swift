@@ -7,7 +7,7 @@ import Neural
 import Tensors
 
 struct DiTTransformer: Sendable {
-    let blocks: [DiTBlock]
+    var blocks: [DiTBlock]
     let norm: AdaptiveRMSNorm
     let uvitSkip: Bool
     let headDim: Int
@@ -42,7 +42,7 @@ struct DiTTransformer: Sendable {
         for (i, block) in blocks.enumerated() {
             let receives = uvitSkip && i > depth / 2
             let skip = receives ? skips.popLast() : nil
-            h = block(h, modulations: block.modulations(c), rope: rope, skip: skip) // (B, T, D)
+            h = try block(h, modulations: block.modulations(c), rope: rope, skip: skip) // (B, T, D)
             if uvitSkip && i < depth / 2 { skips.append(h) }
         }
         return norm(h, modulation: norm.modulation(c)) // (B, T, D)

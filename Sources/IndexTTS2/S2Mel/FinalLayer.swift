@@ -18,8 +18,14 @@ struct FinalLayer: Sendable {
         self.eps = eps
     }
 
-    /// x (B, T, D), time embedding c (B, D) → (B, T, D)
-    func callAsFunction(_ x: Tensor, time c: Tensor) -> Tensor {
+    /// x (B, T, D), time embedding c (B, D) → (B, T, D); `fastLinear`: `linear` as a bf16 matmul (fast mode).
+    func callAsFunction(_ x: Tensor, time c: Tensor, fastLinear: DNNLMatmul?) throws -> Tensor {
+        let y = modulated(x, time: c) // (B, T, D)
+        return try fastLinear?(y) ?? linear(y) // (B, T, D)
+    }
+
+    /// LayerNorm(x) · (1 + scale) + shift, (B, T, D)
+    func modulated(_ x: Tensor, time c: Tensor) -> Tensor {
         let (bsz, t, d) = (x.shape[0], x.shape[1], x.shape[2])
         let m = modulation(Activation.silu(c)) // (B, 2D): shift, scale
         let normed = x.layerNorm(weight: nil, bias: nil, eps: eps) // (B, T, D)
@@ -35,6 +41,6 @@ struct FinalLayer: Sendable {
                 }
             }
         }
-        return linear(y) // (B, T, D)
+        return y
     }
 }

@@ -37,6 +37,14 @@ public final class S2Mel: @unchecked Sendable {
         S2Mel.logger.debug("s2mel built: DiT \(config.dit.depth)×\(config.dit.hiddenDim), WaveNet \(config.wavenet.numLayers) layers")
     }
 
+    /// A model from built parts (`converted(_:)` shares gpt_layer and the length regulator with its source).
+    init(config: S2MelConfig, gptLayer: GPTLayer, lengthRegulator: LengthRegulator, cfm: CFMSolver) {
+        self.config = config
+        self.gptLayer = gptLayer
+        self.lengthRegulator = lengthRegulator
+        self.cfm = cfm
+    }
+
     /// Opens an s2mel checkpoint (`.pth`: the "net" dictionary; `.safetensors`: flattened keys), builds the model
     /// and checks that every stored tensor was used.
     public convenience init(config: S2MelConfig, path: String) throws {

@@ -14,6 +14,8 @@ struct TimeMajorConv1d: Sendable {
     let padLeft: Int
     let padRight: Int
     let paddingMode: PaddingMode
+    /// fast mode: the whole convolution as one bf16 oneDNN matmul over im2col rows (DiTFastPath); nil in exact mode.
+    var fast: DNNLMatmul?
 
     init(_ conv: Conv1d) {
         let (cout, cin, k) = (conv.outChannels, conv.weight.shape[1], conv.kernelSize)
@@ -37,9 +39,10 @@ struct TimeMajorConv1d: Sendable {
     var inChannels: Int { taps[0].shape[1] }
 
     /// x (B, T, Cin) → (B, T, Cout)
-    func callAsFunction(_ x: Tensor) -> Tensor {
+    func callAsFunction(_ x: Tensor) throws -> Tensor {
         let (bsz, t, cin) = (x.shape[0], x.shape[1], x.shape[2])
         let cout = outChannels
+        if let fast { return try fastConvolution(x, fast) }
         if taps.count == 1 && padLeft == 0 && padRight == 0 { return x.linear(weight: taps[0], bias: bias) }
         let tp = t + padLeft + padRight
         let padded = x.padded(axis: 1, left: padLeft, right: padRight, mode: paddingMode) // (B, T + pad, Cin)

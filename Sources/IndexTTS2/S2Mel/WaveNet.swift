@@ -15,9 +15,9 @@ import Neural
 import Tensors
 
 struct WaveNet: Sendable {
-    let condLayer: TimeMajorConv1d
-    let inLayers: [TimeMajorConv1d]
-    let resSkipLayers: [TimeMajorConv1d]
+    var condLayer: TimeMajorConv1d
+    var inLayers: [TimeMajorConv1d]
+    var resSkipLayers: [TimeMajorConv1d]
     let hidden: Int
     let maxPad: Int
 
@@ -49,13 +49,13 @@ struct WaveNet: Sendable {
             // encodec's pad1d zero-extends inputs shorter than the reflect padding; IndexTTS2 never gets there.
             throw S2MelError.badInput(name: "WaveNet input", expected: "more than \(maxPad) frames for reflect padding", got: x.shape)
         }
-        let g = condLayer(t2.reshaped([bsz, 1, c])) // (B, 1, 2Cn)
+        let g = try condLayer(t2.reshaped([bsz, 1, c])) // (B, 1, 2Cn)
         var h = x
         var skip = Tensor(zeros: [bsz, t, c]) // (B, T, C)
         for (l, (inLayer, resSkip)) in zip(inLayers, resSkipLayers).enumerated() {
-            let a = inLayer(h) // (B, T, 2C)
+            let a = try inLayer(h) // (B, T, 2C)
             let z = WaveNet.gate(a, g: g, offset: 2 * c * l, channels: c) // (B, T, C)
-            let r = resSkip(z) // (B, T, 2C or C)
+            let r = try resSkip(z) // (B, T, 2C or C)
             if l < inLayers.count - 1 {
                 WaveNet.accumulate(&h, r, from: 0, width: c)
                 WaveNet.accumulate(&skip, r, from: c, width: c)

@@ -53,6 +53,17 @@ public final class BigVGAN: @unchecked Sendable {
         BigVGAN.logger.debug("BigVGAN built: \(config.upsampleRates.count) stages, \(blocks.count) AMP blocks, C0 \(c0)")
     }
 
+    /// A generator from built parts (`using(_:)`: the same weights with other convolution backends).
+    init(config: BigVGANConfig, convPre: Conv1d, ups: [ConvTranspose1d], resblocks: [AMPBlock1], activationPost: Activation1d,
+         convPost: Conv1d) {
+        self.config = config
+        self.convPre = convPre
+        self.ups = ups
+        self.resblocks = resblocks
+        self.activationPost = activationPost
+        self.convPost = convPost
+    }
+
     /// Activation1d around Snake ("snake": alpha only) or SnakeBeta ("snakebeta": alpha, beta).
     static func activation1d(_ scope: WeightScope, channels: Int, kind: String, logScale: Bool) throws -> Activation1d {
         let act: SnakeBeta
