@@ -147,7 +147,10 @@ public enum IndexTTS2BenchRunner {
                       let latent = gpt.first(where: { $0.name.hasPrefix("latent pass ") }) else { continue }
                 // fast: its own DiT call and BigVGAN medians (measured back to back with exact) when they were run.
                 var stepSeconds = step.medianSeconds, vocoderRate = vocoder.rate
-                if precision == "fast", let sf = s2melFast, !sf.estimatorFast.isEmpty { stepSeconds = Self.median(sf.estimatorFast) }
+                // (only when the bench's fast DiT is the path renders take; today renders keep exact's DiT)
+                if precision == "fast", let sf = s2melFast, !sf.estimatorFast.isEmpty, sf.path == DiTFastPath.forThisCPU.rawValue {
+                    stepSeconds = Self.median(sf.estimatorFast)
+                }
                 if precision == "fast", let bf = bigvganFast { vocoderRate = Self.median(bf.fast) }
                 r.endToEnd.append(IndexTTS2EndToEnd(
                     precision: precision, segmentSeconds: o.segmentSeconds,

@@ -4,7 +4,7 @@
 //          cond, in and res_skip convolutions (im2col rows) — runs as a oneDNN matmul with bf16 source and weights
 //          (rounded to nearest even) summed in float32, float32 out. Weights are converted once when the fast model
 //          is built; each CFG batch item runs as its own call (batch == alone).
-//   fp32:  the exact estimator unchanged (CPUs without AVX512_BF16, where oneDNN's bf16 is emulated and slower).
+//   fp32:  the exact estimator unchanged — what renders use today on every CPU (bf16 measured slower, below).
 // Attention's QKᵀ / softmax / AV, the norms, RoPE, the time embedders, the gating and conv2 stay float32 in both.
 // The path is a fixed function of the CPU (never a timing), and the engine settings name it (`s2mel=bf16`), so a
 // project moved to a CPU that takes the other path renders again rather than mixing.
@@ -16,8 +16,14 @@ public enum DiTFastPath: String, Sendable, CaseIterable {
     case bf16
     case fp32
 
-    /// bf16 where the CPU has AVX512_BF16 (oneDNN `avx512_core_bf16` or later), else fp32.
-    public static var forThisCPU: DiTFastPath { DNNLMatmul.hasNativeBF16 ? .bf16 : .fp32 }
+    /// The path renders take: fp32 on every CPU. Measured on an idle machine with AVX512_BF16 (oneDNN 2.6,
+    /// `avx512_core_bf16`), the bf16 DiT call took 6.40 s against exact's 5.72 s (0.89x): oneDNN's bf16 matmuls ran
+    /// 114–138 GFLOP/s where OpenBLAS sgemm ran 90–192 (docs/precision.md, "S2Mel and BigVGAN in fast"). bf16 stays
+    /// buildable for the bench's comparison (`candidate`) and its tests; it is chosen here once it measures faster.
+    public static var forThisCPU: DiTFastPath { .fp32 }
+
+    /// What the bench compares against exact: bf16 where the CPU has AVX512_BF16, else fp32.
+    public static var candidate: DiTFastPath { DNNLMatmul.hasNativeBF16 ? .bf16 : .fp32 }
 }
 
 /// The estimator-level projections in fast mode (nil: the float32 Linear runs).

@@ -50,7 +50,7 @@ public struct S2MelFastBenchReport: Codable, Sendable {
 public enum S2MelFastBench {
     /// `o.codes` etc. set the scenario (T = referenceFrames + int(codes · 1.72)); `o.stepRepetitions` the alternated
     /// calls; `o.cfmRuns` > 0 adds one whole CFM per mode (and the mel deviation). Fast runs `path`.
-    public static func run(_ o: S2MelBenchOptions, path: DiTFastPath = .forThisCPU, profile: Bool = true) throws -> S2MelFastBenchReport {
+    public static func run(_ o: S2MelBenchOptions, path: DiTFastPath = .candidate, profile: Bool = true) throws -> S2MelFastBenchReport {
         let config = try S2MelConfig(yamlPath: o.configPath)
         let exact = try S2Mel(config: config, weights: S2MelBench.randomWeights(config, seed: o.seed).root)
         let fast = exact.converted(path)
