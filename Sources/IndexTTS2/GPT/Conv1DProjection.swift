@@ -80,6 +80,13 @@ struct Conv1DProjection: @unchecked Sendable {
     /// out (rows, N) = x (rows, K) · W + b, or out += x · W + b when `accumulate`.
     func apply(_ x: UnsafePointer<Float>, rows: Int, out: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
         let n = outFeatures, k = inFeatures
+        startWithBias(rows: rows, out: out, accumulate: accumulate)
+        Conv1DProjection.product(kernel, rows: rows, n: n, k: k, x: x, w: weight.pointer, y: out)
+    }
+
+    /// out's rows set to the bias, or the bias added to them when `accumulate` (the product is added next).
+    private func startWithBias(rows: Int, out: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let n = outFeatures
         if accumulate {
             for r in 0..<rows {
                 let o = out + r * n
@@ -88,21 +95,13 @@ struct Conv1DProjection: @unchecked Sendable {
         } else {
             for r in 0..<rows { (out + r * n).update(from: bias.pointer, count: n) }
         }
-        Conv1DProjection.product(kernel, rows: rows, n: n, k: k, x: x, w: weight.pointer, y: out)
     }
 
     /// `apply` for a cross-segment decode step: rows in consecutive groups (one per segment, its beams), each group
     /// getting bit for bit what `apply(rows: group)` gives it alone.
     func applyGrouped(_ x: UnsafePointer<Float>, groups: [Int], out: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
-        let n = outFeatures, rows = groups.reduce(0, +)
-        if accumulate {
-            for r in 0..<rows {
-                let o = out + r * n
-                for j in 0..<n { o[j] += bias.pointer[j] }
-            }
-        } else {
-            for r in 0..<rows { (out + r * n).update(from: bias.pointer, count: n) }
-        }
+        let n = outFeatures
+        startWithBias(rows: groups.reduce(0, +), out: out, accumulate: accumulate)
         Conv1DProjection.productGrouped(kernel, groups: groups, n: n, k: inFeatures, x: x, w: weight.pointer, y: out)
     }
 

@@ -312,23 +312,8 @@ public final class DNNLConvolution: @unchecked Sendable {
             var have = w.md
             if dnnl_memory_desc_equal(&have, &want) != 0 { return w.memory }
         }
-        var userMD = try userWeightsMD()
-        var user: dnnl_memory_t?
-        try DNNLRuntime.check(dnnl_memory_create(&user, &userMD, engine, UnsafeMutableRawPointer(mutating: weight.pointer)),
-                              "dnnl_memory_create(weights)")
-        defer { dnnl_memory_destroy(user) }
-        var dst: dnnl_memory_t?
-        try DNNLRuntime.check(dnnl_memory_create(&dst, &want, engine, bv_dnnl_memory_allocate()), "dnnl_memory_create(packed weights)")
-        var rpd: dnnl_primitive_desc_t?
-        try DNNLRuntime.check(dnnl_reorder_primitive_desc_create(&rpd, &userMD, engine, &want, engine, nil),
-                              "dnnl_reorder_primitive_desc_create(weights)")
-        defer { dnnl_primitive_desc_destroy(rpd) }
-        var r: dnnl_primitive_t?
-        try DNNLRuntime.check(dnnl_primitive_create(&r, rpd), "dnnl_primitive_create(weights reorder)")
-        defer { dnnl_primitive_destroy(r) }
-        try execute(r!, [(bv_dnnl_arg_from, user), (bv_dnnl_arg_to, dst)])
-        try DNNLRuntime.check(dnnl_stream_wait(stream), "dnnl_stream_wait")
-        packedWeights.append((want, dst!))
-        return dst!
+        let dst = try DNNLRuntime.reordered(weight.pointer, user: try userWeightsMD(), to: want, engine: engine, stream: stream)
+        packedWeights.append((want, dst))
+        return dst
     }
 }

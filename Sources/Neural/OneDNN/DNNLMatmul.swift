@@ -228,24 +228,9 @@ public final class DNNLMatmul: @unchecked Sendable {
             if dnnl_memory_desc_equal(&have, &want) != 0 { return w.memory }
         }
         // Wᵀ as (K, N) over the (N, K) row-major checkpoint tensor: strides (1, K).
-        var userMD = try Self.md([inFeatures, outFeatures], strides: [1, inFeatures], dnnl_f32)
-        var user: dnnl_memory_t?
-        try DNNLRuntime.check(dnnl_memory_create(&user, &userMD, engine, UnsafeMutableRawPointer(mutating: weight.pointer)),
-                              "dnnl_memory_create(weights)")
-        defer { dnnl_memory_destroy(user) }
-        var dst: dnnl_memory_t?
-        try DNNLRuntime.check(dnnl_memory_create(&dst, &want, engine, bv_dnnl_memory_allocate()), "dnnl_memory_create(packed weights)")
-        var rpd: dnnl_primitive_desc_t?
-        try DNNLRuntime.check(dnnl_reorder_primitive_desc_create(&rpd, &userMD, engine, &want, engine, nil),
-                              "dnnl_reorder_primitive_desc_create(weights)")
-        defer { dnnl_primitive_desc_destroy(rpd) }
-        var r: dnnl_primitive_t?
-        try DNNLRuntime.check(dnnl_primitive_create(&r, rpd), "dnnl_primitive_create(weights reorder)")
-        defer { dnnl_primitive_destroy(r) }
-        let args = [dnnl_exec_arg_t(arg: bv_dnnl_arg_from, memory: user), dnnl_exec_arg_t(arg: bv_dnnl_arg_to, memory: dst)]
-        try DNNLRuntime.check(dnnl_primitive_execute(r, stream, 2, args), "dnnl_primitive_execute(weights reorder)")
-        try DNNLRuntime.check(dnnl_stream_wait(stream), "dnnl_stream_wait")
-        packedWeights.append((want, dst!))
-        return dst!
+        let userMD = try Self.md([inFeatures, outFeatures], strides: [1, inFeatures], dnnl_f32)
+        let dst = try DNNLRuntime.reordered(weight.pointer, user: userMD, to: want, engine: engine, stream: stream)
+        packedWeights.append((want, dst))
+        return dst
     }
 }

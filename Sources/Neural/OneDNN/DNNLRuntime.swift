@@ -32,6 +32,28 @@ public enum DNNLRuntime {
         return dnnl_engine_create(&e, dnnl_cpu, 0) == dnnl_success ? e : nil
     }()
 
+    /// A new memory in layout `want` holding the float32 tensor at `pointer` (laid out as `user`), converted by a
+    /// reorder primitive (rounding to bf16 when `want` is bf16); the caller owns it. Weights are packed this way once.
+    static func reordered(_ pointer: UnsafePointer<Float>, user: dnnl_memory_desc_t, to want: dnnl_memory_desc_t,
+                          engine: dnnl_engine_t, stream: dnnl_stream_t?) throws -> dnnl_memory_t {
+        var userMD = user, wantMD = want
+        var source: dnnl_memory_t?
+        try check(dnnl_memory_create(&source, &userMD, engine, UnsafeMutableRawPointer(mutating: pointer)), "dnnl_memory_create(weights)")
+        defer { dnnl_memory_destroy(source) }
+        var dst: dnnl_memory_t?
+        try check(dnnl_memory_create(&dst, &wantMD, engine, bv_dnnl_memory_allocate()), "dnnl_memory_create(packed weights)")
+        var rpd: dnnl_primitive_desc_t?
+        try check(dnnl_reorder_primitive_desc_create(&rpd, &userMD, engine, &wantMD, engine, nil), "dnnl_reorder_primitive_desc_create(weights)")
+        defer { dnnl_primitive_desc_destroy(rpd) }
+        var r: dnnl_primitive_t?
+        try check(dnnl_primitive_create(&r, rpd), "dnnl_primitive_create(weights reorder)")
+        defer { dnnl_primitive_destroy(r) }
+        let args = [dnnl_exec_arg_t(arg: bv_dnnl_arg_from, memory: source), dnnl_exec_arg_t(arg: bv_dnnl_arg_to, memory: dst)]
+        try check(dnnl_primitive_execute(r, stream, 2, args), "dnnl_primitive_execute(weights reorder)")
+        try check(dnnl_stream_wait(stream), "dnnl_stream_wait")
+        return dst!
+    }
+
     /// The engine, or an error naming why there is none.
     static func cpuEngine() throws -> dnnl_engine_t {
         guard let e = engine else { throw DNNLError.call("dnnl_engine_create(cpu)", status: -1) }
