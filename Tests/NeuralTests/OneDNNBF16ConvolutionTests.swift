@@ -9,13 +9,6 @@ import TestSupport
 @testable import Neural
 
 final class OneDNNBF16ConvolutionTests: XCTestCase {
-    private func random(_ shape: [Int], seed: UInt64, std: Float = 1) -> Tensor {
-        var rng = SeededRNG(seed: seed)
-        var t = Tensor(zeros: shape)
-        t.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = (2 * rng.nextFloat() - 1) * std } }
-        return t
-    }
-
     /// Each element rounded to bfloat16 (nearest, ties to even) and widened back to float32.
     private func bf16(_ t: Tensor) -> Tensor {
         var r = t
@@ -28,17 +21,6 @@ final class OneDNNBF16ConvolutionTests: XCTestCase {
         return r
     }
 
-    /// max |a − b| relative to max |b|, over equal shapes.
-    private func relativeError(_ a: Tensor, _ b: Tensor, file: StaticString = #filePath, line: UInt = #line) -> Float {
-        XCTAssertEqual(a.shape, b.shape, file: file, line: line)
-        guard a.shape == b.shape else { return .infinity }
-        var diff: Float = 0, scale: Float = 0
-        for i in 0..<a.count {
-            diff = max(diff, abs(a.pointer[i] - b.pointer[i]))
-            scale = max(scale, abs(b.pointer[i]))
-        }
-        return diff / max(scale, 1e-30)
-    }
 
     /// The rounded products are exact in float32 (8-bit mantissas), so only the summation order differs.
     private let bound: Float = 2e-6
@@ -64,17 +46,17 @@ final class OneDNNBF16ConvolutionTests: XCTestCase {
             (96, 64, 7, Conv1dSpec(padLeft: 6, padRight: 0), 700, 1, true),
         ]
         for (n, c) in cases.enumerated() {
-            let w = random([c.cout, c.cin / c.spec.groups, c.k], seed: UInt64(10 + n), std: 0.3)
-            let b = c.bias ? random([c.cout], seed: UInt64(40 + n), std: 0.1) : nil
-            let x = random([c.batch, c.cin, c.len], seed: UInt64(70 + n))
+            let w = ConvolutionTestTensors.random([c.cout, c.cin / c.spec.groups, c.k], seed: UInt64(10 + n), std: 0.3)
+            let b = c.bias ? ConvolutionTestTensors.random([c.cout], seed: UInt64(40 + n), std: 0.1) : nil
+            let x = ConvolutionTestTensors.random([c.batch, c.cin, c.len], seed: UInt64(70 + n))
             let reference = Conv1d(weight: bf16(w), bias: b, spec: c.spec)
             let layer = Conv1d(weight: w, bias: b, spec: c.spec).usingOneDNN(dataType: .bf16)
             XCTAssertEqual(layer.oneDNN?.dataType, .bf16)
             let want = reference(bf16(x)) // (B, Cout, Lout)
             let got = layer(x)
-            XCTAssertLessThan(relativeError(got, want), bound, "case \(n) \(c.spec)")
-            let res = random(want.shape, seed: UInt64(90 + n))
-            XCTAssertLessThan(relativeError(layer(x, spec: c.spec, residual: res), reference(bf16(x), spec: c.spec, residual: res)),
+            XCTAssertLessThan(ConvolutionTestTensors.relativeError(got, want), bound, "case \(n) \(c.spec)")
+            let res = ConvolutionTestTensors.random(want.shape, seed: UInt64(90 + n))
+            XCTAssertLessThan(ConvolutionTestTensors.relativeError(layer(x, spec: c.spec, residual: res), reference(bf16(x), spec: c.spec, residual: res)),
                               bound, "case \(n), residual")
             // Not the float32 result: the rounding is real (guards against a silently float32 primitive).
             XCTAssertNotEqual(got.array, Conv1d(weight: w, bias: b, spec: c.spec)(x).array, "case \(n)")
@@ -89,20 +71,20 @@ final class OneDNNBF16ConvolutionTests: XCTestCase {
             (12, 8, 4, ConvTranspose1dSpec(stride: 2, padding: 1, outputPadding: 1), 15, 1),
         ]
         for (n, c) in cases.enumerated() {
-            let w = random([c.cin, c.cout, c.k], seed: UInt64(100 + n), std: 0.3)
-            let b = random([c.cout], seed: UInt64(140 + n), std: 0.1)
-            let x = random([c.batch, c.cin, c.len], seed: UInt64(170 + n))
+            let w = ConvolutionTestTensors.random([c.cin, c.cout, c.k], seed: UInt64(100 + n), std: 0.3)
+            let b = ConvolutionTestTensors.random([c.cout], seed: UInt64(140 + n), std: 0.1)
+            let x = ConvolutionTestTensors.random([c.batch, c.cin, c.len], seed: UInt64(170 + n))
             let reference = ConvTranspose1d(weight: bf16(w), bias: b, spec: c.spec)
             let layer = ConvTranspose1d(weight: w, bias: b, spec: c.spec).usingOneDNN(dataType: .bf16)
-            XCTAssertLessThan(relativeError(layer(x), reference(bf16(x))), bound, "case \(n) \(c.spec)")
+            XCTAssertLessThan(ConvolutionTestTensors.relativeError(layer(x), reference(bf16(x))), bound, "case \(n) \(c.spec)")
         }
     }
 
     func testBatchItemsEqualItemsAlone() throws {
         guard hasBF16() else { return }
-        let w = random([96, 96, 7], seed: 1, std: 0.1), b = random([96], seed: 2)
+        let w = ConvolutionTestTensors.random([96, 96, 7], seed: 1, std: 0.1), b = ConvolutionTestTensors.random([96], seed: 2)
         let layer = Conv1d(weight: w, bias: b, spec: Conv1dSpec(padLeft: 18, padRight: 0, dilation: 3)).usingOneDNN(dataType: .bf16)
-        let x = random([3, 96, 150], seed: 3) // (B, C, L)
+        let x = ConvolutionTestTensors.random([3, 96, 150], seed: 3) // (B, C, L)
         let batch = layer(x)
         for i in 0..<3 {
             let alone = layer(x.slice(axis: 0, start: i, end: i + 1))

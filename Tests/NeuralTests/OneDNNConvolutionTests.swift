@@ -7,24 +7,6 @@ import TestSupport
 @testable import Neural
 
 final class OneDNNConvolutionTests: XCTestCase {
-    private func random(_ shape: [Int], seed: UInt64, std: Float = 1) -> Tensor {
-        var rng = SeededRNG(seed: seed)
-        var t = Tensor(zeros: shape)
-        t.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = (2 * rng.nextFloat() - 1) * std } }
-        return t
-    }
-
-    /// max |a − b| relative to max |b|, over equal shapes.
-    private func relativeError(_ a: Tensor, _ b: Tensor, file: StaticString = #filePath, line: UInt = #line) -> Float {
-        XCTAssertEqual(a.shape, b.shape, file: file, line: line)
-        guard a.shape == b.shape else { return .infinity }
-        var diff: Float = 0, scale: Float = 0
-        for i in 0..<a.count {
-            diff = max(diff, abs(a.pointer[i] - b.pointer[i]))
-            scale = max(scale, abs(b.pointer[i]))
-        }
-        return diff / max(scale, 1e-30)
-    }
 
     /// fp32 with another summation order: a few ulps of the largest output per accumulated product.
     private let bound: Float = 2e-6
@@ -42,34 +24,34 @@ final class OneDNNConvolutionTests: XCTestCase {
             (80, 64, 7, Conv1dSpec(padding: 3), 700, 1, true),
         ]
         for (n, c) in cases.enumerated() {
-            let w = random([c.cout, c.cin / c.spec.groups, c.k], seed: UInt64(10 + n), std: 0.3)
-            let b = c.bias ? random([c.cout], seed: UInt64(40 + n), std: 0.1) : nil
-            let x = random([c.batch, c.cin, c.len], seed: UInt64(70 + n))
+            let w = ConvolutionTestTensors.random([c.cout, c.cin / c.spec.groups, c.k], seed: UInt64(10 + n), std: 0.3)
+            let b = c.bias ? ConvolutionTestTensors.random([c.cout], seed: UInt64(40 + n), std: 0.1) : nil
+            let x = ConvolutionTestTensors.random([c.batch, c.cin, c.len], seed: UInt64(70 + n))
             let layer = Conv1d(weight: w, bias: b, spec: c.spec)
             let fast = layer.usingOneDNN()
             let want = layer(x) // (B, Cout, Lout)
             let got = fast(x)
-            XCTAssertLessThan(relativeError(got, want), bound, "case \(n) \(c.spec)")
+            XCTAssertLessThan(ConvolutionTestTensors.relativeError(got, want), bound, "case \(n) \(c.spec)")
             XCTAssertEqual(got.shape, want.shape)
             // Again (the cached primitive and packed weights), and with a residual.
-            let res = random(want.shape, seed: UInt64(90 + n))
-            XCTAssertLessThan(relativeError(fast(x, spec: c.spec, residual: res), layer(x, spec: c.spec, residual: res)), bound)
+            let res = ConvolutionTestTensors.random(want.shape, seed: UInt64(90 + n))
+            XCTAssertLessThan(ConvolutionTestTensors.relativeError(fast(x, spec: c.spec, residual: res), layer(x, spec: c.spec, residual: res)), bound)
         }
     }
 
     func testPerCallPaddingAndTwoDimensionalInput() throws {
-        let w = random([8, 8, 7], seed: 1, std: 0.3), b = random([8], seed: 2)
+        let w = ConvolutionTestTensors.random([8, 8, 7], seed: 1, std: 0.3), b = ConvolutionTestTensors.random([8], seed: 2)
         let layer = Conv1d(weight: w, bias: b, spec: Conv1dSpec(padLeft: 0, padRight: 0, dilation: 3))
         let fast = layer.usingOneDNN()
         for len in [5, 19, 64] {
             var spec = layer.spec
             spec.padLeft = 18
             spec.padRight = len % 3
-            let x = random([8, len], seed: UInt64(len)) // (C, L)
+            let x = ConvolutionTestTensors.random([8, len], seed: UInt64(len)) // (C, L)
             let want = layer(x, spec: spec, residual: nil)
             let got = fast(x, spec: spec, residual: nil)
             XCTAssertEqual(got.shape, want.shape)
-            XCTAssertLessThan(relativeError(got, want), bound, "length \(len)")
+            XCTAssertLessThan(ConvolutionTestTensors.relativeError(got, want), bound, "length \(len)")
         }
     }
 
@@ -82,13 +64,13 @@ final class OneDNNConvolutionTests: XCTestCase {
             (8, 8, 2, ConvTranspose1dSpec(stride: 2), 50, 1, true),
         ]
         for (n, c) in cases.enumerated() {
-            let w = random([c.cin, c.cout / c.spec.groups, c.k], seed: UInt64(100 + n), std: 0.3)
-            let b = c.bias ? random([c.cout], seed: UInt64(140 + n), std: 0.1) : nil
-            let x = random([c.batch, c.cin, c.len], seed: UInt64(170 + n))
+            let w = ConvolutionTestTensors.random([c.cin, c.cout / c.spec.groups, c.k], seed: UInt64(100 + n), std: 0.3)
+            let b = c.bias ? ConvolutionTestTensors.random([c.cout], seed: UInt64(140 + n), std: 0.1) : nil
+            let x = ConvolutionTestTensors.random([c.batch, c.cin, c.len], seed: UInt64(170 + n))
             let layer = ConvTranspose1d(weight: w, bias: b, spec: c.spec)
             let fast = layer.usingOneDNN()
-            XCTAssertLessThan(relativeError(fast(x), layer(x)), bound, "case \(n) \(c.spec)")
-            XCTAssertLessThan(relativeError(fast(x), layer(x)), bound, "case \(n), cached")
+            XCTAssertLessThan(ConvolutionTestTensors.relativeError(fast(x), layer(x)), bound, "case \(n) \(c.spec)")
+            XCTAssertLessThan(ConvolutionTestTensors.relativeError(fast(x), layer(x)), bound, "case \(n), cached")
         }
     }
 
@@ -110,7 +92,7 @@ final class OneDNNConvolutionTests: XCTestCase {
         XCTAssertNil(up.using(.fast).oneDNN, "transposed convolutions stay")
         XCTAssertNotNil(up.using(.oneDNNEverywhere).oneDNN)
         // The exact layer is the very same computation (bit for bit).
-        let w = random([6, 6, 5], seed: 5), x = random([1, 6, 40], seed: 6)
+        let w = ConvolutionTestTensors.random([6, 6, 5], seed: 5), x = ConvolutionTestTensors.random([1, 6, 40], seed: 6)
         let layer = Conv1d(weight: w, bias: nil, spec: Conv1dSpec(padding: 2))
         XCTAssertEqual(layer.using(.exact)(x).array, layer(x).array)
     }
