@@ -39,7 +39,8 @@ public enum Submitter {
         let tmp = fm.temporaryDirectory.appendingPathComponent("bookvox-submit-\(getpid())-\(UUID().uuidString.prefix(8))")
         defer { try? fm.removeItem(at: tmp) }
         let projectRoot = tmp.appendingPathComponent(bookURL.deletingPathExtension().lastPathComponent + ".bookvox")
-        if let existing = try shared.book(key: key) {
+        let existing = try shared.book(key: key)
+        if let existing {
             // The previous plan with every result, so the sync reuses what it can.
             let checkout = try Checkout.open(existing, from: shared, dir: tmp, projectRoot: projectRoot)
             try checkout.importResults(from: shared)
@@ -82,7 +83,7 @@ public enum Submitter {
         }
         let settings = DistributedSettings(qa: options.qa != nil, maxTakes: options.maxTakes)
         let digest = try PlanDigest.of(record: record, segments: try store.segments(), settings: settings, inputs: inputs)
-        if let existing = try shared.book(key: key) {
+        if let existing {
             let previous = try shared.planDigest(bookID: existing.id)
             if previous.digest == digest, previous.failed == 0 {
                 // Nothing to re-queue: keep the plan version, so leases in flight still commit and exports stay.

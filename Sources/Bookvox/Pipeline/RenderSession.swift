@@ -26,7 +26,6 @@ public enum RenderSession {
         var storedReading: BookReadingOptions?
         var storedLexicon: String?
         if layout.exists, let record = try? JobStore(layout: layout, readOnly: true).book() {
-            try record.checkStoredSettings(engineSettings: options.keepStoredEngineSettings)
             storedReading = record.storedReadingOptions
             storedLexicon = record.lexiconPath
         }
