@@ -96,7 +96,7 @@ public final class DNNLConvolution: @unchecked Sendable {
     private let lock = NSLock()
     private var plans: [PlanKey: Plan] = [:]
     /// The weights in each layout a primitive asked for, reordered once (usually one layout per layer).
-    private var packedWeights: [(md: dnnl_memory_desc_t, memory: dnnl_memory_t)] = []
+    private let packedWeights = DNNLPackedWeights()
     private var stream: dnnl_stream_t?
     private var biasMemory: dnnl_memory_t?
 
@@ -125,7 +125,6 @@ public final class DNNLConvolution: @unchecked Sendable {
 
     deinit {
         plans.removeAll()
-        for w in packedWeights { dnnl_memory_destroy(w.memory) }
         if let b = biasMemory { dnnl_memory_destroy(b) }
         if let s = stream { dnnl_stream_destroy(s) }
     }
@@ -307,13 +306,6 @@ public final class DNNLConvolution: @unchecked Sendable {
 
     /// The weights in layout `md`: reordered from the checkpoint's layout the first time a primitive asks for it.
     private func packed(_ md: dnnl_memory_desc_t, engine: dnnl_engine_t) throws -> dnnl_memory_t {
-        var want = md
-        for w in packedWeights {
-            var have = w.md
-            if dnnl_memory_desc_equal(&have, &want) != 0 { return w.memory }
-        }
-        let dst = try DNNLRuntime.reordered(weight.pointer, user: try userWeightsMD(), to: want, engine: engine, stream: stream)
-        packedWeights.append((want, dst))
-        return dst
+        try packedWeights.memory(md, from: weight.pointer, user: { try userWeightsMD() }, engine: engine, stream: stream)
     }
 }

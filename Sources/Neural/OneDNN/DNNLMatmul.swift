@@ -56,7 +56,7 @@ public final class DNNLMatmul: @unchecked Sendable {
 
     private let lock = NSLock()
     private var plans: [PlanKey: Plan] = [:]
-    private var packedWeights: [(md: dnnl_memory_desc_t, memory: dnnl_memory_t)] = []
+    private let packedWeights = DNNLPackedWeights()
     private var stream: dnnl_stream_t?
     private var biasMemory: dnnl_memory_t?
 
@@ -73,7 +73,6 @@ public final class DNNLMatmul: @unchecked Sendable {
 
     deinit {
         plans.removeAll()
-        for w in packedWeights { dnnl_memory_destroy(w.memory) }
         if let b = biasMemory { dnnl_memory_destroy(b) }
         if let s = stream { dnnl_stream_destroy(s) }
     }
@@ -222,15 +221,8 @@ public final class DNNLMatmul: @unchecked Sendable {
     /// The weights in layout `md`, converted (and rounded to bf16) from the float32 checkpoint layout the first time
     /// a primitive asks for it.
     private func packed(_ md: dnnl_memory_desc_t, engine: dnnl_engine_t) throws -> dnnl_memory_t {
-        var want = md
-        for w in packedWeights {
-            var have = w.md
-            if dnnl_memory_desc_equal(&have, &want) != 0 { return w.memory }
-        }
         // Wᵀ as (K, N) over the (N, K) row-major checkpoint tensor: strides (1, K).
-        let userMD = try Self.md([inFeatures, outFeatures], strides: [1, inFeatures], dnnl_f32)
-        let dst = try DNNLRuntime.reordered(weight.pointer, user: userMD, to: want, engine: engine, stream: stream)
-        packedWeights.append((want, dst))
-        return dst
+        try packedWeights.memory(md, from: weight.pointer, user: { try Self.md([inFeatures, outFeatures], strides: [1, inFeatures], dnnl_f32) },
+                                 engine: engine, stream: stream)
     }
 }

@@ -93,3 +93,24 @@ public enum DNNLRuntime {
         ompSetNumThreads?(Int32(Tensors.threadCount))
     }
 }
+
+/// A layer's weights packed into the layouts its primitives ask for, each converted once from the float32 checkpoint
+/// tensor (DNNLRuntime.reordered) and freed with the layer. Used under the owning layer's lock.
+final class DNNLPackedWeights: @unchecked Sendable {
+    private var packed: [(md: dnnl_memory_desc_t, memory: dnnl_memory_t)] = []
+
+    deinit { for w in packed { dnnl_memory_destroy(w.memory) } }
+
+    /// The weights in layout `md`; `user` describes how the tensor at `pointer` is laid out.
+    func memory(_ md: dnnl_memory_desc_t, from pointer: UnsafePointer<Float>, user: () throws -> dnnl_memory_desc_t,
+                engine: dnnl_engine_t, stream: dnnl_stream_t?) throws -> dnnl_memory_t {
+        var want = md
+        for w in packed {
+            var have = w.md
+            if dnnl_memory_desc_equal(&have, &want) != 0 { return w.memory }
+        }
+        let dst = try DNNLRuntime.reordered(pointer, user: try user(), to: want, engine: engine, stream: stream)
+        packed.append((want, dst))
+        return dst
+    }
+}
