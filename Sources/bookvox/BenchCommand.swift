@@ -86,6 +86,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Run only the IndexTTS2 S2Mel stage.")
     var s2melOnly = false
 
+    @Option(help: "Semantic codes of the S2Mel stage's segment (T = 430 reference frames + int(codes · 1.72); default 250).")
+    var s2melCodes: Int?
+
+    @Flag(help: "With the S2Mel stage: also time the DiT estimator on its previous float32 kernels (OpenBLAS only), calls alternated.")
+    var s2melCompareKernels = false
+
     @Flag(help: "With --engine indextts2: skip the GPT decode stage.")
     var noGpt = false
 
@@ -157,6 +163,11 @@ struct BenchCommand: ParsableCommand {
             let path = try s2melConfig ?? IndexTTS2ReleasedConfig.file()
             var o = S2MelBenchOptions(configPath: path)
             o.cfmRuns = s2melCfmRuns
+            o.compareLegacyKernels = s2melCompareKernels
+            if let c = s2melCodes {
+                guard c >= 1 else { throw ValidationError("--s2mel-codes must be at least 1 (got \(c)).") }
+                o.codes = c
+            }
             s2mel = try S2MelBench.run(o)
         }
         if json {

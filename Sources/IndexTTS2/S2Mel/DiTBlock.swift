@@ -13,7 +13,7 @@ struct DiTBlock: Sendable {
     let attentionNorm: AdaptiveRMSNorm
     let ffnNorm: AdaptiveRMSNorm
     let skipIn: Linear?
-    /// fast mode: skip_in_linear as a bf16 oneDNN matmul (DiTFastPath); nil in exact mode.
+    /// skip_in_linear as a bf16 oneDNN matmul (DiTFastPath.bf16); nil: OpenBLAS sgemm.
     var fastSkipIn: DNNLMatmul?
 
     init(_ scope: WeightScope, dim: Int, heads: Int, intermediate: Int, eps: Float, uvitSkip: Bool) throws {

@@ -4,7 +4,9 @@
 //          cond, in and res_skip convolutions (im2col rows) — runs as a oneDNN matmul with bf16 source and weights
 //          (rounded to nearest even) summed in float32, float32 out. Weights are converted once when the fast model
 //          is built; each CFG batch item runs as its own call (batch == alone).
-//   fp32:  the exact estimator unchanged — what renders use today on every CPU (bf16 measured slower, below).
+//   fp32:  the exact estimator unchanged (its float32 kernels: DiTF32Kernels.oneDNN) — what renders use today on
+//          every CPU (bf16 measured slower, below). Named `fp32-onednn` in the engine settings since the float32
+//          kernels moved to oneDNN, so fast segments rendered on the earlier OpenBLAS-only kernels render again.
 // Attention's QKᵀ / softmax / AV, the norms, RoPE, the time embedders, the gating and conv2 stay float32 in both.
 // The path is a fixed function of the CPU (never a timing), and the engine settings name it (`s2mel=bf16`), so a
 // project moved to a CPU that takes the other path renders again rather than mixing.
@@ -14,7 +16,7 @@ import Tensors
 
 public enum DiTFastPath: String, Sendable, CaseIterable {
     case bf16
-    case fp32
+    case fp32 = "fp32-onednn"
 
     /// The path renders take: fp32 on every CPU. Measured on an idle machine with AVX512_BF16 (oneDNN 2.6,
     /// `avx512_core_bf16`), the bf16 DiT call took 6.40 s against exact's 5.72 s (0.89x): oneDNN's bf16 matmuls ran
@@ -26,7 +28,8 @@ public enum DiTFastPath: String, Sendable, CaseIterable {
     public static var candidate: DiTFastPath { DNNLMatmul.hasNativeBF16 ? .bf16 : .fp32 }
 }
 
-/// The estimator-level projections in fast mode (nil: the float32 Linear runs).
+/// The estimator-level projections as oneDNN matmuls: bf16 (DiTFastPath.bf16) or float32 (DiTF32Kernels.oneDNN);
+/// nil: the OpenBLAS Linear runs.
 struct DiTFastProjections: Sendable {
     var condMerge: DNNLMatmul?
     var skipLinear: DNNLMatmul?
@@ -34,7 +37,7 @@ struct DiTFastProjections: Sendable {
     var resProjection: DNNLMatmul?
     var finalLinear: DNNLMatmul?
 
-    var count: Int { [condMerge, skipLinear, conv1, resProjection, finalLinear].compactMap { $0 }.count }
+    var bf16Count: Int { [condMerge, skipLinear, conv1, resProjection, finalLinear].filter { $0?.precision == .bf16 }.count }
 }
 
 extension Optional where Wrapped == DNNLMatmul {
@@ -51,18 +54,10 @@ extension DNNLMatmul {
 }
 
 extension TimeMajorConv1d {
-    /// The convolution as one matmul over im2col rows: weight (Cout, K·Cin) with column k·Cin + ci = tap k's ci.
+    /// The convolution as one bf16 matmul over im2col rows (`im2colWeight`).
     func converted() -> TimeMajorConv1d {
-        let (cout, cin, k) = (outChannels, inChannels, taps.count)
-        var w = Tensor(zeros: [cout, k * cin]) // (Cout, K·Cin)
-        w.withUnsafeMutableBufferPointer { o in
-            for (kk, tap) in taps.enumerated() {
-                let tp = tap.pointer
-                for co in 0..<cout { (o.baseAddress! + co * k * cin + kk * cin).update(from: tp + co * cin, count: cin) }
-            }
-        }
         var c = self
-        c.fast = DNNLMatmul(weight: w, bias: bias, precision: .bf16)
+        c.fast = DNNLMatmul(weight: im2colWeight(), bias: bias, precision: .bf16)
         return c
     }
 
@@ -137,10 +132,10 @@ extension DiTEstimator {
     public var bf16MatmulCount: Int {
         let blocks = transformer.blocks.reduce(0) { n, b in
             n + [b.attention.fastQKV, b.attention.fastWO, b.feedForward.fast13, b.feedForward.fast2, b.fastSkipIn]
-                .compactMap { $0 }.count
+                .filter { $0?.precision == .bf16 }.count
         }
-        let wn = ([wavenet.condLayer] + wavenet.inLayers + wavenet.resSkipLayers).filter { $0.fast != nil }.count
-        return blocks + fastProjections.count + wn
+        let wn = ([wavenet.condLayer] + wavenet.inLayers + wavenet.resSkipLayers).filter { $0.fast?.precision == .bf16 }.count
+        return blocks + fastProjections.bf16Count + wn
     }
 }
 

@@ -8,7 +8,7 @@ struct DiTFeedForward: Sendable {
     let w13: Tensor // (2I, D): rows 0..<I = w1, I..<2I = w3
     let w2: Tensor  // (D, I)
     let intermediate: Int
-    /// fast mode: w13 and w2 as bf16 oneDNN matmuls (DiTFastPath); nil in exact mode.
+    /// w13 and w2 as oneDNN matmuls: float32 (DiTF32Kernels.oneDNN: w13 only) or bf16 (DiTFastPath.bf16); nil: OpenBLAS.
     var fast13: DNNLMatmul?
     var fast2: DNNLMatmul?
 

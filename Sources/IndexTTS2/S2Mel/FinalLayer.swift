@@ -18,7 +18,7 @@ struct FinalLayer: Sendable {
         self.eps = eps
     }
 
-    /// x (B, T, D), time embedding c (B, D) → (B, T, D); `fastLinear`: `linear` as a bf16 matmul (fast mode).
+    /// x (B, T, D), time embedding c (B, D) → (B, T, D); `fastLinear`: `linear` as a oneDNN matmul (f32 or bf16).
     func callAsFunction(_ x: Tensor, time c: Tensor, fastLinear: DNNLMatmul?) throws -> Tensor {
         let y = modulated(x, time: c) // (B, T, D)
         return try fastLinear?(y) ?? linear(y) // (B, T, D)

@@ -16,6 +16,9 @@ struct TimeMajorConv1d: Sendable {
     let paddingMode: PaddingMode
     /// fast mode: the whole convolution as one bf16 oneDNN matmul over im2col rows (DiTFastPath); nil in exact mode.
     var fast: DNNLMatmul?
+    /// DiTF32Kernels.oneDNN: the convolution as one float32 oneDNN matmul over im2col rows (`im2colWeight`, bias
+    /// included); nil: one OpenBLAS sgemm per tap.
+    var f32Matmul: DNNLMatmul?
 
     init(_ conv: Conv1d) {
         let (cout, cin, k) = (conv.outChannels, conv.weight.shape[1], conv.kernelSize)
@@ -43,6 +46,7 @@ struct TimeMajorConv1d: Sendable {
         let (bsz, t, cin) = (x.shape[0], x.shape[1], x.shape[2])
         let cout = outChannels
         if let fast { return try fastConvolution(x, fast) }
+        if let f32Matmul { return try f32Convolution(x, f32Matmul) }
         if taps.count == 1 && padLeft == 0 && padRight == 0 { return x.linear(weight: taps[0], bias: bias) }
         let tp = t + padLeft + padRight
         let padded = x.padded(axis: 1, left: padLeft, right: padRight, mode: paddingMode) // (B, T + pad, Cin)
@@ -59,5 +63,46 @@ struct TimeMajorConv1d: Sendable {
         }
         if tp == t { return full.reshaped([bsz, t, cout]) }
         return full.reshaped([bsz, tp, cout]).slice(axis: 1, start: 0, end: t) // (B, T, Cout)
+    }
+}
+
+extension TimeMajorConv1d {
+    /// The weight as one matmul over im2col rows: (Cout, K·Cin), column k·Cin + ci = tap k's input channel ci.
+    func im2colWeight() -> Tensor {
+        let (cout, cin, k) = (outChannels, inChannels, taps.count)
+        var w = Tensor(zeros: [cout, k * cin]) // (Cout, K·Cin)
+        w.withUnsafeMutableBufferPointer { o in
+            for (kk, tap) in taps.enumerated() {
+                let tp = tap.pointer
+                for co in 0..<cout { (o.baseAddress! + co * k * cin + kk * cin).update(from: tp + co * cin, count: cin) }
+            }
+        }
+        return w
+    }
+
+    /// x (B, T, Cin) → (B, T, Cout) through the float32 matmul `m` (weight `im2colWeight`, bias): pointwise layers
+    /// without padding straight on x; otherwise per batch item the padded rows gathered into im2col rows (T, K·Cin)
+    /// (row t = taps at t, t + d, …), one matmul per item (an item's bytes do not depend on the batch).
+    func f32Convolution(_ x: Tensor, _ m: DNNLMatmul) throws -> Tensor {
+        let (bsz, t, cin) = (x.shape[0], x.shape[1], x.shape[2])
+        let (k, cout, d) = (taps.count, outChannels, dilation)
+        if k == 1 && padLeft == 0 && padRight == 0 { return try m(x) }
+        let tp = t + padLeft + padRight
+        let padded = x.padded(axis: 1, left: padLeft, right: padRight, mode: paddingMode) // (B, T + pad, Cin)
+        var out = Tensor(zeros: [bsz, t, cout]) // (B, T, Cout)
+        let cols = UnsafeMutablePointer<Float>.allocate(capacity: t * k * cin) // (T, K·Cin)
+        defer { cols.deallocate() }
+        try out.withUnsafeMutableBufferPointer { ob in
+            for b in 0..<bsz {
+                let src = padded.pointer + b * tp * cin
+                Tensors.parallelFor(t, minChunk: 64) { rows in
+                    for row in rows {
+                        for kk in 0..<k { (cols + (row * k + kk) * cin).update(from: src + (row + kk * d) * cin, count: cin) }
+                    }
+                }
+                try m.run(cols, rows: t, lda: k * cin, into: ob.baseAddress! + b * t * cout, ldc: cout)
+            }
+        }
+        return out
     }
 }

@@ -56,6 +56,7 @@ public final class DNNLMatmul: @unchecked Sendable {
 
     private let lock = NSLock()
     private var plans: [PlanKey: Plan] = [:]
+    private static let maxPlans = 16
     private let packedWeights = DNNLPackedWeights()
     private var stream: dnnl_stream_t?
     private var biasMemory: dnnl_memory_t?
@@ -214,6 +215,9 @@ public final class DNNLMatmul: @unchecked Sendable {
         }
         let plan = Plan(primitive: prim!, primitiveDesc: pd, implementation: impl.map { String(cString: $0) } ?? "?",
                         srcMD: srcMD, dstMD: dstMD, weights: try packed(wMD, engine: engine))
+        // One primitive per call shape: a long render meets a new row count per segment, so the cache is bounded
+        // (dropping primitives only; the packed weights are kept).
+        if plans.count >= Self.maxPlans { plans.removeAll() }
         plans[key] = plan
         return plan
     }
