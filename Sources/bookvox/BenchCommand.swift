@@ -229,6 +229,7 @@ struct BenchCommand: ParsableCommand {
         o.includeBigVGAN = !noBigvgan
         o.precision = precision
         o.batch = batch
+        o.s2melCfmRuns = max(0, s2melCfmRuns)
         let report = try IndexTTS2BenchRunner.run(o)
         if json {
             let encoder = JSONEncoder()

@@ -71,6 +71,8 @@ public enum IndexTTS2BenchRunner {
         public var segmentSeconds = 10.0
         /// Segments per cross-segment GPT decode step for the batched figures (≤ 1: none).
         public var batch = 8
+        /// Whole 25-step CFM runs of the S2Mel stage (per kernel set and mode with fast); 0: estimator calls only.
+        public var s2melCfmRuns = 1
         public init(configPath: String, bigvganConfigPath: String?) {
             self.configPath = configPath
             self.bigvganConfigPath = bigvganConfigPath
@@ -104,7 +106,9 @@ public enum IndexTTS2BenchRunner {
         var s2melFast: S2MelFastBenchReport?
         var bigvganFast: BigVGANBackToBack?
         if o.includeS2Mel {
-            s2mel = try S2MelBench.run(S2MelBenchOptions(configPath: o.configPath))
+            var first = S2MelBenchOptions(configPath: o.configPath)
+            first.cfmRuns = o.s2melCfmRuns
+            s2mel = try S2MelBench.run(first)
             // One estimator call at the end-to-end segment's length (a 5 s reference + the segment's codes).
             var e = S2MelBenchOptions(configPath: o.configPath)
             e.codes = codes
@@ -116,7 +120,7 @@ public enum IndexTTS2BenchRunner {
                 var f = S2MelBenchOptions(configPath: o.configPath)
                 f.codes = codes
                 f.stepRepetitions = o.repetitions
-                f.cfmRuns = 1
+                f.cfmRuns = min(o.s2melCfmRuns, 1)
                 s2melFast = try S2MelFastBench.run(f)
             }
         }
