@@ -7,6 +7,7 @@
 // blocks of query rows (each block's score matrix stays in cache), one single-threaded OpenBLAS sgemm per block for
 // q kᵀ and one for P v, blocks in parallel. Every block is the same calls whatever the thread count, and each
 // (batch, head) alone, so results depend on neither the thread count nor the batch. Keys: wqkv.weight, wo.weight.
+import Foundation
 import Neural
 import Tensors
 
@@ -107,10 +108,13 @@ struct DiTAttention: Sendable {
         var out = Tensor(zeros: [bsz, t, d]) // (B, T, D)
         out.withUnsafeMutableBufferPointer { ob in
             let o = ob.baseAddress!
-            Tensors.parallelFor(bsz * h * blocks) { items in
+            // Blocks handed out one at a time (Dispatch balances them over the threads), not in fixed halves: on a
+            // shared machine a worker that loses its core would otherwise hold up the whole product.
+            let items = bsz * h * blocks
+            let block: (Int) -> Void = { item in
                 let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * t)
                 defer { scores.deallocate() }
-                for item in items {
+                do {
                     let bh = item / blocks, blk = item % blocks
                     let (b, head) = (bh / h, bh % h)
                     let r0 = blk * blockRows, rows = Swift.min(blockRows, t - r0)
@@ -122,6 +126,11 @@ struct DiTAttention: Sendable {
                     // out (rows, hd) = P (rows, T) · v (T, hd)
                     BLAS.rawSgemm(false, false, rows, hd, t, 1, scores, t, vp, hd, 0, o + (b * t + r0) * d + head * hd, d)
                 }
+            }
+            if Tensors.threadCount > 1 {
+                DispatchQueue.concurrentPerform(iterations: items, execute: block)
+            } else {
+                for item in 0..<items { block(item) }
             }
         }
         return out
