@@ -1,4 +1,5 @@
-// The DiT estimator's float32 kernels (DiTF32Kernels): the exact model runs the oneDNN float32 matmuls; the attention
+// The DiT estimator's float32 kernels (DiTF32Kernels): models build the render set, the oneDNN candidate carries
+// oneDNN float32 matmuls; the attention
 // loop with packed K / V panels gives the previous loop's bytes; RoPE rotates every q and k pair; every part gives
 // each batch item the same bytes as the item alone, run after run; and the new kernels stay within float32 rounding
 // of the previous ones on the s2mel_tiny case (its parity against PyTorch is IndexTTS2S2MelTests').
@@ -29,9 +30,10 @@ final class IndexTTS2DiTKernelsTests: XCTestCase {
         return try DiTAttention(store.root, dim: dim, heads: heads)
     }
 
-    func testExactModelRunsTheOneDNNFloat32Kernels() throws {
+    func testModelsBuildTheRenderKernelsAndTheCandidateCarriesOneDNNMatmuls() throws {
         let (model, _) = try s2melTiny()
-        let e = model.cfm.estimator
+        XCTAssertEqual(model.cfm.estimator.f32Kernels, DiTF32Kernels.forRenders)
+        let e = model.cfm.estimator.using(.oneDNN)
         XCTAssertEqual(e.f32Kernels, .oneDNN)
         for b in e.transformer.blocks {
             XCTAssertEqual(b.attention.fastQKV?.precision, .f32)
@@ -99,7 +101,7 @@ final class IndexTTS2DiTKernelsTests: XCTestCase {
     /// res_skip convolutions and its cond layer, conv1) give each batch item the same bytes alone as in the CFG batch, run after run.
     func testFloat32KernelsGiveBatchEqualsAloneAndAreDeterministic() throws {
         let (model, c) = try s2melTiny()
-        let e = model.cfm.estimator
+        let e = model.cfm.estimator.using(.oneDNN)
         let t = try c.input("noise").shape[2]
         let block = e.transformer.blocks[0]
         let d = block.attention.wqkv.shape[1], w = e.wavenet.hidden
@@ -132,7 +134,7 @@ final class IndexTTS2DiTKernelsTests: XCTestCase {
         var rng = SeededRNG(seed: 13)
         let mu = random([1, t, model.config.dit.contentDim], &rng), style = random([1, model.config.styleDim], &rng)
         let promptX = random([1, cin, t], &rng)
-        let new = try model.cfm.estimator(x: x, promptX: promptX, t: [0.3], style: style, mu: mu)
+        let new = try model.cfm.estimator.using(.oneDNN)(x: x, promptX: promptX, t: [0.3], style: style, mu: mu)
         let old = try model.cfm.estimator.using(.legacy)(x: x, promptX: promptX, t: [0.3], style: style, mu: mu)
         let scale = old.array.map { abs($0) }.max() ?? 1
         let maxDiff = zip(new.array, old.array).map { abs($0 - $1) }.max() ?? 0

@@ -29,8 +29,8 @@ public struct DiTEstimator: Sendable {
     /// The estimator-level projections (cond_x_merge_linear, skip_linear, conv1, res_projection, final_layer.linear)
     /// that run as oneDNN matmuls: float32 (DiTF32Kernels) or bf16 (DiTFastPath.bf16).
     var fastProjections = DiTFastProjections()
-    /// The float32 kernel set installed (DiTF32Kernels); .oneDNN unless the bench asked for the old one.
-    public internal(set) var f32Kernels = DiTF32Kernels.oneDNN
+    /// The float32 kernel set installed (DiTF32Kernels.forRenders unless the bench asked for another).
+    public internal(set) var f32Kernels = DiTF32Kernels.forRenders
 
     init(_ scope: WeightScope, config: S2MelConfig) throws {
         try config.validate()
@@ -63,7 +63,7 @@ public struct DiTEstimator: Sendable {
         guard positions.enumerated().allSatisfy({ Int64($0.offset) == $0.element }) else {
             throw S2MelError.badConfig("\(scope.key("input_pos")) is not arange(\(a.blockSize))")
         }
-        install(.oneDNN)
+        install(DiTF32Kernels.forRenders)
     }
 
     /// One velocity evaluation. x, promptX (B, 80, T); t (B); style (B, style_dim); mu (B, T, content_dim) → (B, 80, T).

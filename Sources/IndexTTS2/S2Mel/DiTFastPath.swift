@@ -4,9 +4,7 @@
 //          cond, in and res_skip convolutions (im2col rows) — runs as a oneDNN matmul with bf16 source and weights
 //          (rounded to nearest even) summed in float32, float32 out. Weights are converted once when the fast model
 //          is built; each CFG batch item runs as its own call (batch == alone).
-//   fp32:  the exact estimator unchanged (its float32 kernels: DiTF32Kernels.oneDNN) — what renders use today on
-//          every CPU (bf16 measured slower, below). Named `fp32-onednn` in the engine settings since the float32
-//          kernels moved to oneDNN, so fast segments rendered on the earlier OpenBLAS-only kernels render again.
+//   fp32:  the exact estimator unchanged — what renders use today on every CPU (bf16 measured slower, below).
 // Attention's QKᵀ / softmax / AV, the norms, RoPE, the time embedders, the gating and conv2 stay float32 in both.
 // The path is a fixed function of the CPU (never a timing), and the engine settings name it (`s2mel=bf16`), so a
 // project moved to a CPU that takes the other path renders again rather than mixing.
@@ -16,7 +14,7 @@ import Tensors
 
 public enum DiTFastPath: String, Sendable, CaseIterable {
     case bf16
-    case fp32 = "fp32-onednn"
+    case fp32
 
     /// The path renders take: fp32 on every CPU. Measured on an idle machine with AVX512_BF16 (oneDNN 2.6,
     /// `avx512_core_bf16`), the bf16 DiT call took 6.40 s against exact's 5.72 s (0.89x): oneDNN's bf16 matmuls ran

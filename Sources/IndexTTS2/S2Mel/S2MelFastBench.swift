@@ -57,7 +57,8 @@ public enum S2MelFastBench {
     /// calls; `o.cfmRuns` > 0 adds one whole CFM per mode (and the mel deviation). Fast runs `path`.
     public static func run(_ o: S2MelBenchOptions, path: DiTFastPath = .candidate, profile: Bool = true) throws -> S2MelFastBenchReport {
         let config = try S2MelConfig(yamlPath: o.configPath)
-        let exact = try S2Mel(config: config, weights: S2MelBench.randomWeights(config, seed: o.seed).root)
+        // "exact": the oneDNN float32 candidate (DiTF32Kernels.oneDNN); "legacy": the kernels renders use.
+        let exact = try S2Mel(config: config, weights: S2MelBench.randomWeights(config, seed: o.seed).root).using(.oneDNN)
         let fast = exact.converted(path)
         let legacy = exact.using(.legacy)
         var rng = SeededRNG(seed: o.seed &+ 1)
