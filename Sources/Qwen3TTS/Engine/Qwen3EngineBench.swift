@@ -85,6 +85,12 @@ public struct Qwen3EngineBenchReport: Codable, Sendable {
     /// The codec decoder's convolution backends beyond im2col + sgemm (none at the released sizes today);
     /// nil when none or when the decoder was not timed.
     public var decoderConvolutions: String? = nil
+    /// The loop's frame (batch 1, batch B) with the generic sampling chain (processors → softmax → draw) instead of
+    /// the fused draw, run right after it on the same prompts and seeds: the before/after of that change.
+    public var frameMsGenericSampling: Double? = nil
+    public var frameMsBatchGenericSampling: Double? = nil
+    /// Whether both loops (batch 1 and batch B) sampled the same codes with the fused and the generic draw.
+    public var sampledCodesMatchGeneric: Bool? = nil
 }
 
 public enum Qwen3EngineBench {
@@ -154,18 +160,40 @@ public enum Qwen3EngineBench {
 
         // The whole loop with the released sampling: median interval between batched talker steps (one frame each:
         // code predictor + talker step + processors + sampling), as baseline.md's "full frame".
+        // Then the same loop again with the generic sampling chain (same prompts and seeds): its frame time and whether
+        // it drew the same codes.
+        var genericFrames: [Int: Double] = [:]
+        var codesMatch = true
         func loop(_ b: Int) throws -> Double {
-            var samplers = (0..<b).map { SeededTokenSampler(seed: o.seed &+ UInt64($0)) }
-            var stamps: [UInt64] = [], cpuStamps: [Double] = []
-            _ = try generator.generate(prompts: (0..<b).map { _ in prompt() }, maxFrames: Array(repeating: o.frames, count: b),
-                                       samplers: &samplers, onStep: {
-                                           stamps.append(DispatchTime.now().uptimeNanoseconds)
-                                           cpuStamps.append(processCPUSeconds())
-                                       })
-            let intervals = zip(stamps.dropFirst(), stamps).map { Double($0 - $1) * 1e-9 }
-            let cpuIntervals = zip(cpuStamps.dropFirst(), cpuStamps).map { $0 - $1 }
-            cpu["frameMs" + suffix(b)] = cpuIntervals.isEmpty ? 0 : median(cpuIntervals) * 1e3
-            return intervals.isEmpty ? 0 : median(intervals)
+            let prompts = (0..<b).map { _ in prompt() }
+            func run(_ gen: Qwen3BatchGenerator) throws -> (frame: Double, cpu: Double, codes: [[[Int]]]) {
+                var samplers = (0..<b).map { SeededTokenSampler(seed: o.seed &+ UInt64($0)) }
+                var stamps: [UInt64] = [], cpuStamps: [Double] = []
+                let results = try gen.generate(prompts: prompts, maxFrames: Array(repeating: o.frames, count: b),
+                                               samplers: &samplers, onStep: {
+                                                   stamps.append(DispatchTime.now().uptimeNanoseconds)
+                                                   cpuStamps.append(processCPUSeconds())
+                                               })
+                let codes = results.map { r -> [[Int]] in
+                    switch r {
+                    case let .success(c): return c
+                    case let .failure(Qwen3TTSError.frameCapReached(_, c)): return c
+                    case .failure: return []
+                    }
+                }
+                let intervals = zip(stamps.dropFirst(), stamps).map { Double($0 - $1) * 1e-9 }
+                let cpuIntervals = zip(cpuStamps.dropFirst(), cpuStamps).map { $0 - $1 }
+                return (intervals.isEmpty ? 0 : median(intervals), cpuIntervals.isEmpty ? 0 : median(cpuIntervals), codes)
+            }
+            let fused = try run(generator)
+            var reference = generator
+            reference.genericSampling = true
+            let generic = try run(reference)
+            cpu["frameMs" + suffix(b)] = fused.cpu * 1e3
+            cpu["frameMsGenericSampling" + suffix(b)] = generic.cpu * 1e3
+            genericFrames[b] = generic.frame
+            codesMatch = codesMatch && fused.codes == generic.codes && fused.codes.allSatisfy { !$0.isEmpty }
+            return fused.frame
         }
 
         var one = (talker: 0.0, predictor: 0.0, prefill: 0.0), many = one
@@ -230,6 +258,11 @@ public enum Qwen3EngineBench {
                 : ["pytorchTalkerStepMs": 315, "pytorchCodePredictorFrameMs": 342, "pytorchFrameMs": 666, "pytorchRtfSingle": 9.3,
                    "pytorchRtfBatch8PerStream": 24.9, "pytorchDecoderSecondsPerSecond": 0.71])
         report.decoderConvolutions = decoderConvolutions
+        if o.includeGeneration {
+            report.frameMsGenericSampling = genericFrames[1].map { $0 * 1e3 }
+            report.frameMsBatchGenericSampling = genericFrames[o.batch].map { $0 * 1e3 }
+            report.sampledCodesMatchGeneric = codesMatch
+        }
         return report
     }
 
