@@ -2,7 +2,9 @@
 // random weights (shared/perf/baseline.md §5 method: N(0, 1/fan_in)-variance weights, EOS row of codec_head zeroed so
 // every run has the requested length, the released sampling settings). Measured: talker step and code-predictor
 // frame (batch 1 and batch B through the batch-invariant path), the whole generation loop per frame, the prefill,
-// the codec decoder's seconds per second of audio, and peak resident memory. RTF follows baseline.md §6.2:
+// the codec decoder's seconds per second of audio, and peak resident memory; each loop runs a second time with the
+// generic sampling chain instead of Qwen3TokenDraw (its frame time, and whether it drew the same codes). RTF follows
+// baseline.md §6.2:
 //   single     = 12.5 · frame₁ + decoder s/s + prefill₁ / 10 s
 //   batch B    = 12.5 · frame_B + B · decoder s/s + prefill_B / 10 s   (per stream; aggregate = that / B).
 // The talker's text-embedding table is built with 16 rows instead of 151 936: the decode loop never reads it.
