@@ -203,6 +203,10 @@ final class Qwen3EngineBenchTests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(r.decoderSecondsPerSecond), 0)
         XCTAssertEqual(try XCTUnwrap(r.rtfBatchAggregate), try XCTUnwrap(r.rtfBatchPerStream) / 3, accuracy: 1e-12)
         XCTAssertEqual(r.baseline["targetRtfSingle"], 2.5)
+        // The loop ran again with the generic sampling chain and drew the same codes at batch 1 and batch 3.
+        XCTAssertEqual(r.sampledCodesMatchGeneric, true)
+        XCTAssertGreaterThan(try XCTUnwrap(r.frameMsGenericSampling), 0)
+        XCTAssertGreaterThan(try XCTUnwrap(r.frameMsBatchGenericSampling), 0)
         // The overlapped run: both stages ran, and the whole took at least as long as the longer one.
         let generate = try XCTUnwrap(r.pipelinedGenerateSeconds), decode = try XCTUnwrap(r.pipelinedDecodeSeconds)
         XCTAssertGreaterThan(generate, 0)

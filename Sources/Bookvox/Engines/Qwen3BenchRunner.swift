@@ -69,6 +69,13 @@ public enum Qwen3BenchRunner {
         let pipelinedLine = "book pipeline (batch \(r.batch) generating 10 s segments while \(r.batch) others decode): "
             + "\(f(r.rtfPipelinedAggregate, 3)) s per s of audio aggregate (generate \(f(r.pipelinedGenerateSeconds, 1)) s, "
             + "decode \(f(r.pipelinedDecodeSeconds, 1)) s)"
+        var genericLine: [String] = []
+        if let match = r.sampledCodesMatchGeneric {
+            let same = match ? "yes" : "NO"
+            let one = f(r.frameMsGenericSampling), many = f(r.frameMsBatchGenericSampling)
+            genericLine = ["generic sampling chain (before/after of the fused draw): loop \(one) ms/frame at batch 1, "
+                + "\(many) ms/frame at batch \(r.batch); same codes: \(same)"]
+        }
         let lines = [
             header,
             "batch 1: talker step \(f(r.talkerStepMs)) ms, code predictor \(f(r.codePredictorFrameMs)) ms/frame, "
@@ -82,7 +89,7 @@ public enum Qwen3BenchRunner {
                 + "\(f(r.rtfBatchAggregate, 3)) aggregate; peak memory \(f(r.peakMemoryMB, 0)) MB",
             pipelinedLine,
             cpuLine,
-        ]
+        ] + genericLine
         return lines
     }
 }

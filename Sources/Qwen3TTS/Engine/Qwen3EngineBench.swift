@@ -2,7 +2,9 @@
 // random weights (shared/perf/baseline.md §5 method: N(0, 1/fan_in)-variance weights, EOS row of codec_head zeroed so
 // every run has the requested length, the released sampling settings). Measured: talker step and code-predictor
 // frame (batch 1 and batch B through the batch-invariant path), the whole generation loop per frame, the prefill,
-// the codec decoder's seconds per second of audio, and peak resident memory. RTF follows baseline.md §6.2:
+// the codec decoder's seconds per second of audio, and peak resident memory; each loop runs a second time with the
+// generic sampling chain instead of Qwen3TokenDraw (its frame time, and whether it drew the same codes). RTF follows
+// baseline.md §6.2:
 //   single     = 12.5 · frame₁ + decoder s/s + prefill₁ / 10 s
 //   batch B    = 12.5 · frame_B + B · decoder s/s + prefill_B / 10 s   (per stream; aggregate = that / B).
 // The talker's text-embedding table is built with 16 rows instead of 151 936: the decode loop never reads it.
@@ -85,6 +87,12 @@ public struct Qwen3EngineBenchReport: Codable, Sendable {
     /// The codec decoder's convolution backends beyond im2col + sgemm (none at the released sizes today);
     /// nil when none or when the decoder was not timed.
     public var decoderConvolutions: String? = nil
+    /// The loop's frame (batch 1, batch B) with the generic sampling chain (processors → softmax → draw) instead of
+    /// the fused draw, run right after it on the same prompts and seeds: the before/after of that change.
+    public var frameMsGenericSampling: Double? = nil
+    public var frameMsBatchGenericSampling: Double? = nil
+    /// Whether both loops (batch 1 and batch B) sampled the same codes with the fused and the generic draw.
+    public var sampledCodesMatchGeneric: Bool? = nil
 }
 
 public enum Qwen3EngineBench {
@@ -154,18 +162,40 @@ public enum Qwen3EngineBench {
 
         // The whole loop with the released sampling: median interval between batched talker steps (one frame each:
         // code predictor + talker step + processors + sampling), as baseline.md's "full frame".
+        // Then the same loop again with the generic sampling chain (same prompts and seeds): its frame time and whether
+        // it drew the same codes.
+        var genericFrames: [Int: Double] = [:]
+        var codesMatch = true
         func loop(_ b: Int) throws -> Double {
-            var samplers = (0..<b).map { SeededTokenSampler(seed: o.seed &+ UInt64($0)) }
-            var stamps: [UInt64] = [], cpuStamps: [Double] = []
-            _ = try generator.generate(prompts: (0..<b).map { _ in prompt() }, maxFrames: Array(repeating: o.frames, count: b),
-                                       samplers: &samplers, onStep: {
-                                           stamps.append(DispatchTime.now().uptimeNanoseconds)
-                                           cpuStamps.append(processCPUSeconds())
-                                       })
-            let intervals = zip(stamps.dropFirst(), stamps).map { Double($0 - $1) * 1e-9 }
-            let cpuIntervals = zip(cpuStamps.dropFirst(), cpuStamps).map { $0 - $1 }
-            cpu["frameMs" + suffix(b)] = cpuIntervals.isEmpty ? 0 : median(cpuIntervals) * 1e3
-            return intervals.isEmpty ? 0 : median(intervals)
+            let prompts = (0..<b).map { _ in prompt() }
+            func run(_ gen: Qwen3BatchGenerator) throws -> (frame: Double, cpu: Double, codes: [[[Int]]]) {
+                var samplers = (0..<b).map { SeededTokenSampler(seed: o.seed &+ UInt64($0)) }
+                var stamps: [UInt64] = [], cpuStamps: [Double] = []
+                let results = try gen.generate(prompts: prompts, maxFrames: Array(repeating: o.frames, count: b),
+                                               samplers: &samplers, onStep: {
+                                                   stamps.append(DispatchTime.now().uptimeNanoseconds)
+                                                   cpuStamps.append(processCPUSeconds())
+                                               })
+                let codes = results.map { r -> [[Int]] in
+                    switch r {
+                    case let .success(c): return c
+                    case let .failure(Qwen3TTSError.frameCapReached(_, c)): return c
+                    case .failure: return []
+                    }
+                }
+                let intervals = zip(stamps.dropFirst(), stamps).map { Double($0 - $1) * 1e-9 }
+                let cpuIntervals = zip(cpuStamps.dropFirst(), cpuStamps).map { $0 - $1 }
+                return (intervals.isEmpty ? 0 : median(intervals), cpuIntervals.isEmpty ? 0 : median(cpuIntervals), codes)
+            }
+            let fused = try run(generator)
+            var reference = generator
+            reference.genericSampling = true
+            let generic = try run(reference)
+            cpu["frameMs" + suffix(b)] = fused.cpu * 1e3
+            cpu["frameMsGenericSampling" + suffix(b)] = generic.cpu * 1e3
+            genericFrames[b] = generic.frame
+            codesMatch = codesMatch && fused.codes == generic.codes && fused.codes.allSatisfy { !$0.isEmpty }
+            return fused.frame
         }
 
         var one = (talker: 0.0, predictor: 0.0, prefill: 0.0), many = one
@@ -230,6 +260,11 @@ public enum Qwen3EngineBench {
                 : ["pytorchTalkerStepMs": 315, "pytorchCodePredictorFrameMs": 342, "pytorchFrameMs": 666, "pytorchRtfSingle": 9.3,
                    "pytorchRtfBatch8PerStream": 24.9, "pytorchDecoderSecondsPerSecond": 0.71])
         report.decoderConvolutions = decoderConvolutions
+        if o.includeGeneration {
+            report.frameMsGenericSampling = genericFrames[1].map { $0 * 1e3 }
+            report.frameMsBatchGenericSampling = genericFrames[o.batch].map { $0 * 1e3 }
+            report.sampledCodesMatchGeneric = codesMatch
+        }
         return report
     }
 

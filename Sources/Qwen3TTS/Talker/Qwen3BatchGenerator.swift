@@ -18,6 +18,9 @@ public struct Qwen3BatchGenerator: Sendable {
     public let talker: Qwen3Talker
     public let settings: Qwen3SamplingSettings
     public let eos: Int
+    /// Draw through the generic chain (processors → Logits.softmax → sampler) instead of Qwen3TokenDraw: the reference
+    /// the bench and the tests compare the fused draw's codes with.
+    var genericSampling = false
     private static let log = Logger(label: "bookvox.qwen3tts.batch-generator")
 
     public init(talker: Qwen3Talker, tokens: Qwen3TTSTokens, settings: Qwen3SamplingSettings) {
@@ -46,6 +49,8 @@ public struct Qwen3BatchGenerator: Sendable {
         }
         let talkerProcessors = try settings.talker.processors(promptLength: 0)
         let predictorProcessors = try settings.codePredictor.processors(promptLength: 0)
+        // Sampled picks in reused buffers, the same values as processors → softmax → draw (Qwen3TokenDraw).
+        let talkerDraw = try Qwen3TokenDraw(settings.talker), predictorDraw = try Qwen3TokenDraw(settings.codePredictor)
         var results = [Result<[[Int]], Error>?](repeating: nil, count: n)
         var states = [Qwen3DecoderState?](repeating: nil, count: n)
         var hidden = [[Float]](repeating: [], count: n), logits = [[Float]](repeating: [], count: n)
@@ -85,11 +90,16 @@ public struct Qwen3BatchGenerator: Sendable {
             for i in active {
                 do {
                     let c0: Int, scores: [Float]
-                    if settings.talker.doSample {
+                    if settings.talker.doSample && genericSampling {
                         var s = logits[i]
                         try talkerProcessors.process(&s, history: history[i])
                         c0 = try samplers[i].sample(Logits.softmax(s))
                         scores = s
+                    } else if settings.talker.doSample {
+                        c0 = try logits[i].withUnsafeBufferPointer {
+                            try talkerDraw.sample($0, history: history[i], sampler: &samplers[i])
+                        }
+                        scores = trace(i) != nil ? talkerDraw.scores : []
                     } else {
                         (c0, scores) = try SequenceStep.greedy(logits: logits[i], history: history[i], processors: talkerProcessors)
                     }
@@ -124,10 +134,12 @@ public struct Qwen3BatchGenerator: Sendable {
                         if trace(i) != nil { cpLogits[b].append(row) }
                         guard !failed.contains(b) else { return 0 } // item already failed: its frame is dropped below
                         do {
-                            if settings.codePredictor.doSample {
+                            if settings.codePredictor.doSample && genericSampling {
                                 var s = row
                                 try predictorProcessors.process(&s, history: [])
                                 return try samplers[i].sample(Logits.softmax(s))
+                            } else if settings.codePredictor.doSample {
+                                return try row.withUnsafeBufferPointer { try predictorDraw.sample($0, history: [], sampler: &samplers[i]) }
                             }
                             return try SequenceStep.greedy(logits: row, history: [], processors: predictorProcessors).token
                         } catch {
