@@ -11,6 +11,9 @@
 //             attention length reaches `window.upperBound`; "forward" = embed + GPT-2 + heads,
 //             "full step" adds infer_v2's beam sampling (log_softmax, repetition penalty over the history,
 //             temperature, top-k, top-p, 6 draws, scorer) and the cache reorder. Median over the window.
+//   parts     per decode loop (3-beam and cross-segment): median wall time per step of every part of the blocks
+//             (GPTStepProfile: norms, each projection, KV-cache write, attention, gelu_new) and around them
+//             (embeddings, ln_f + final_norm, mel_head, beam search, cache reorder).
 //   extras    (first kernel) 1-beam step, prefill of `promptLength` positions, latent pass of 348 positions.
 //
 // Measured 2026-11-21 on the 2-vCPU Zen 5 VM of the baseline, release build, 2 threads — but with the VM
