@@ -152,7 +152,8 @@ final class IndexTTS2FastPrecisionTests: XCTestCase {
     }
 
     /// The GPT bench in fast mode (tiny config): exact and fast decode timings, the reduced kernels' products, the
-    /// deviation over 3-beam steps, and fewer weight bytes per step.
+    /// deviation over 3-beam steps, fewer weight bytes per step, and the step profile (one row per part, single and
+    /// cross-segment steps).
     func testTinyFastBenchRuns() throws {
         let c = try Fixtures.load("indextts2/gpt_tiny")
         let config = try c.decodeConfig(UnifiedVoiceConfig.self, key: "gpt")
@@ -165,12 +166,21 @@ final class IndexTTS2FastPrecisionTests: XCTestCase {
         o.productRepetitions = 1
         o.fastKernel = .int8Portable
         o.deviationSteps = 3
+        o.batch = 2
         let r = try GPTBench.report(config: config, options: o)
         XCTAssertTrue(r.timings.contains { $0.name.hasPrefix("3-beam full step (outputMajorRows, attention") })
         XCTAssertTrue(r.timings.contains { $0.name.hasPrefix("3-beam full step (outputMajorRows, fast int8-portable") })
         XCTAssertTrue(r.timings.contains { $0.name.hasPrefix("1-beam step forward+argmax (outputMajorRows, fast int8-portable") })
         XCTAssertTrue(r.timings.contains { $0.name.hasSuffix("int8-portable") && $0.name.hasPrefix("M=3 c_fc") })
-        XCTAssertTrue(r.timings.allSatisfy { $0.medianSeconds.isFinite && $0.medianSeconds > 0 })
+        let parts = r.timings.filter { $0.name.contains(" step part: ") }
+        XCTAssertTrue(r.timings.filter { !parts.map(\.name).contains($0.name) }.allSatisfy { $0.medianSeconds.isFinite && $0.medianSeconds > 0 })
+        // The step profile: every part of the blocks and around them, exact and fast, wall time only.
+        let partCount = GPTStepProfile.Part.allCases.count + GPTBench.outerParts.count
+        XCTAssertEqual(parts.filter { $0.name.hasPrefix("3-beam step part: ") && $0.name.hasSuffix("(outputMajorRows)") }.count, partCount)
+        XCTAssertEqual(parts.filter { $0.name.hasPrefix("3-beam step part: ") && $0.name.hasSuffix("fast int8-portable)") }.count, partCount)
+        XCTAssertEqual(parts.filter { $0.name.hasPrefix("2×3-beam step part: ") }.count, 2 * partCount)
+        XCTAssertTrue(parts.allSatisfy { $0.medianSeconds.isFinite && $0.medianSeconds >= 0 && $0.runs == 4 })
+        XCTAssertTrue(parts.contains { $0.name.hasPrefix("3-beam step part: attention") && $0.medianSeconds > 0 })
         XCTAssertEqual(r.deviation.map(\.rows), [9, 9])
         XCTAssertTrue(r.deviation.allSatisfy { $0.maxRelativeError > 0 && $0.minCosine > 0.99 })
         XCTAssertLessThan(try XCTUnwrap(r.fastStepBytes), r.exactStepBytes)

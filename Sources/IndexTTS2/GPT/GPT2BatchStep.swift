@@ -11,6 +11,8 @@ public final class GPT2StepScratch {
     let qkv = GPTBuffer(count: 1)     // rows · 3·hidden
     let context = GPTBuffer(count: 1) // rows · hidden
     let inner = GPTBuffer(count: 1)   // rows · inner
+    /// Bench only: wall time per part of the steps it is attached to (nil in generation).
+    public var profile: GPTStepProfile?
 
     public init() {}
 

@@ -38,28 +38,37 @@ struct GPT2Block: @unchecked Sendable {
         let s = shape, total = sequences * rows, h3 = 3 * s.hidden
         let normed = state.normed.pointer, qkv = state.qkv.pointer
         let fast = rows == 1 ? reduced : nil // decode step: the reduced weights when there are some
+        let profile = state.profile
+        profile?.start()
         GPT2Kernels.layerNorm(x, rows: total, width: s.hidden, weight: ln1Weight.pointer, bias: ln1Bias.pointer, eps: s.eps, out: normed)
+        profile?.lap(.layerNorms)
         project(attn, fast?.attn, normed, rows: total, out: qkv) // (total, q|k|v)
+        profile?.lap(.cAttn)
         let start = state.length
         for b in 0..<sequences {
             for r in 0..<rows {
                 let src = qkv + (b * rows + r) * h3
-                let dst = state.newRow(b, start + r, shared: shared)
-                state.keyRow(layer, dst).update(from: src + s.hidden, count: s.hidden)
-                state.valueRow(layer, dst).update(from: src + 2 * s.hidden, count: s.hidden)
+                state.store(layer: layer, row: state.newRow(b, start + r, shared: shared), key: src + s.hidden, value: src + 2 * s.hidden)
             }
         }
+        profile?.lap(.cacheWrite)
         if shared {
             attendShared(rows: rows, start: start, layer: layer, state: state, qkv: qkv, context: state.context.pointer)
         } else {
             attendPerSequence(sequences: sequences, rows: rows, start: start, layer: layer, state: state, qkv: qkv,
                               context: state.context.pointer)
         }
+        profile?.lap(.attention)
         project(attnProj, fast?.attnProj, state.context.pointer, rows: total, out: x, accumulate: true) // (total, H)
+        profile?.lap(.attnProj)
         GPT2Kernels.layerNorm(x, rows: total, width: s.hidden, weight: ln2Weight.pointer, bias: ln2Bias.pointer, eps: s.eps, out: normed)
+        profile?.lap(.layerNorms)
         project(fc, fast?.fc, normed, rows: total, out: state.inner.pointer) // (total, inner)
+        profile?.lap(.cFc)
         GPT2Kernels.geluNew(state.inner.pointer, count: total * s.inner)
+        profile?.lap(.gelu)
         project(mlpProj, fast?.mlpProj, state.inner.pointer, rows: total, out: x, accumulate: true) // (total, H)
+        profile?.lap(.mlpProj)
     }
 
     /// One decode step of several independent generations (segments) at once: `x` holds, slot after slot, one new
@@ -71,29 +80,38 @@ struct GPT2Block: @unchecked Sendable {
         let s = shape, h3 = 3 * s.hidden
         let groups = slots.map(\.batch), total = groups.reduce(0, +)
         let normed = scratch.normed.pointer, qkv = scratch.qkv.pointer, context = scratch.context.pointer
+        let profile = scratch.profile
+        profile?.start()
         GPT2Kernels.layerNorm(x, rows: total, width: s.hidden, weight: ln1Weight.pointer, bias: ln1Bias.pointer, eps: s.eps, out: normed)
+        profile?.lap(.layerNorms)
         projectGrouped(attn, reduced?.attn, normed, groups: groups, out: qkv) // (total, q|k|v)
+        profile?.lap(.cAttn)
         var first = 0
         for (i, state) in slots.enumerated() {
             let start = state.length, sq = qkv + first * h3, sc = context + first * s.hidden
             for b in 0..<state.batch {
                 let src = sq + b * h3
-                let dst = state.newRow(b, start, shared: shared[i])
-                state.keyRow(layer, dst).update(from: src + s.hidden, count: s.hidden)
-                state.valueRow(layer, dst).update(from: src + 2 * s.hidden, count: s.hidden)
+                state.store(layer: layer, row: state.newRow(b, start, shared: shared[i]), key: src + s.hidden, value: src + 2 * s.hidden)
             }
+            profile?.lap(.cacheWrite)
             if shared[i] {
                 attendShared(rows: 1, start: start, layer: layer, state: state, qkv: sq, context: sc)
             } else {
                 attendPerSequence(sequences: state.batch, rows: 1, start: start, layer: layer, state: state, qkv: sq, context: sc)
             }
+            profile?.lap(.attention)
             first += state.batch
         }
         projectGrouped(attnProj, reduced?.attnProj, context, groups: groups, out: x, accumulate: true) // (total, H)
+        profile?.lap(.attnProj)
         GPT2Kernels.layerNorm(x, rows: total, width: s.hidden, weight: ln2Weight.pointer, bias: ln2Bias.pointer, eps: s.eps, out: normed)
+        profile?.lap(.layerNorms)
         projectGrouped(fc, reduced?.fc, normed, groups: groups, out: scratch.inner.pointer) // (total, inner)
+        profile?.lap(.cFc)
         GPT2Kernels.geluNew(scratch.inner.pointer, count: total * s.inner)
+        profile?.lap(.gelu)
         projectGrouped(mlpProj, reduced?.mlpProj, scratch.inner.pointer, groups: groups, out: x, accumulate: true) // (total, H)
+        profile?.lap(.mlpProj)
     }
 
     /// `project` over consecutive row groups: the reduced product over all rows at once (rows are independent
@@ -120,31 +138,33 @@ struct GPT2Block: @unchecked Sendable {
     }
 
     /// One sequence whose positions are physical rows (shared prefix or batch 1): per head,
-    /// scores (rows, keys) = scale · q · kᵀ, causal mask, softmax, context = P · v (GEMMs).
+    /// scores (rows, keys) = scale · q · kᵀ, causal mask, softmax, context = P · v (GEMMs over the head's
+    /// contiguous (keys, headDim) cache block).
     private func attendShared(rows: Int, start: Int, layer: Int, state: GPT2State, qkv: UnsafeMutablePointer<Float>,
                               context: UnsafeMutablePointer<Float>) {
         let s = shape, d = s.headDim, keys = start + rows, h3 = 3 * s.hidden
         let scale = 1 / Float(d).squareRoot()
-        let kBase = state.keyRow(layer, 0), vBase = state.valueRow(layer, 0)
         let scoreBase = state.scores.pointer
         Tensors.parallelFor(s.heads) { heads in
             for h in heads {
                 let scores = scoreBase + h * rows * keys
                 BLAS.sgemm(transB: true, m: rows, n: keys, k: d, alpha: scale, a: qkv + h * d, lda: h3,
-                           b: kBase + h * d, ldb: s.hidden, c: scores, ldc: keys)
+                           b: state.keyHead(layer, h), ldb: d, c: scores, ldc: keys) // (rows, keys)
                 for r in 0..<rows {
                     let row = scores + r * keys
                     let visible = start + r + 1
                     if visible < keys { (row + visible).update(repeating: -.infinity, count: keys - visible) }
                     Tensor.softmaxRow(row, keys)
                 }
-                BLAS.sgemm(m: rows, n: d, k: keys, a: scores, lda: keys, b: vBase + h * d, ldb: s.hidden,
-                           c: context + h * d, ldc: s.hidden)
+                BLAS.sgemm(m: rows, n: d, k: keys, a: scores, lda: keys, b: state.valueHead(layer, h), ldb: d,
+                           c: context + h * d, ldc: s.hidden) // (rows, headDim) into the head's columns
             }
         }
     }
 
-    /// Every sequence with its own rows (beams after the prefix): keys gathered through the row tables.
+    /// Every sequence with its own rows (beams after the prefix): keys gathered through the row tables. Work is
+    /// split by head, each head running all sequences in turn, so the rows beams share (the prefix, common
+    /// ancestors) are read from memory once per head and step; every (sequence, head) is computed exactly as alone.
     private func attendPerSequence(sequences: Int, rows: Int, start: Int, layer: Int, state: GPT2State,
                                    qkv: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>) {
         let s = shape, d = s.headDim, h3 = 3 * s.hidden, keys = start + rows
@@ -153,21 +173,23 @@ struct GPT2Block: @unchecked Sendable {
         // Physical rows of every (sequence, position), resolved once per call by GPT2Model.
         state.gatherTable.withUnsafeBufferPointer { tb in
             let t = tb.baseAddress!
-            Tensors.parallelFor(sequences * s.heads) { pairs in
-                for pair in pairs {
-                    let b = pair / s.heads, h = pair % s.heads
-                    let scores = scoreBase + pair * keys
-                    for r in 0..<rows {
-                        let q = qkv + (b * rows + r) * h3 + h * d
-                        let visible = start + r + 1
-                        for p in 0..<visible {
-                            scores[p] = GPT2Kernels.dot(q, state.keyRow(layer, t[b * keys + p]) + h * d, d) * scale
-                        }
-                        Tensor.softmaxRow(scores, visible)
-                        let out = context + (b * rows + r) * s.hidden + h * d
-                        out.update(repeating: 0, count: d)
-                        for p in 0..<visible {
-                            GPT2Kernels.axpy(scores[p], state.valueRow(layer, t[b * keys + p]) + h * d, out, d)
+            Tensors.parallelFor(s.heads) { heads in
+                for h in heads {
+                    let kh = state.keyHead(layer, h), vh = state.valueHead(layer, h) // (physicalRows, headDim)
+                    for b in 0..<sequences {
+                        let scores = scoreBase + (h * sequences + b) * keys, tableRow = t + b * keys
+                        for r in 0..<rows {
+                            let q = qkv + (b * rows + r) * h3 + h * d
+                            let visible = start + r + 1
+                            for p in 0..<visible {
+                                scores[p] = GPT2Kernels.dot(q, kh + tableRow[p] * d, d) * scale
+                            }
+                            Tensor.softmaxRow(scores, visible)
+                            let out = context + (b * rows + r) * s.hidden + h * d
+                            out.update(repeating: 0, count: d)
+                            for p in 0..<visible {
+                                GPT2Kernels.axpy(scores[p], vh + tableRow[p] * d, out, d)
+                            }
                         }
                     }
                 }

@@ -19,6 +19,9 @@ public final class GPT2Model: @unchecked Sendable {
     /// comes from `h.0.mlp.c_fc.weight`.
     public init(_ scope: WeightScope, hidden: Int, heads: Int, layers: Int, eps: Float = 1e-5,
                 kernel: Conv1DKernel = .decodeDefault) throws {
+        guard heads > 0, hidden % heads == 0 else {
+            throw GPTError.badConfig("hidden size \(hidden) is not divisible by the \(heads) attention heads")
+        }
         guard let fcShape = scope.shape(of: "h.0.mlp.c_fc.weight"), fcShape.count == 2, fcShape[0] == hidden else {
             throw GPTError.badConfig("expected \(scope.key("h.0.mlp.c_fc.weight")) of shape (\(hidden), inner), found "
                 + "\(scope.shape(of: "h.0.mlp.c_fc.weight").map { "\($0)" } ?? "nothing")")

@@ -2,12 +2,14 @@
 // `batch` sequences (beams), written in place, plus scratch buffers that only grow. A decode step
 // allocates nothing.
 //
-// Cache layout per layer: keys and values are (physicalRows, hidden) matrices (a row holds every head of
-// one position, head h at columns h·headDim…). Positions written while every sequence is identical (the
-// prefix, run once) are *shared*: position p lives in row p. After that, each sequence writes its own
+// Cache layout per layer: keys and values are (heads, physicalRows, headDim) blocks: head h of physical row r
+// at (h·physicalRows + r)·headDim, so attention reads each head's keys and values as one contiguous run
+// (a head's 64 floats of consecutive rows are adjacent; a row-major (rows, hidden) cache would make every
+// head read 256 bytes per 5 KiB row, which the prefetchers do not follow). Positions written while every
+// sequence is identical (the prefix, run once) are *shared*: position p lives in row p. After that, each sequence writes its own
 // rows (row = shared + step·batch + b) and keeps a row table (position → row). Beam reordering — HF's
 // `_reorder_cache`, an index_select of every layer's cache — then only copies row tables, never keys or
-// values. With batch 1 every position is shared, so the cache is one contiguous (length, hidden) block.
+// values. With batch 1 every position is shared, so each head's cache is one contiguous (length, headDim) block.
 import Foundation
 import Tensors
 
@@ -24,8 +26,10 @@ public final class GPT2State {
     /// Positions 0..<sharedLength are common to every sequence (rows 0..<sharedLength).
     public private(set) var sharedLength = 0
 
-    let keys: [GPTBuffer]   // per layer (physicalRows, hidden)
-    let values: [GPTBuffer] // per layer (physicalRows, hidden)
+    let keys: [GPTBuffer]   // per layer (heads, physicalRows, headDim)
+    let values: [GPTBuffer] // per layer (heads, physicalRows, headDim)
+    /// Rows each layer's cache holds per head (capacity · batch).
+    let physicalRows: Int
     /// Per sequence: physical row of position sharedLength + i, for i < length − sharedLength.
     private var rowTables: [[Int32]]
 
@@ -38,13 +42,16 @@ public final class GPT2State {
     let context = GPTBuffer(count: 1) // rows · hidden
     let inner = GPTBuffer(count: 1)   // rows · inner
     let scores = GPTBuffer(count: 1)  // heads · rows · capacity (shared path) or batch · heads · capacity
+    /// Bench only: wall time per part of the calls it is attached to (nil in generation).
+    public var profile: GPTStepProfile?
 
     public init(shape: GPT2Shape, batch: Int, capacity: Int) {
         precondition(batch > 0 && capacity > 0, "GPT-2 state needs a positive batch and capacity")
         self.shape = shape
         self.batch = batch
         self.capacity = capacity
-        let perLayer = capacity * batch * shape.hidden
+        physicalRows = capacity * batch
+        let perLayer = physicalRows * shape.hidden
         keys = (0..<shape.layers).map { _ in GPTBuffer(count: perLayer) }
         values = (0..<shape.layers).map { _ in GPTBuffer(count: perLayer) }
         rowTables = Array(repeating: [], count: batch)
@@ -137,7 +144,21 @@ public final class GPT2State {
         return c
     }
 
-    /// Key row of (layer, physical row): hidden values, head h at h·headDim.
-    @inline(__always) func keyRow(_ layer: Int, _ r: Int) -> UnsafeMutablePointer<Float> { keys[layer].pointer + r * shape.hidden }
-    @inline(__always) func valueRow(_ layer: Int, _ r: Int) -> UnsafeMutablePointer<Float> { values[layer].pointer + r * shape.hidden }
+    /// Keys of head `h` in `layer`: (physicalRows, headDim), physical row r at r·headDim.
+    @inline(__always) func keyHead(_ layer: Int, _ h: Int) -> UnsafeMutablePointer<Float> {
+        keys[layer].pointer + h * physicalRows * shape.headDim
+    }
+    /// Values of head `h` in `layer`: (physicalRows, headDim).
+    @inline(__always) func valueHead(_ layer: Int, _ h: Int) -> UnsafeMutablePointer<Float> {
+        values[layer].pointer + h * physicalRows * shape.headDim
+    }
+
+    /// Stores one position's key and value (hidden values each, head h at h·headDim) in physical row `r` of `layer`.
+    @inline(__always) func store(layer: Int, row r: Int, key: UnsafePointer<Float>, value: UnsafePointer<Float>) {
+        let d = shape.headDim, k = keys[layer].pointer + r * d, v = values[layer].pointer + r * d, stride = physicalRows * d
+        for h in 0..<shape.heads {
+            (k + h * stride).update(from: key + h * d, count: d)
+            (v + h * stride).update(from: value + h * d, count: d)
+        }
+    }
 }

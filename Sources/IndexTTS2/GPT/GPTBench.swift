@@ -11,6 +11,9 @@
 //             attention length reaches `window.upperBound`; "forward" = embed + GPT-2 + heads,
 //             "full step" adds infer_v2's beam sampling (log_softmax, repetition penalty over the history,
 //             temperature, top-k, top-p, 6 draws, scorer) and the cache reorder. Median over the window.
+//   parts     per decode loop (3-beam and cross-segment): median wall time per step of every part of the blocks
+//             (GPTStepProfile: norms, each projection, KV-cache write, attention, gelu_new) and around them
+//             (embeddings, ln_f + final_norm, mel_head, beam search, cache reorder).
 //   extras    (first kernel) 1-beam step, prefill of `promptLength` positions, latent pass of 348 positions.
 //
 // Measured 2026-11-21 on the 2-vCPU Zen 5 VM of the baseline, release build, 2 threads — but with the VM
@@ -35,7 +38,7 @@ public struct GPTBenchTiming: Codable, Sendable {
     /// Weight bytes streamed per call divided by the median time (0 when not meaningful).
     public var gigabytesPerSecond: Double
     /// Median CPU time of the process (all threads) per call: on a machine shared with other work, CPU
-    /// time / threads estimates the wall time the call would take alone.
+    /// time / threads estimates the wall time the call would take alone. 0 for the step-part rows (wall time only).
     public var medianCPUSeconds: Double
 }
 
@@ -209,20 +212,29 @@ public enum GPTBench {
         var x = [Float](repeating: 0, count: beams * d), logits = [Float](repeating: 0, count: beams * v)
         var tokens = [Int](repeating: 0, count: beams)
         var forward: [Double] = [], full: [Double] = [], cpuForward: [Double] = [], cpuFull: [Double] = []
+        let profile = GPTStepProfile()
+        state.profile = profile
+        defer { state.profile = nil }
+        var parts: [[Double]] = []
         while state.length < o.window.upperBound {
             let c0 = cpuTime()
             let t0 = DispatchTime.now().uptimeNanoseconds
+            var marks: [UInt64] = []
             try x.withUnsafeMutableBufferPointer { xb in
                 for b in 0..<beams { try emb.melRow(tokens[b], position: state.length - start + 1, into: xb.baseAddress! + b * d) }
+                marks.append(DispatchTime.now().uptimeNanoseconds)
                 try gpt.forward(xb.baseAddress!, sequences: beams, rows: 1, state: state)
+                marks.append(DispatchTime.now().uptimeNanoseconds)
                 gpt.finalLayerNorm(xb.baseAddress!, rows: beams, out: xb.baseAddress!)
                 heads.finalNorm(xb.baseAddress!, rows: beams, out: xb.baseAddress!)
+                marks.append(DispatchTime.now().uptimeNanoseconds)
                 logits.withUnsafeMutableBufferPointer { heads.melLogits(xb.baseAddress!, rows: beams, out: $0.baseAddress!, decodeStep: true) }
             }
             let t1 = DispatchTime.now().uptimeNanoseconds
             let c1 = cpuTime()
             let rows = (0..<beams).map { Array(logits[$0 * v..<($0 + 1) * v]) }
             let step = try search.step(logits: rows, processors: processors, sampler: &sampler)
+            let ts = DispatchTime.now().uptimeNanoseconds
             state.reorder(step.sourceBeams)
             tokens = step.tokens
             let t2 = DispatchTime.now().uptimeNanoseconds
@@ -230,11 +242,13 @@ public enum GPTBench {
             full.append(Double(t2 - t0) * 1e-9)
             cpuForward.append(c1 - c0)
             cpuFull.append(cpuTime() - c0)
+            parts.append(stepParts(blocks: profile.take(), marks: [t0] + marks + [t1, ts, t2]))
             if search.isFinished { break }
         }
         let w = "\(o.window.lowerBound)–\(state.length)"
         return [timing("3-beam step forward (\(kernel.rawValue)\(tag), attention \(w))", forward, cpu: cpuForward, bytes: bytes),
                 timing("3-beam full step (\(kernel.rawValue)\(tag), attention \(w))", full, cpu: cpuFull, bytes: bytes)]
+            + partRows("3-beam", parts, tag: "\(kernel.rawValue)\(tag)")
     }
 
     /// `batch` segments × 3 beams per decode step (UnifiedVoiceGPT.decodeStep's path: GPT2Model.forwardStep, ln_f,
@@ -260,9 +274,13 @@ public enum GPTBench {
         let scratch = GPT2StepScratch()
         var x = [Float](repeating: 0, count: rows * d), logits = [Float](repeating: 0, count: rows * v)
         var forward: [Double] = [], full: [Double] = [], cpuForward: [Double] = [], cpuFull: [Double] = []
+        let profile = GPTStepProfile()
+        scratch.profile = profile
+        var parts: [[Double]] = []
         stepping: while first.length < o.window.upperBound {
             let c0 = cpuTime()
             let t0 = DispatchTime.now().uptimeNanoseconds
+            var marks: [UInt64] = []
             try x.withUnsafeMutableBufferPointer { xb in
                 let p = xb.baseAddress!
                 for s in 0..<slots {
@@ -270,29 +288,60 @@ public enum GPTBench {
                         try m.embeddings.melRow(tokens[s][b], position: first.length - start + 1, into: p + (s * beams + b) * d)
                     }
                 }
+                marks.append(DispatchTime.now().uptimeNanoseconds)
                 try m.gpt.forwardStep(p, slots: states, scratch: scratch)
+                marks.append(DispatchTime.now().uptimeNanoseconds)
                 m.gpt.finalLayerNorm(p, rows: rows, out: p)
                 m.heads.finalNorm(p, rows: rows, out: p)
+                marks.append(DispatchTime.now().uptimeNanoseconds)
                 logits.withUnsafeMutableBufferPointer { m.heads.melLogitsGrouped(p, groups: groups, out: $0.baseAddress!) }
             }
             let t1 = DispatchTime.now().uptimeNanoseconds
             let c1 = cpuTime()
+            var searchNanos: UInt64 = 0, reorderNanos: UInt64 = 0
             for s in 0..<slots {
+                let ta = DispatchTime.now().uptimeNanoseconds
                 let slotRows = (0..<beams).map { b in Array(logits[(s * beams + b) * v..<(s * beams + b + 1) * v]) }
                 let step = try searches[s].step(logits: slotRows, processors: processors, sampler: &samplers[s])
+                let tb = DispatchTime.now().uptimeNanoseconds
                 states[s].reorder(step.sourceBeams)
                 tokens[s] = step.tokens
+                let tc = DispatchTime.now().uptimeNanoseconds
+                searchNanos += tb - ta
+                reorderNanos += tc - tb
             }
             let t2 = DispatchTime.now().uptimeNanoseconds
             forward.append(Double(t1 - t0) * 1e-9)
             full.append(Double(t2 - t0) * 1e-9)
             cpuForward.append(c1 - c0)
             cpuFull.append(cpuTime() - c0)
+            parts.append(stepParts(blocks: profile.take(), marks: [t0] + marks + [t1, t1 + searchNanos, t1 + searchNanos + reorderNanos]))
             if searches.contains(where: \.isFinished) { break stepping }
         }
         let w = "\(o.window.lowerBound)–\(first.length)"
         return [timing("\(slots)×3-beam step forward (\(kernel.rawValue)\(tag), attention \(w))", forward, cpu: cpuForward, bytes: bytes),
                 timing("\(slots)×3-beam full step (\(kernel.rawValue)\(tag), attention \(w))", full, cpu: cpuFull, bytes: bytes)]
+            + partRows("\(slots)×3-beam", parts, tag: "\(kernel.rawValue)\(tag)")
+    }
+
+    /// The parts of a decode step outside the blocks, after the block parts (GPTStepProfile.Part order).
+    static let outerParts = ["mel embedding rows", "blocks: rest (loop, checks, gather table)", "ln_f + final_norm", "mel_head",
+                             "beam search (processors, sampling, scorer)", "KV cache reorder"]
+
+    /// One step's seconds per part: the block parts, then `outerParts` from the marks taken around them (start,
+    /// embeddings done, blocks done, norms done, forward done, search done, reorder done).
+    static func stepParts(blocks: [Double], marks m: [UInt64]) -> [Double] {
+        let span = { (i: Int) in Double(m[i + 1] - m[i]) * 1e-9 }
+        return blocks + [span(0), span(1) - blocks.reduce(0, +), span(2), span(3), span(4), span(5)]
+    }
+
+    /// Median seconds per step of every profiled part ("<steps> step part: <part> (<kernel>)").
+    static func partRows(_ steps: String, _ parts: [[Double]], tag: String) -> [GPTBenchTiming] {
+        let names = GPTStepProfile.Part.allCases.map(\.label) + outerParts
+        guard let count = parts.first?.count, count == names.count else { return [] }
+        return names.enumerated().map { i, name in
+            timing("\(steps) step part: \(name) (\(tag))", parts.map { $0[i] }, cpu: [0], bytes: 0) // CPU time: not per part
+        }
     }
 
     /// 1-beam step in the window, prefill of promptLength positions, latent pass.
