@@ -89,7 +89,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Semantic codes of the S2Mel stage's segment (T = 430 reference frames + int(codes · 1.72); default 250).")
     var s2melCodes: Int?
 
-    @Flag(help: "With the S2Mel stage: also time the DiT estimator on the oneDNN float32 kernel candidate, calls alternated.")
+    @Flag(help: "With the S2Mel stage: also time the DiT estimator on the previous OpenBLAS float32 kernels, calls alternated.")
     var s2melCompareKernels = false
 
     @Flag(help: "With --engine indextts2: skip the GPT decode stage.")

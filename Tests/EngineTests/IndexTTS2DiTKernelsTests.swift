@@ -32,7 +32,7 @@ final class IndexTTS2DiTKernelsTests: XCTestCase {
 
     func testModelsBuildTheRenderKernelsAndTheCandidateCarriesOneDNNMatmuls() throws {
         let (model, _) = try s2melTiny()
-        XCTAssertEqual(model.cfm.estimator.f32Kernels, DiTF32Kernels.forRenders)
+        XCTAssertEqual(model.cfm.estimator.f32Kernels, .oneDNN)
         let e = model.cfm.estimator.using(.oneDNN)
         XCTAssertEqual(e.f32Kernels, .oneDNN)
         for b in e.transformer.blocks {

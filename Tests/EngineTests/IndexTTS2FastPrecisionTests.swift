@@ -196,7 +196,7 @@ final class IndexTTS2FastPrecisionTests: XCTestCase {
         o.fastKernel = .int8Portable
         let fast = try IndexTTS2Engine(options: o, models: exact.models)
         XCTAssertEqual(fast.settingsDescription, exact.settingsDescription
-            + " precision=fast(int8-portable) s2mel=\(DiTFastPath.forThisCPU.rawValue) conv=onednn")
+            + " precision=fast(int8-portable) s2mel=fp32-onednn conv=onednn")
         XCTAssertEqual(fast.gpt.fastKernel, .int8Portable)
         XCTAssertTrue(fast.gpt === (try IndexTTS2Engine(options: o, models: exact.models)).gpt, "converted once per model")
         let path = Fixtures.data.appendingPathComponent("voices/indextts2_sample_22k.wav").path

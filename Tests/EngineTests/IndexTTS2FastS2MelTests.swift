@@ -181,7 +181,7 @@ final class IndexTTS2FastS2MelTests: XCTestCase {
             o.ditPath = path
             let fast = try IndexTTS2Engine(options: o, models: exact.models)
             XCTAssertEqual(fast.settingsDescription,
-                           exact.settingsDescription + " precision=fast(int8-portable) s2mel=\(path.rawValue) conv=onednn")
+                           exact.settingsDescription + " precision=fast(int8-portable) s2mel=\(path == .bf16 ? "bf16" : "fp32-onednn") conv=onednn")
             XCTAssertFalse(fast.stages.s2mel === exact.models.s2mel)
             XCTAssertFalse(fast.stages.bigvgan === exact.models.bigvgan)
             XCTAssertEqual(fast.stages.s2mel.cfm.estimator.bf16MatmulCount,

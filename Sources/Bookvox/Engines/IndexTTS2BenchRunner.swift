@@ -227,14 +227,14 @@ public enum IndexTTS2BenchRunner {
         }
         if let f = r.s2melFast {
             out.append("S2Mel exact against fast (DiT \(f.path), oneDNN \(f.oneDNNISA)), CFG batch 2 × T \(f.frames):")
-            out.append("  DiT estimator call, s: exact (render kernels) \(range(f.estimatorLegacy))  exact on oneDNN f32 \(range(f.estimatorExact))  "
+            out.append("  DiT estimator call, s: exact before (OpenBLAS) \(range(f.estimatorLegacy))  exact (oneDNN f32) \(range(f.estimatorExact))  "
                 + String(format: "(%.2fx)", median(f.estimatorLegacy) / median(f.estimatorExact))
                 + "  fast \(range(f.estimatorFast))  speed-up " + String(format: "%.2fx", median(f.estimatorExact) / median(f.estimatorFast)))
             if let cl = f.cfmLegacy, let ce = f.cfmExact, let cf = f.cfmFast {
-                out.append(String(format: "  CFM %d steps, s: exact (render kernels) %.2f  exact on oneDNN f32 %.2f (%.2fx)  fast %.2f  (%.2fx)", f.cfmSteps,
+                out.append(String(format: "  CFM %d steps, s: exact before (OpenBLAS) %.2f  exact (oneDNN f32) %.2f (%.2fx)  fast %.2f  (%.2fx)", f.cfmSteps,
                                   cl, ce, cl / ce, cf, ce / cf))
             }
-            out.append("  profile of one estimator call (ms per call; GFLOP/s; old: exact's render kernels; exact: the oneDNN f32 candidate):")
+            out.append("  profile of one estimator call (ms per call; GFLOP/s; old: exact before, on OpenBLAS; exact: on oneDNN f32, as renders run it):")
             for p in f.profile {
                 out.append(String(format: "    %-58@ ×%-3d %7.1f GFLOP  old %8.1f ms %6.1f  exact %8.1f ms %6.1f  fast %8.1f ms %6.1f",
                                   p.name as NSString, p.perCall, p.gflop, p.legacyMs, p.legacyGFLOPS, p.exactMs, p.exactGFLOPS,

@@ -69,6 +69,6 @@ public struct IndexTTS2EngineOptions: Sendable {
     /// oneDNN convolutions the waveform, so a project moved to a CPU that picks another kernel or path renders again.
     var precisionIdentity: String {
         guard let k = fastKernel else { return "" }
-        return " precision=fast(\(k.rawValue)) s2mel=\(ditPath.rawValue) conv=onednn"
+        return " precision=fast(\(k.rawValue)) s2mel=\(ditPath.identityTag) conv=onednn"
     }
 }

@@ -1,16 +1,16 @@
 // Which float32 kernels run the DiT estimator's weight products (exact mode, and fast mode on DiTFastPath.fp32);
 // docs/precision.md, "S2Mel DiT estimator speed":
-//   oneDNN (bench candidate, `forRenders` below): oneDNN's float32 matmul (DNNLMatmul .f32: float32 source, weights and accumulation, as
+//   oneDNN (what renders use, `forRenders` below): oneDNN's float32 matmul (DNNLMatmul .f32: float32 source, weights and accumulation, as
 //          PyTorch's fp32 GEMM) for the blocks' wqkv, wo and w1‖w3, the WaveNet's in_layers (one matmul over im2col
 //          rows (T, K·Cin)), res_skip_layers and cond layer, and conv1, res_projection, final_layer.linear; OpenBLAS
 //          sgemm for w2, skip_in_linear, cond_x_merge_linear, skip_linear and the time embedders, where it measured
 //          as fast or faster (a fixed rule by layer, never a timing). Each batch item runs as its own oneDNN call
 //          (the WaveNet gives an item the same bytes in a batch as alone); results are the same bytes run after run
 //          at one thread count.
-//   legacy (what models are built with): OpenBLAS sgemm for every product and the attention loop with nested
+//   legacy (before; kept for the bench's old-vs-new comparison): OpenBLAS sgemm for every product and the attention loop with nested
 //          BLAS partitions — exact's bytes as before.
-// With oneDNN exact's numbers would equal PyTorch's within the parity tolerances (tested) but not be byte-stable
-// across bookvox versions.
+// With oneDNN exact's numbers equal PyTorch's within the parity tolerances (tested) but are not byte-stable across
+// bookvox versions (exact's cache identity is unchanged: a segment rendered before keeps its audio).
 import Neural
 import Tensors
 
@@ -18,11 +18,11 @@ public enum DiTF32Kernels: String, Sendable, CaseIterable {
     case oneDNN = "onednn"
     case legacy = "openblas"
 
-    /// The set models are built with: `legacy` (exact's bytes as before). Measured back to back on a 2-core machine
-    /// shared with other builds (load 6–7), the oneDNN set was not faster (DiT call 0.91× and 0.96× of legacy;
-    /// docs/precision.md, "S2Mel DiT estimator speed"), so it stays a bench candidate until an idle measurement
-    /// shows it faster.
-    public static let forRenders = DiTF32Kernels.legacy
+    /// The set models are built with: `oneDNN`. Measured on the idle machine (3 runs of `bench --engine indextts2
+    /// --precision fast --no-gpt --no-bigvgan --s2mel-cfm-runs 0 --repetitions 3`, CFG batch 2 × T 1290), the DiT call
+    /// took 2.64 / 2.26 / 2.12 s against legacy's 3.41 / 2.65 / 2.55 s back to back (1.29×, 1.17×, 1.20×); under load
+    /// 6–7 it had not been faster (docs/precision.md, "S2Mel DiT estimator speed"). `legacy` stays for the bench.
+    public static let forRenders = DiTF32Kernels.oneDNN
 }
 
 extension DNNLMatmul {

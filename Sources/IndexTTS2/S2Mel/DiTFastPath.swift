@@ -22,6 +22,13 @@ public enum DiTFastPath: String, Sendable, CaseIterable {
     /// buildable for the bench's comparison (`candidate`) and its tests; it is chosen here once it measures faster.
     public static var forThisCPU: DiTFastPath { .fp32 }
 
+    /// The path's name in fast's engine settings: `fp32-onednn` when the float32 path runs on DiTF32Kernels.oneDNN
+    /// (its numbers differ from the OpenBLAS estimator's that fast segments named `fp32` were rendered with, so those
+    /// render again rather than mix).
+    public var identityTag: String {
+        self == .fp32 && DiTF32Kernels.forRenders == .oneDNN ? "fp32-onednn" : rawValue
+    }
+
     /// What the bench compares against exact: bf16 where the CPU has AVX512_BF16, else fp32.
     public static var candidate: DiTFastPath { DNNLMatmul.hasNativeBF16 ? .bf16 : .fp32 }
 }

@@ -21,7 +21,7 @@ public struct S2MelBenchOptions: Sendable {
     public var stepRepetitions = 3
     public var cfmRuns = 1
     public var seed: UInt64 = 20_261_121
-    /// Also time the estimator on the oneDNN float32 candidate (DiTF32Kernels.oneDNN), alternated with the render kernels.
+    /// Also time the estimator on the previous OpenBLAS kernels (DiTF32Kernels.legacy), alternated with the render kernels (oneDNN f32).
     public var compareLegacyKernels = false
 
     public init(configPath: String) { self.configPath = configPath }
@@ -77,8 +77,8 @@ public enum S2MelBench {
         promptX = CFMSolver.writingPrefix(promptX, Tensor.concat([refMel, Tensor(zeros: refMel.shape)], axis: 0))
         let style2 = Tensor.concat([style, Tensor(zeros: style.shape)], axis: 0)
         let mu2 = Tensor.concat([mu, Tensor(zeros: mu.shape)], axis: 0)
-        // The estimator on the kernels renders use and on the oneDNN float32 candidate (DiTF32Kernels), alternated.
-        let legacy = model.cfm.estimator.using(.oneDNN)
+        // The estimator on the kernels renders use and on the previous OpenBLAS kernels (DiTF32Kernels.legacy), alternated.
+        let legacy = model.cfm.estimator.using(.legacy)
         var e: [Sample] = [], old: [Sample] = []
         for i in 0..<max(o.stepRepetitions, 1) {
             e += try time(1, warmup: i == 0) { _ = try model.cfm.estimator(x: x, promptX: promptX, t: [0.4, 0.4], style: style2, mu: mu2) }
@@ -89,7 +89,7 @@ public enum S2MelBench {
         out.append(timing("DiT estimator call (one CFM step)", "CFG batch 2 x T \(t) (\(o.referenceFrames) ref + \(tGen) gen)",
                           e, pytorch: t == 860 ? 1.69 : nil))
         if !old.isEmpty {
-            out.append(timing("DiT estimator call, oneDNN f32 candidate", "CFG batch 2 x T \(t)", old, pytorch: t == 860 ? 1.69 : nil))
+            out.append(timing("DiT estimator call, previous OpenBLAS kernels", "CFG batch 2 x T \(t)", old, pytorch: t == 860 ? 1.69 : nil))
         }
 
         if o.cfmRuns > 0 {
@@ -102,12 +102,12 @@ public enum S2MelBench {
             out.append(timing("CFM per step", "T \(t), CFG batch 2", cfm.map { $0.scaled(1 / Double(o.steps)) },
                               pytorch: t == 860 && o.steps == 25 ? 43.8 / 25 : nil))
             if o.compareLegacyKernels {
-                let oldModel = model.using(.oneDNN)
+                let oldModel = model.using(.legacy)
                 let oldCFM = try time(o.cfmRuns, warmup: false) {
                     _ = try oldModel.generate(promptCondition: prompt, cond: cond.cond, referenceMel: refMel, style: style, noise: noise,
                                               steps: o.steps, cfgRate: o.cfgRate)
                 }
-                out.append(timing("CFM \(o.steps) steps (total), oneDNN f32 candidate", "T \(t), CFG batch 2", oldCFM,
+                out.append(timing("CFM \(o.steps) steps (total), previous OpenBLAS kernels", "T \(t), CFG batch 2", oldCFM,
                                   pytorch: t == 860 && o.steps == 25 ? 43.8 : nil))
             }
         }

@@ -95,6 +95,7 @@ public final class DNNLConvolution: @unchecked Sendable {
 
     private let lock = NSLock()
     private var plans: [PlanKey: Plan] = [:]
+    private static let maxPlans = 16
     /// The weights in each layout a primitive asked for, reordered once (usually one layout per layer).
     private let packedWeights = DNNLPackedWeights()
     private var stream: dnnl_stream_t?
@@ -300,6 +301,9 @@ public final class DNNLConvolution: @unchecked Sendable {
                         dstReorder: dstSame ? nil : try reorder(dstMD, userDstMD),
                         srcStage: srcSame ? nil : try stage(srcMD), dstStage: dstSame ? nil : try stage(dstMD),
                         weights: weights, outLength: outLength)
+        // One plan (primitive and staging buffers) per input length: a long render meets a new length per segment,
+        // so the cache is bounded (dropping plans only; the packed weights are kept).
+        if plans.count >= Self.maxPlans { plans.removeAll() }
         plans[key] = plan
         return plan
     }
