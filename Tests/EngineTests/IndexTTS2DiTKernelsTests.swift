@@ -109,21 +109,12 @@ final class IndexTTS2DiTKernelsTests: XCTestCase {
         let x = random([2, t, d], &rng), h = random([2, t, w], &rng), g = random([2, w], &rng)
         let rope = DiTRoPE(length: t, headDim: d / block.attention.heads, base: e.transformer.ropeBase)
         let conv1 = try XCTUnwrap(e.fastProjections.conv1)
-        let parts: [(String, (Tensor, Int) throws -> Tensor)] = [
-            ("attention", { x, _ in try block.attention(x, rope: rope) }),
-            ("feed-forward", { x, _ in try block.feedForward(x) }),
-            ("conv1", { x, _ in try conv1(x) }),
-            ("wavenet", { x, b in try e.wavenet(x, condition: b < 0 ? g : g.slice(axis: 0, start: b, end: b + 1)) }),
-        ]
-        for (name, run) in parts {
-            let input = name == "wavenet" ? h : x
-            let both = try run(input, -1)
-            XCTAssertEqual(try run(input, -1).array, both.array, "\(name): not deterministic")
-            for b in 0..<2 {
-                let alone = try run(input.slice(axis: 0, start: b, end: b + 1), b)
-                XCTAssertEqual(both.slice(axis: 0, start: b, end: b + 1).array, alone.array, "\(name): item \(b) alone differs")
-            }
-        }
+        try BatchItemChecks.assertItemsEqualAlone([
+            ("attention", x, { x, _ in try block.attention(x, rope: rope) }),
+            ("feed-forward", x, { x, _ in try block.feedForward(x) }),
+            ("conv1", x, { x, _ in try conv1(x) }),
+            ("wavenet", h, { x, b in try e.wavenet(x, condition: b < 0 ? g : g.slice(axis: 0, start: b, end: b + 1)) }),
+        ])
     }
 
     /// One estimator call on s2mel_tiny's recorded noise: the oneDNN float32 kernels agree with the previous OpenBLAS

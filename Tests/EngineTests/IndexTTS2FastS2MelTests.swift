@@ -149,21 +149,11 @@ final class IndexTTS2FastS2MelTests: XCTestCase {
         }
         let x = random([2, t, d]), h = random([2, t, w]), g = random([2, w])
         let rope = DiTRoPE(length: t, headDim: d / block.attention.heads, base: fast.transformer.ropeBase)
-        let parts: [(String, (Tensor, Int) throws -> Tensor)] = [
-            ("attention", { x, _ in try block.attention(x, rope: rope) }),
-            ("feed-forward", { x, _ in try block.feedForward(x) }),
-            ("wavenet", { x, b in
-                try fast.wavenet(x, condition: b < 0 ? g : g.slice(axis: 0, start: b, end: b + 1)) }),
-        ]
-        for (name, run) in parts {
-            let input = name == "wavenet" ? h : x
-            let both = try run(input, -1)
-            XCTAssertEqual(try run(input, -1).array, both.array, "\(name): not deterministic")
-            for b in 0..<2 {
-                let alone = try run(input.slice(axis: 0, start: b, end: b + 1), b)
-                XCTAssertEqual(both.slice(axis: 0, start: b, end: b + 1).array, alone.array, "\(name): item \(b) alone differs")
-            }
-        }
+        try BatchItemChecks.assertItemsEqualAlone([
+            ("attention", x, { x, _ in try block.attention(x, rope: rope) }),
+            ("feed-forward", x, { x, _ in try block.feedForward(x) }),
+            ("wavenet", h, { x, b in try fast.wavenet(x, condition: b < 0 ? g : g.slice(axis: 0, start: b, end: b + 1)) }),
+        ])
         XCTAssertNotNil(block.attention.fastQKV)
         XCTAssertNotNil(block.feedForward.fast13)
         XCTAssertNotNil(fast.wavenet.inLayers[0].fast)
