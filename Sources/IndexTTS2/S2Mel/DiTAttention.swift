@@ -114,18 +114,16 @@ struct DiTAttention: Sendable {
             let block: (Int) -> Void = { item in
                 let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * t)
                 defer { scores.deallocate() }
-                do {
-                    let bh = item / blocks, blk = item % blocks
-                    let (b, head) = (bh / h, bh % h)
-                    let r0 = blk * blockRows, rows = Swift.min(blockRows, t - r0)
-                    let q = src + (b * t + r0) * ld + head * hd
-                    let kp = kv + bh * panel, vp = kv + (bsz * h + bh) * panel
-                    // scores (rows, T) = scale · q (rows, hd) · kᵀ
-                    BLAS.rawSgemm(false, true, rows, t, hd, scale, q, ld, kp, hd, 0, scores, t)
-                    for i in 0..<rows { VectorMath.softmaxRow(scores + i * t, t) }
-                    // out (rows, hd) = P (rows, T) · v (T, hd)
-                    BLAS.rawSgemm(false, false, rows, hd, t, 1, scores, t, vp, hd, 0, o + (b * t + r0) * d + head * hd, d)
-                }
+                let bh = item / blocks, blk = item % blocks
+                let (b, head) = (bh / h, bh % h)
+                let r0 = blk * blockRows, rows = Swift.min(blockRows, t - r0)
+                let q = src + (b * t + r0) * ld + head * hd
+                let kp = kv + bh * panel, vp = kv + (bsz * h + bh) * panel
+                // scores (rows, T) = scale · q (rows, hd) · kᵀ
+                BLAS.rawSgemm(false, true, rows, t, hd, scale, q, ld, kp, hd, 0, scores, t)
+                for i in 0..<rows { VectorMath.softmaxRow(scores + i * t, t) }
+                // out (rows, hd) = P (rows, T) · v (T, hd)
+                BLAS.rawSgemm(false, false, rows, hd, t, 1, scores, t, vp, hd, 0, o + (b * t + r0) * d + head * hd, d)
             }
             if Tensors.threadCount > 1 {
                 DispatchQueue.concurrentPerform(iterations: items, execute: block)
